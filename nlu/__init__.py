@@ -1,0 +1,1 @@
+"""Dutch language layer shared by the Rasa pipeline and the knowledge service."""

@@ -1,0 +1,243 @@
+"""Pure Dutch entity recognition for budget questions: years, codes, lines, measures, parties, amounts.
+
+No third-party dependencies: this module runs in the Rasa venv (Python 3.10) and the knowledge
+venv (Python 3.11) alike.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+KINDS = ("year", "section_code", "line", "measure", "party", "reserve", "amount")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One recognised entity: its kind, normalised value and character span."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+    text: str
+
+
+# Budget lines of a programme: the row groups of the Programmakosten table.
+LINE_TERMS: Mapping[str, Sequence[str]] = {
+    "Bestuur": ("bestuur", "besturen", "bestuurlijk", "gemeentebestuur", "governance", "administration"),
+    "Dienstverlening": (
+        "dienstverlening",
+        "dienstverleningen",
+        "publieke dienstverlening",
+        "burgerzaken",
+        "services",
+        "service",
+        "public services",
+    ),
+    "Programma": ("bestuur en dienstverlening", "programma", "het hele programma", "totale programma", "programme", "program", "in totaal"),
+}
+
+# Measures (table rows). Longer phrases come first so "saldo van baten en lasten" beats "saldo".
+MEASURE_TERMS: Mapping[str, Sequence[str]] = {
+    "Saldo van baten en lasten": ("saldo van baten en lasten", "saldo baten en lasten"),
+    "Mutaties reserves": ("mutaties reserves", "mutatie reserves", "mutaties in de reserves", "reservemutaties"),
+    "Lasten": (
+        "lasten", "last", "kosten", "kost", "kostte", "kosten", "uitgaven", "uitgave", "uitgeven",
+        "uitgegeven", "geeft uit", "besteed", "besteden", "cost", "costs", "spend", "spending",
+        "expenses", "expenditure",
+    ),
+    "Baten": (
+        "baten", "inkomsten", "opbrengsten", "opbrengst", "ontvangsten", "inkomen", "verdient",
+        "income", "revenue", "revenues",
+    ),
+    "Saldo": ("saldo", "netto", "net", "balance"),
+    "Toevoeging": ("toevoeging", "toevoegingen", "toegevoegd", "storting", "gestort", "addition"),
+    "Onttrekking": ("onttrekking", "onttrekkingen", "onttrokken", "onttrekken", "withdrawal"),
+    "Resultaat": ("resultaat", "result"),
+    "Bijdrage": ("bijdrage", "bijdragen", "betaalt", "betalen", "contribution", "contributes"),
+    "Streefwaarde": ("streefwaarde", "streefwaarden", "streven", "doelwaarde", "target", "targets"),
+    "Realisatie": ("realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde"),
+    "Investering": ("investering", "investeringen", "investeren", "investeert", "investment"),
+    "Subsidie": ("subsidie", "subsidies", "subsidieplafond", "subsidy", "grants"),
+}
+
+PARTY_TERMS: Mapping[str, Sequence[str]] = {
+    "Holland Rijnland": ("holland rijnland", "hollandrijnland"),
+    "Belastingsamenwerking Gouwe-Rijnland": (
+        "belastingsamenwerking gouwe-rijnland", "belastingsamenwerking gouwe rijnland",
+        "belastingsamenwerking", "bsgr", "gouwe-rijnland", "gouwe rijnland",
+    ),
+}
+
+RESERVE_TERMS: Mapping[str, Sequence[str]] = {
+    "Reserve raad": ("reserve raad", "reserve van de raad", "raadsreserve"),
+    "Reserve Holland Rijnland": ("reserve holland rijnland",),
+    "Egalisatiereserve verkiezingen": (
+        "egalisatiereserve verkiezingen", "egalisatiereserve", "reserve verkiezingen", "verkiezingsreserve",
+    ),
+    "Reserve rekenkamer": ("reserve rekenkamer", "rekenkamerreserve"),
+    "Reserve soc.-maatsch. En cult. Voorz P1": (
+        "reserve soc.-maatsch. en cult. voorz p1", "reserve sociaal-maatschappelijke en culturele voorzieningen",
+        "reserve soc.-maatsch",
+    ),
+}
+
+_YEAR = re.compile(r"(?<![\d.,])(?:'|’)?(20[0-9]{2})(?![\d])")
+_CODE = re.compile(r"(?<![\w.])(\d)\s?([a-zA-Z])(\d)(?:\.(\d{1,2})\.?|\.([a-zA-Z]))?(?![\w])")
+_AMOUNT = re.compile(
+    r"(?:€\s*)?(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+|-))?\s*"
+    r"(miljoen|mln|miljard|duizend|euro)?",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-zà-ÿ]+(?:[-'][a-zà-ÿ]+)*")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, keeping character positions aligned with the input."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)
+        kept = "".join(c for c in base if not unicodedata.combining(c)) or ch
+        out.append(kept[0].lower() if len(kept) >= 1 else ch)
+    return "".join(out)
+
+
+def _phrase_spans(folded: str, phrase: str) -> Iterable[tuple[int, int]]:
+    pattern = r"(?<![\w])" + re.escape(phrase) + r"(?![\w])"
+    for m in re.finditer(pattern, folded):
+        yield m.start(), m.end()
+
+
+def _fuzzy_spans(folded: str, phrase: str, cutoff: float) -> Iterable[tuple[int, int]]:
+    """Yield spans of single words that are near-misses (typos) of a one-word phrase."""
+    if " " in phrase or len(phrase) < 7:
+        return
+    for m in _WORD.finditer(folded):
+        word = m.group(0)
+        if word == phrase or abs(len(word) - len(phrase)) > 2:
+            continue
+        if difflib.SequenceMatcher(None, word, phrase).ratio() >= cutoff:
+            yield m.start(), m.end()
+
+
+def _match_lexicon(
+    text: str, folded: str, kind: str, lexicon: Mapping[str, Sequence[str]], taken: list[tuple[int, int]]
+) -> list[Entity]:
+    found: list[Entity] = []
+    terms = sorted(
+        ((fold(term), value) for value, terms_ in lexicon.items() for term in (*terms_, value)),
+        key=lambda item: -len(item[0]),
+    )
+    for fuzzy in (False, True):
+        for term, value in terms:
+            spans = _fuzzy_spans(folded, term, 0.86) if fuzzy else _phrase_spans(folded, term)
+            for start, end in spans:
+                if any(start < e and s < end for s, e in taken):
+                    continue
+                taken.append((start, end))
+                found.append(Entity(kind, value, start, end, text[start:end]))
+    return found
+
+
+def normalise_code(raw: str) -> str | None:
+    """Normalise a section code such as '1b1.4', '1A1.2.' or '1a1.A' to '1B1.4' / '1A1.a'."""
+    m = _CODE.fullmatch(raw.strip().rstrip("."))
+    if not m:
+        m = _CODE.fullmatch(raw.strip())
+    if not m:
+        return None
+    head = f"{m.group(1)}{m.group(2).upper()}{m.group(3)}"
+    if m.group(4):
+        return f"{head}.{int(m.group(4))}"
+    if m.group(5):
+        return f"{head}.{m.group(5).lower()}"
+    return head
+
+
+def extract_entities(
+    text: str,
+    extra: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+) -> list[Entity]:
+    """Find years, section codes, budget lines, measures, parties, reserves and amounts in a question.
+
+    ``extra`` adds vocabulary per kind (e.g. table row labels known to the knowledge base).
+    """
+    folded = fold(text)
+    taken: list[tuple[int, int]] = []
+    entities: list[Entity] = []
+
+    for m in _CODE.finditer(text):
+        code = normalise_code(m.group(0))
+        if code:
+            taken.append(m.span())
+            entities.append(Entity("section_code", code, m.start(), m.end(), m.group(0)))
+
+    for m in _YEAR.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        taken.append(m.span())
+        entities.append(Entity("year", m.group(1), m.start(), m.end(), m.group(0)))
+
+    lexicons: list[tuple[str, Mapping[str, Sequence[str]]]] = [
+        ("reserve", RESERVE_TERMS),
+        ("party", PARTY_TERMS),
+        ("measure", MEASURE_TERMS),
+        ("line", LINE_TERMS),
+    ]
+    for kind, extra_terms in (extra or {}).items():
+        lexicons.insert(0, (kind, extra_terms))
+    for kind, lexicon in lexicons:
+        entities.extend(_match_lexicon(text, folded, kind, lexicon, taken))
+
+    for m in _AMOUNT.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        has_unit = bool(m.group(3)) or text[max(0, m.start() - 2) : m.start() + 1].strip().startswith("€")
+        if not has_unit and not m.group(2):
+            continue
+        value = parse_amount(m.group(0))
+        if value is None:
+            continue
+        entities.append(Entity("amount", _format_plain(value), m.start(), m.end(), m.group(0).strip()))
+
+    return sorted(entities, key=lambda e: e.start)
+
+
+def parse_amount(raw: str) -> float | None:
+    """Parse a Dutch amount ('€ 1.659.874,-', '2,5 miljoen', '100.000 euro') into euros."""
+    m = _AMOUNT.search(raw)
+    if not m:
+        return None
+    whole = m.group(1).replace(".", "")
+    frac = m.group(2) if m.group(2) and m.group(2) != "-" else ""
+    value = float(f"{whole}.{frac}" if frac else whole)
+    scale = (m.group(3) or "").lower()
+    if scale in ("miljoen", "mln"):
+        value *= 1_000_000
+    elif scale == "miljard":
+        value *= 1_000_000_000
+    elif scale == "duizend":
+        value *= 1_000
+    return value
+
+
+def _format_plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def first_value(entities: Sequence[Entity], kind: str) -> str | None:
+    """Return the value of the first entity of a kind, if any."""
+    return next((e.value for e in entities if e.kind == kind), None)
+
+
+def values(entities: Sequence[Entity], kind: str) -> list[str]:
+    """Return the distinct values of one kind, in order of appearance."""
+    seen: list[str] = []
+    for e in entities:
+        if e.kind == kind and e.value not in seen:
+            seen.append(e.value)
+    return seen
