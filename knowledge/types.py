@@ -148,3 +148,12 @@ class Corpus:
     def section(self, section_id: str) -> Section | None:
         """Return the section with this id, if present."""
         return next((s for s in self.sections if s.id == section_id), None)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A section found for a query, with its best-matching passage as snippet."""
+
+    section: Section
+    score: float
+    snippet: str

@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 KINDS = ("year", "section_code", "line", "measure", "party", "reserve", "amount")
 
@@ -38,7 +38,10 @@ LINE_TERMS: Mapping[str, Sequence[str]] = {
         "service",
         "public services",
     ),
-    "Programma": ("bestuur en dienstverlening", "programma", "het hele programma", "totale programma", "programme", "program", "in totaal"),
+    "Programma": (
+        "bestuur en dienstverlening", "programma", "het hele programma", "totale programma", "programme",
+        "program", "in totaal",
+    ),
 }
 
 # Measures (table rows). Longer phrases come first so "saldo van baten en lasten" beats "saldo".

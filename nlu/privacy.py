@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 BSN_TOKEN = "[BSN]"
 EMAIL_TOKEN = "[E-MAIL]"

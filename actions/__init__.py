@@ -1,0 +1,1 @@
+"""Rasa custom actions of the Begrotingswijzer (rasa-sdk 3.6): budget answers, handoff, feedback."""

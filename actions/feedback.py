@@ -1,0 +1,53 @@
+"""Feedback on answers ("heeft dit geholpen?") and plain yes/no replies."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import utter_handoff
+from actions.knowledge_client import KnowledgeClient
+from actions.settings import load_settings
+
+POSITIVE_INTENTS = {"feedback_helped", "affirm"}
+FEEDBACK_INTENTS = {"feedback_helped", "feedback_not_helped"}
+
+THANKS_HELPED = "Fijn dat ik je kon helpen! Heb je nog een andere vraag over de begroting?"
+THANKS_NO_ANSWER = "Bedankt voor je reactie! Heb je een vraag over de begroting? Stel hem gerust."
+PLAIN_YES = "Waar kan ik je mee helpen? Stel gerust je vraag over de begroting."
+PLAIN_NO = "Oké. Heb je later toch een vraag over de begroting? Dan kun je die hier stellen."
+
+
+class ActionFeedback(Action):
+    """Record whether the last answer helped (with the knowledge service) and react to it."""
+
+    def name(self) -> Text:
+        """Return the action name used in the domain."""
+        return "action_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Store the feedback when it refers to an answer; otherwise treat it as a plain yes/no."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        helped = intent in POSITIVE_INTENTS
+        awaiting = bool(tracker.get_slot("awaiting_feedback"))
+        if not awaiting and intent not in FEEDBACK_INTENTS:
+            dispatcher.utter_message(text=PLAIN_YES if helped else PLAIN_NO)
+            return []
+
+        question = tracker.get_slot("last_question")
+        answer = tracker.get_slot("last_answer")
+        settings = load_settings()
+        if question and answer:
+            client = KnowledgeClient.from_settings(settings)
+            await client.feedback_async(str(question), str(answer), helped, tracker.sender_id)
+
+        if helped:
+            dispatcher.utter_message(text=THANKS_HELPED if question else THANKS_NO_ANSWER)
+        else:
+            utter_handoff(dispatcher, "not_helped", settings)
+        return [SlotSet("awaiting_feedback", False)]

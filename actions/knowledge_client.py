@@ -1,0 +1,159 @@
+"""Small HTTP client for the knowledge service (POST /api/answer, POST /api/feedback, GET /health); stdlib only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from actions.settings import Settings, load_settings
+from nlu.privacy import mask_pii
+
+logger = logging.getLogger(__name__)
+
+CONTEXT_KEYS = ("year", "line", "measure", "topic")
+
+
+class KnowledgeUnavailable(Exception):
+    """The knowledge service is down, too slow or answered with an error."""
+
+
+@dataclass(frozen=True)
+class KnowledgeAnswer:
+    """The parsed answer of POST /api/answer."""
+
+    question: str
+    answered: bool
+    answer: str
+    confidence: float = 0.0
+    citations: List[Dict[str, Any]] = field(default_factory=list)
+    resolved: Dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any], question: str) -> "KnowledgeAnswer":
+        """Build an answer from the service's JSON, tolerating missing optional fields."""
+        citations = data.get("citations") or []
+        resolved = data.get("resolved") or {}
+        return cls(
+            question=str(data.get("question") or question),
+            answered=bool(data.get("answered")),
+            answer=str(data.get("answer") or ""),
+            confidence=float(data.get("confidence") or 0.0),
+            citations=[c for c in citations if isinstance(c, dict)],
+            resolved={k: resolved.get(k) for k in CONTEXT_KEYS} if isinstance(resolved, dict) else {},
+        )
+
+
+def clean_context(context: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """Keep only the contract's context keys; the year becomes an int (or None)."""
+    if not context:
+        return None
+    cleaned: Dict[str, Any] = {key: context.get(key) or None for key in CONTEXT_KEYS}
+    year = cleaned["year"]
+    try:
+        cleaned["year"] = int(float(year)) if year is not None else None
+    except (TypeError, ValueError):
+        cleaned["year"] = None
+    if all(value is None for value in cleaned.values()):
+        return None
+    return cleaned
+
+
+class KnowledgeClient:
+    """Blocking JSON client with a hard timeout; use the ``*_async`` methods from actions."""
+
+    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+        """Remember where the service is and how long to wait for it."""
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: Optional[Settings] = None) -> "KnowledgeClient":
+        """Create a client from actions.settings."""
+        settings = settings or load_settings()
+        return cls(settings.knowledge_url, settings.knowledge_timeout)
+
+    def _request(self, method: str, path: str, payload: Optional[Dict[str, Any]] = None) -> tuple[int, Any]:
+        """Send one request and return (status, decoded JSON or None); raise KnowledgeUnavailable on failure."""
+        body = json.dumps(payload).encode("utf-8") if payload is not None else None
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=body,
+            method=method,
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                raw = response.read()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            raise KnowledgeUnavailable(f"{method} {path}: HTTP {error.code}") from error
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise KnowledgeUnavailable(f"{method} {path}: {error}") from error
+        if not raw:
+            return status, None
+        try:
+            return status, json.loads(raw.decode("utf-8"))
+        except ValueError as error:
+            raise KnowledgeUnavailable(f"{method} {path}: invalid JSON") from error
+
+    def answer(self, question: str, context: Optional[Dict[str, Any]] = None) -> KnowledgeAnswer:
+        """Ask a (masked) question with optional context; raise KnowledgeUnavailable when that fails."""
+        masked = mask_pii(question)
+        payload: Dict[str, Any] = {"question": masked}
+        cleaned = clean_context(context)
+        if cleaned:
+            payload["context"] = cleaned
+        logger.info("Asking knowledge: %r context=%s", masked, cleaned)
+        _, data = self._request("POST", "/api/answer", payload)
+        if not isinstance(data, dict):
+            raise KnowledgeUnavailable("POST /api/answer: unexpected response")
+        return KnowledgeAnswer.from_json(data, masked)
+
+    def feedback(self, question: str, answer: str, helped: bool, conversation_id: Optional[str]) -> bool:
+        """Store feedback with the knowledge service; return False (and log) when that fails."""
+        payload = {
+            "question": mask_pii(question),
+            "answer": mask_pii(answer),
+            "helped": helped,
+            "source": "bot",
+            "conversation_id": conversation_id,
+        }
+        try:
+            status, _ = self._request("POST", "/api/feedback", payload)
+        except KnowledgeUnavailable as error:
+            logger.warning("Feedback not stored: %s", error)
+            return False
+        return 200 <= status < 300
+
+    def health(self) -> bool:
+        """Return True when GET /health answers 200."""
+        try:
+            status, _ = self._request("GET", "/health")
+        except KnowledgeUnavailable:
+            return False
+        return status == 200
+
+    async def answer_async(self, question: str, context: Optional[Dict[str, Any]] = None) -> KnowledgeAnswer:
+        """Run :meth:`answer` in a worker thread so the action server's event loop never blocks."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(self.answer, question, context), timeout=self.timeout + 1.0
+            )
+        except asyncio.TimeoutError as error:
+            raise KnowledgeUnavailable("POST /api/answer: timed out") from error
+
+    async def feedback_async(self, question: str, answer: str, helped: bool, conversation_id: Optional[str]) -> bool:
+        """Run :meth:`feedback` in a worker thread."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(self.feedback, question, answer, helped, conversation_id),
+                timeout=self.timeout + 1.0,
+            )
+        except asyncio.TimeoutError:
+            logger.warning("Feedback not stored: timed out")
+            return False

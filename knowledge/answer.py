@@ -1,0 +1,122 @@
+"""Compose answers: exact table answers, short extractive text answers, or an honest referral to the KCC."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import numpy as np
+
+from knowledge.index import Index
+from knowledge.lexical import tokens
+from knowledge.retrieve import rank_sections
+from knowledge.settings import Settings
+from knowledge.table_answer import TableFacts, describe
+from knowledge.types import Answer, Citation, Resolved, Section
+
+MAX_WORDS = 80
+
+
+def section_url(settings: Settings, section_id: str) -> str:
+    """Link to the readable view of a section."""
+    return f"{settings.base_url}/sections/{quote(section_id, safe=':')}"
+
+
+def cite(settings: Settings, n: int, section: Section, quote_text: str) -> Citation:
+    """A numbered citation of a section with the quoted passage."""
+    return Citation(n, section.document_id, section.id, section.code, section.title, section.path,
+                    section_url(settings, section.id), quote_text)
+
+
+def referral(settings: Settings) -> str:
+    """The warm handoff to the KCC, in plain Dutch."""
+    return (f"Bel het Klant Contact Centrum (KCC) via {settings.kcc_phone}, kijk op {settings.kcc_url} "
+            f"of gebruik {settings.kcc_chat}. Een medewerker helpt u graag verder.")
+
+
+def abstain(settings: Settings, question: str, confidence: float, reason: str = "") -> Answer:
+    """An honest 'not in the budget' answer without citations."""
+    text = ("Daarover staat niets in de begroting van programma 1 (Bestuur en dienstverlening). "
+            "Ik wil u geen verkeerd antwoord geven. " + referral(settings))
+    if reason:
+        text = f"{reason} {referral(settings)}"
+    return Answer(question, False, text, round(confidence, 3), (), Resolved(), "abstain")
+
+
+def table_answer(settings: Settings, question: str, facts: TableFacts) -> Answer:
+    """Answer from table cells, citing the table's section with the row as quote."""
+    row_quote = "; ".join(
+        f"{c.line} — {c.measure} {c.year or ''} ({c.kind}): {c.raw}{' ' + c.unit if c.unit == '× €1.000' else ''}"
+        for c in facts.cells
+    ) or facts.table.title
+    citation = cite(settings, 1, facts.section, row_quote)
+    resolved = Resolved(facts.resolved.year, facts.resolved.line, facts.resolved.measure, facts.section.id)
+    confidence = 0.95 if facts.cells else 0.6
+    return Answer(question, True, describe(facts), confidence, (citation,), resolved, "table")
+
+
+def _overlap(query_stems: set[str], text: str, vocabulary: frozenset[str]) -> float:
+    if not query_stems:
+        return 0.0
+    return len(query_stems & set(tokens(text, vocabulary))) / len(query_stems)
+
+
+def _trim(text: str, limit: int = MAX_WORDS) -> str:
+    words = text.split()
+    return text if len(words) <= limit else " ".join(words[:limit]).rstrip(",;:") + " …"
+
+
+def text_answer(
+    settings: Settings,
+    index: Index,
+    question: str,
+    query_vector: np.ndarray | None,
+    fused: np.ndarray,
+    confidence: float,
+) -> Answer:
+    """An extractive answer from the best sentences of the best-matching sections."""
+    top = rank_sections(index, fused, 3)
+    if not top:
+        return abstain(settings, question, confidence)
+    top_ids = [h.section.id for h in top[:2]]
+    order = np.argsort(-fused, kind="stable")[:12]
+    chunk_rank = {int(i): r for r, i in enumerate(order) if index.chunks[int(i)].section_id in top_ids}
+    query_stems = set(tokens(question, index.vocabulary))
+    candidates: list[tuple[float, int]] = []
+    for s_i, sentence in enumerate(index.sentences):
+        if sentence.chunk not in chunk_rank:
+            continue
+        score = _overlap(query_stems, sentence.text, index.vocabulary) * 0.3
+        if query_vector is not None:
+            score += float(index.sentence_vectors[s_i] @ query_vector)
+        score -= 0.01 * chunk_rank[sentence.chunk]
+        candidates.append((score, s_i))
+    by_id = {s.id: s for s in index.corpus.sections}
+    if not candidates:
+        best = top[0]
+        text = _trim(best.chunk.text if best.chunk.kind != "heading" else (best.section.text or best.section.label))
+        return Answer(question, True, text, round(confidence, 3), (cite(settings, 1, best.section, text),),
+                      Resolved(topic=best.section.id), "text")
+    candidates.sort(reverse=True)
+    best_score, best_i = candidates[0]
+    chosen = [best_i]
+    words = len(index.sentences[best_i].text.split())
+    for score, s_i in candidates[1:4]:
+        n_words = len(index.sentences[s_i].text.split())
+        same_section = (index.chunks[index.sentences[s_i].chunk].section_id
+                        == index.chunks[index.sentences[best_i].chunk].section_id)
+        if score >= best_score - 0.03 and same_section and words + n_words <= MAX_WORDS:
+            chosen.append(s_i)
+            words += n_words
+    chosen.sort()
+    citations: list[Citation] = []
+    quotes: dict[str, list[str]] = {}
+    for s_i in chosen:
+        sid = index.chunks[index.sentences[s_i].chunk].section_id
+        quotes.setdefault(sid, []).append(index.sentences[s_i].text)
+    for n, (sid, parts) in enumerate(quotes.items(), start=1):
+        citations.append(cite(settings, n, by_id[sid], " ".join(parts)))
+    text = _trim(" ".join(index.sentences[s_i].text for s_i in chosen))
+    text = re.sub(r"\s+", " ", text)
+    return Answer(question, True, text, round(confidence, 3), tuple(citations), Resolved(topic=citations[0].section_id),
+                  "text")

@@ -1,0 +1,1 @@
+"""Evaluation of the Begrotingswijzer: question sets, metrics, runners and reports."""

@@ -1,0 +1,84 @@
+"""CLI: python -m knowledge.eval [--questions FILE ...] [--configs ...] [--target ...] [--out reports/]."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+DEFAULT_QUESTIONS = (Path("tests/data/questions.jsonl"), Path("tests/data/questions_heldout.jsonl"))
+DEFAULT_CONFIGS = "bm25,dense,hybrid,hybrid-notables"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    p = argparse.ArgumentParser(prog="python -m knowledge.eval", description="Evalueer de Begrotingswijzer.")
+    p.add_argument("--questions", nargs="+", type=Path, default=list(DEFAULT_QUESTIONS), help="JSONL-bestanden")
+    p.add_argument("--configs", default=DEFAULT_CONFIGS, help="in-process configs, komma-gescheiden")
+    p.add_argument("--target", choices=("inprocess", "api", "rasa"), default="inprocess")
+    p.add_argument("--api-url", default="http://127.0.0.1:8000")
+    p.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    p.add_argument("--out", type=Path, default=Path("reports"))
+    p.add_argument("--feedback-db", type=Path, default=None, help="standaard: Settings.feedback_db")
+    p.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
+    return p.parse_args(argv)
+
+
+def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
+    """A progress callback writing 'label: done/total' to stderr."""
+
+    def show(done: int, total: int) -> None:
+        if not quiet:
+            print(f"\r{label}: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    return show
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the evaluation, write the report, print the summary table and the report path."""
+    from knowledge.eval.asked import unanswered_questions
+    from knowledge.eval.questions import QuestionFileError, load_sets
+    from knowledge.eval.report import Run, summary_table, text_table, write_report
+    from knowledge.eval.runners import ApiRunner, RasaRunner, Runner, inprocess_runners, run_all
+    from knowledge.settings import Settings
+
+    args = parse_args(argv)
+    try:
+        sets = load_sets(args.questions)
+    except QuestionFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    runners: list[Runner]
+    if args.target == "api":
+        runners = [ApiRunner(args.api_url)]
+    elif args.target == "rasa":
+        runners = [RasaRunner(args.rasa_url)]
+    else:
+        try:
+            names = [c.strip() for c in args.configs.split(",") if c.strip()]
+            started = time.perf_counter()
+            runners = list(inprocess_runners(names, settings))
+            print(f"services gebouwd in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    runs = [
+        Run(
+            r.name,
+            args.target,
+            {name: run_all(r, qs, _progress(f"{r.name}/{name}", args.quiet)) for name, qs in sets.items()},
+        )
+        for r in runners
+    ]
+    db = args.feedback_db or settings.feedback_db
+    md, html = write_report(runs, unanswered_questions(db), args.out, str(db), [str(p) for p in args.questions])
+    print(text_table(*summary_table(runs)))
+    print(f"\nrapport: {md}\n         {html}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

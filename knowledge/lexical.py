@@ -1,0 +1,73 @@
+"""Dutch tokens for BM25: folded, stopwords removed, Snowball-stemmed, compounds split on known words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer  # type: ignore[import-untyped]
+
+from nlu.entities import fold
+
+STOPWORDS = frozenset(
+    """
+    aan al alle alles als altijd andere ben bij daar daarom dan dat de der deze die dit doch doen door dus een
+    eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun ik in is ja je kan kon
+    kunnen maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over
+    reeds te tegen toch toen tot u uit uw van veel voor want waren was wat we wel werd wezen wie wil worden
+    wordt zal ze zei zelf zich zij zijn zo zonder zou welke waar wanneer waarom hoeveel gaat gaan staat
+    wij jullie hen ze zit zitten krijg krijgt kun kunt mag mogen wil willen doet graag eigenlijk even
+    the a an of to in is are what who when where why how which does do for on and or with about my i you
+    """.split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("dutch")
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens without stopwords."""
+    return [w for w in _TOKEN.findall(fold(text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def stem(word: str) -> str:
+    """The Dutch Snowball stem of one folded word."""
+    return str(_stemmer().stemWord(word))
+
+
+def split_compound(word: str, vocabulary: frozenset[str], min_tail: int = 5, min_head: int = 6) -> list[str]:
+    """Known words a compound ends or starts with: 'gemeenteraadsverkiezingen' -> verkiezingen, gemeenteraad."""
+    parts: list[str] = []
+    if len(word) < min_tail + 3:
+        return parts
+    for cut in range(3, len(word) - min_tail + 1):
+        tail = word[cut:]
+        if tail in vocabulary:
+            parts.append(tail)
+            break
+    for cut in range(len(word) - 3, min_head - 1, -1):
+        head = word[:cut]
+        for candidate in (head, head[:-1] if head.endswith("s") else ""):
+            if len(candidate) >= min_head and candidate in vocabulary and candidate not in parts:
+                parts.append(candidate)
+                return parts
+    return parts
+
+
+def tokens(text: str, vocabulary: frozenset[str] = frozenset()) -> list[str]:
+    """Stemmed tokens of a text, plus the stems of known parts of compounds."""
+    out: list[str] = []
+    for w in words(text):
+        out.append(stem(w))
+        for part in split_compound(w, vocabulary):
+            out.append(stem(part))
+    return out
+
+
+def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
+    """The folded words (at least 4 letters) of a corpus, for compound splitting."""
+    return frozenset(w for t in texts for w in words(t) if len(w) >= 4 and not w.isdigit())

@@ -1,0 +1,129 @@
+"""Hybrid retrieval: BM25 and dense rankings fused, with exact codes, parties and table labels winning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.index import Index
+from knowledge.lexical import tokens, words
+from knowledge.types import Chunk, Hit, Section
+from nlu.entities import Entity, fold
+
+RRF_K = 60
+PINNED = 1.0
+FAVOURED = 0.5
+
+
+@dataclass(frozen=True)
+class SectionHit:
+    """A section ranked for a query, with its best-matching chunk."""
+
+    section: Section
+    score: float
+    chunk: Chunk
+
+
+def lexical_scores(index: Index, query: str) -> np.ndarray:
+    """BM25 score of every chunk for the query."""
+    known = [t for t in tokens(query, index.vocabulary) if t in index.bm25.vocab_dict]
+    if not known:
+        return np.zeros(len(index.chunks), np.float32)
+    return np.asarray(index.bm25.get_scores(known), dtype=np.float32)
+
+
+def _rrf(scores: np.ndarray, positive_only: bool) -> np.ndarray:
+    order = np.argsort(-scores, kind="stable")
+    fused = np.zeros(len(scores), np.float32)
+    for rank, i in enumerate(order):
+        if positive_only and scores[i] <= 0:
+            break
+        fused[i] = 1.0 / (RRF_K + rank + 1)
+    return fused
+
+
+def _subtree(index: Index, root: Section) -> set[str]:
+    ids = {root.id}
+    for s in index.corpus.sections:  # sections come in document order, parents first
+        if s.parent_id in ids:
+            ids.add(s.id)
+    return ids
+
+
+def entity_boosts(index: Index, entities: list[Entity]) -> np.ndarray:
+    """Boosts per chunk: an exact section code pins its section; parties, reserves and table labels are favoured."""
+    boost = np.zeros(len(index.chunks), np.float32)
+    sections = index.corpus.sections
+    codes = {e.value for e in entities if e.kind == "section_code"}
+    names = {fold(e.value) for e in entities if e.kind in ("party", "reserve", "table_label")}
+    pinned: set[str] = set()
+    favoured: set[str] = set()
+    for s in sections:
+        if s.code and s.code in codes:
+            pinned.add(s.id)
+        elif names and (fold(s.title) in names or any(fold(s.title).startswith(n) for n in names)):
+            favoured |= _subtree(index, s)
+    labels = {fold(e.value) for e in entities if e.kind in ("reserve", "table_label")}
+    for i, chunk in enumerate(index.chunks):
+        if chunk.section_id in pinned:
+            boost[i] += PINNED
+        elif chunk.section_id in favoured:
+            boost[i] += FAVOURED
+        if labels and chunk.kind == "cell" and any(f" {lab} " in f" {fold(chunk.text)} " for lab in labels):
+            boost[i] += FAVOURED
+    return boost
+
+
+def rank_chunks(
+    index: Index, query: str, query_vector: np.ndarray | None, mode: str, entities: list[Entity]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fused score per chunk, plus the raw BM25 and dense scores."""
+    n = len(index.chunks)
+    lexical = lexical_scores(index, query) if mode in ("bm25", "hybrid") else np.zeros(n, np.float32)
+    dense = (
+        index.vectors @ query_vector
+        if mode in ("dense", "hybrid") and query_vector is not None
+        else np.zeros(n, np.float32)
+    )
+    fused = np.zeros(n, np.float32)
+    if mode in ("bm25", "hybrid"):
+        fused += _rrf(lexical, positive_only=True)
+    if mode in ("dense", "hybrid"):
+        fused += _rrf(dense, positive_only=False)
+    fused += entity_boosts(index, entities)
+    return fused, lexical, dense
+
+
+def top_hits(index: Index, fused: np.ndarray, k: int, source: str = "hybrid") -> list[Hit]:
+    """The k best chunks."""
+    order = np.argsort(-fused, kind="stable")[:k]
+    return [Hit(index.chunks[i], float(fused[i]), source) for i in order if fused[i] > 0]
+
+
+def rank_sections(index: Index, fused: np.ndarray, k: int) -> list[SectionHit]:
+    """Sections ranked by their best chunk."""
+    by_id = {s.id: s for s in index.corpus.sections}
+    best: dict[str, tuple[float, int]] = {}
+    for i in np.argsort(-fused, kind="stable"):
+        if fused[i] <= 0:
+            break
+        sid = index.chunks[i].section_id
+        if sid not in best:
+            best[sid] = (float(fused[i]), int(i))
+            if len(best) >= k:
+                break
+    return [SectionHit(by_id[sid], score, index.chunks[i]) for sid, (score, i) in best.items()]
+
+
+def coverage(index: Index, query: str) -> float:
+    """Share of the question's content words that occur in the corpus (compound parts count)."""
+    content = [w for w in words(query) if not w.isdigit() and len(w) > 2]
+    if not content:
+        return 0.0
+    known = 0
+    for w in content:
+        stems = tokens(w, index.vocabulary)
+        if any(s in index.bm25.vocab_dict for s in stems):
+            known += 1
+    return known / len(content)

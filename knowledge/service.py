@@ -1,0 +1,75 @@
+"""The answering service: entities, table lookup, hybrid retrieval and composition over one loaded index."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from knowledge.answer import abstain, table_answer, text_answer
+from knowledge.embedding import Embedder
+from knowledge.index import Index
+from knowledge.retrieve import coverage, rank_chunks, rank_sections
+from knowledge.settings import Settings
+from knowledge.table_answer import find_facts, table_vocabulary
+from knowledge.types import Answer, Resolved, SearchResult, Section
+from nlu.entities import extract_entities
+
+DENSE_FLOOR = 0.76
+DENSE_SPAN = 0.10
+
+
+@dataclass
+class Service:
+    """Answers and searches over one index with one embedder, both loaded once."""
+
+    settings: Settings
+    index: Index
+    embedder: Embedder | None
+    vocabulary: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.vocabulary = table_vocabulary(self.index.corpus)
+
+    def _query_vector(self, question: str) -> np.ndarray | None:
+        if self.embedder is None or self.settings.retrieval == "bm25":
+            return None
+        return self.embedder.embed_queries([question])[0]
+
+    def confidence(self, question: str, dense: np.ndarray | None, pinned: bool) -> float:
+        """How sure we are the budget covers the question: known words and dense similarity."""
+        if pinned:
+            return 0.9
+        cov = coverage(self.index, question)
+        if dense is None or not len(dense):
+            return round(cov, 3)
+        closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
+        return round(0.5 * cov + 0.5 * closeness, 3)
+
+    def answer(self, question: str, context: Resolved | None = None) -> Answer:
+        """Answer one question, using context (slots of a conversation) for follow-ups."""
+        question = re.sub(r"\s+", " ", question).strip()
+        entities = extract_entities(question, extra=self.vocabulary)
+        if self.settings.table_answers:
+            facts = find_facts(self.index.corpus, question, entities, context)
+            if facts is not None:
+                return table_answer(self.settings, question, facts)
+        vector = self._query_vector(question)
+        fused, _, dense = rank_chunks(self.index, question, vector, self.settings.retrieval, entities)
+        pinned = bool(fused.max() >= 1.0) if len(fused) else False
+        confidence = self.confidence(question, dense if vector is not None else None, pinned)
+        if confidence < self.settings.min_confidence:
+            return abstain(self.settings, question, confidence)
+        return text_answer(self.settings, self.index, question, vector, fused, confidence)
+
+    def search(self, query: str, k: int = 5) -> list[SearchResult]:
+        """Sections ranked for a query, with the best passage of each."""
+        entities = extract_entities(query, extra=self.vocabulary)
+        vector = self._query_vector(query)
+        fused, _, _ = rank_chunks(self.index, query, vector, self.settings.retrieval, entities)
+        return [SearchResult(h.section, round(h.score, 4), h.chunk.text) for h in rank_sections(self.index, fused, k)]
+
+    def section(self, section_id: str) -> Section | None:
+        """A section by id."""
+        return self.index.corpus.section(section_id)

@@ -1,0 +1,90 @@
+"""Rasa 3.6 graph component that adds the rule-based Dutch budget entities of nlu.entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent  # type: ignore[import-not-found, unused-ignore]
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe  # type: ignore[import-not-found, unused-ignore]
+from rasa.engine.storage.resource import Resource  # type: ignore[import-not-found, unused-ignore]
+from rasa.engine.storage.storage import ModelStorage  # type: ignore[import-not-found, unused-ignore]
+from rasa.nlu.extractors.extractor import EntityExtractorMixin  # type: ignore[import-not-found, unused-ignore]
+from rasa.shared.nlu.constants import ENTITIES, TEXT  # type: ignore[import-not-found, unused-ignore]
+from rasa.shared.nlu.training_data.message import Message  # type: ignore[import-not-found, unused-ignore]
+
+from nlu.entities import Entity, extract_entities
+
+# nlu.entities kind -> Rasa entity name (as listed in bot/domain.yml).
+KIND_TO_ENTITY: dict[str, str] = {
+    "year": "year",
+    "section_code": "section_code",
+    "line": "budget_line",
+    "measure": "measure",
+    "party": "party",
+    "reserve": "reserve",
+    "amount": "amount",
+}
+
+
+def to_rasa_entity(entity: Entity, extractor: str) -> dict[str, Any] | None:
+    """Convert an nlu.entities Entity into a Rasa entity dict, or None for unknown kinds."""
+    name = KIND_TO_ENTITY.get(entity.kind)
+    if name is None:
+        return None
+    return {
+        "entity": name,
+        "start": entity.start,
+        "end": entity.end,
+        "value": entity.value,
+        "confidence_entity": 1.0,
+        "extractor": extractor,
+    }
+
+
+def rasa_entities(text: str, extractor: str, wanted: list[str] | None = None) -> list[dict[str, Any]]:
+    """Extract the Rasa entity dicts for ``text``, limited to ``wanted`` names when given."""
+    found: list[dict[str, Any]] = []
+    for entity in extract_entities(text or ""):
+        converted = to_rasa_entity(entity, extractor)
+        if converted is None or (wanted and converted["entity"] not in wanted):
+            continue
+        found.append(converted)
+    return found
+
+
+@DefaultV1Recipe.register(  # type: ignore[misc, unused-ignore]
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class DutchBudgetEntityExtractor(GraphComponent, EntityExtractorMixin):  # type: ignore[misc, unused-ignore]
+    """Adds years, section codes, budget lines, measures, parties, reserves and amounts to messages."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Return the default config: ``entities`` limits output to these entity names (all if empty)."""
+        return {"entities": []}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Store the merged configuration."""
+        self._config = {**self.get_default_config(), **config}
+        self._wanted: list[str] = list(self._config.get("entities") or [])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DutchBudgetEntityExtractor:
+        """Create the (stateless, untrained) component."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Append the recognised entities to each message's entity list."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            found = rasa_entities(text, self.name, self._wanted)
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages

@@ -1,0 +1,247 @@
+/* KCC lookup: search as you type over GET /api/search, show the short answer with a
+   "Kopieer antwoord" button (answer + source line) and the ranked sections. Keyboard first. */
+(function () {
+  "use strict";
+
+  var BW = window.BW;
+  var el = BW.el;
+  var DEBOUNCE_MS = 200;
+  var MIN_LENGTH = 2;
+
+  var form = document.getElementById("zoekformulier");
+  var input = document.getElementById("zoekterm");
+  var statusBox = document.getElementById("zoekstatus");
+  var errorBox = document.getElementById("zoekfout");
+  var answerBox = document.getElementById("antwoord");
+  var answerText = document.getElementById("antwoord-tekst");
+  var answerSource = document.getElementById("antwoord-bron");
+  var copyButton = document.getElementById("kopieer");
+  var copyStatus = document.getElementById("kopieer-status");
+  var resultsBlock = document.getElementById("resultaten-blok");
+  var resultsList = document.getElementById("resultaten");
+
+  var timer = null;
+  var controller = null;
+  var lastQuery = null;
+  var copyPayload = "";
+
+  // ---------- copy text ----------
+
+  function documentName(c) {
+    // The API may give a document id (a slug) or a title; residents and colleagues need the title.
+    return c.document && /\s/.test(c.document) ? c.document : BW.DOCUMENT_NAME;
+  }
+
+  function sourceLine(c) {
+    return documentName(c) + ", " + BW.sectionLabel(c) + " (" + BW.sectionUrl(c.section_id, c.url) + ")";
+  }
+
+  /** "<answer> — Bron: Programmabegroting 2026, 1B1.4 … (http://…/sections/…)" */
+  function buildCopyText(answer) {
+    var text = String(answer.answer || "").trim();
+    var citations = Array.isArray(answer.citations) ? answer.citations.filter(function (c) { return c && c.section_id; }) : [];
+    if (!citations.length) return text;
+    if (citations.length === 1) {
+      return text.replace(/\s*\[\d+\]/g, "") + " — Bron: " + sourceLine(citations[0]);
+    }
+    return text + " — Bronnen: " + citations.map(function (c, i) {
+      return "[" + (c.n || i + 1) + "] " + sourceLine(c);
+    }).join("; ");
+  }
+
+  // ---------- rendering ----------
+
+  function clearChildren(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function renderAnswer(answer) {
+    clearChildren(answerSource);
+    copyStatus.textContent = "";
+    if (!answer || !String(answer.answer || "").trim()) {
+      answerBox.hidden = true;
+      copyPayload = "";
+      return;
+    }
+    answerBox.hidden = false;
+    answerBox.classList.toggle("unanswered", !answer.answered);
+    answerText.textContent = answer.answer;
+    var citations = Array.isArray(answer.citations) ? answer.citations.filter(function (c) { return c && c.section_id; }) : [];
+    if (citations.length) {
+      answerSource.appendChild(document.createTextNode(citations.length === 1 ? "Bron: " : "Bronnen: "));
+      citations.forEach(function (c, i) {
+        if (i > 0) answerSource.appendChild(document.createTextNode("; "));
+        var label = (citations.length > 1 ? "[" + (c.n || i + 1) + "] " : "") + documentName(c) + ", " + BW.sectionLabel(c);
+        answerSource.appendChild(el("a", { href: BW.sectionPath(c.section_id, c.quote || ""), text: label }));
+      });
+    } else if (!answer.answered) {
+      answerSource.textContent = "Geen bron gevonden in de begroting.";
+    }
+    copyPayload = buildCopyText(answer);
+    copyButton.setAttribute("data-copy", copyPayload);
+  }
+
+  function renderResults(results, query) {
+    clearChildren(resultsList);
+    results.forEach(function (r, i) {
+      var link = el("a", {
+        href: BW.sectionPath(r.section_id, r.snippet || ""),
+        className: "result-link",
+        "data-index": String(i),
+        text: BW.sectionLabel(r)
+      });
+      var path = Array.isArray(r.path) ? r.path.slice(0, -1) : [];
+      resultsList.appendChild(el("li", { className: "result" }, [
+        el("h3", { className: "result-title" }, [link]),
+        path.length ? el("p", { className: "result-path" }, [
+          el("span", { className: "visually-hidden", text: "Plaats in de begroting: " }),
+          path.join(" › ")
+        ]) : null,
+        r.snippet ? el("p", { className: "result-snippet", text: r.snippet }) : null
+      ]));
+    });
+    resultsBlock.hidden = results.length === 0;
+    var count = results.length === 1 ? "1 resultaat" : results.length + " resultaten";
+    statusBox.textContent = results.length
+      ? count + " voor ‘" + query + "’." + (answerBox.hidden ? "" : " Er is een kort antwoord.")
+      : "Geen resultaten voor ‘" + query + "’. Probeer andere woorden of een code zoals 1B1.4.";
+  }
+
+  function resetView(message) {
+    if (controller) controller.abort();
+    clearChildren(resultsList);
+    resultsBlock.hidden = true;
+    answerBox.hidden = true;
+    copyPayload = "";
+    errorBox.textContent = "";
+    statusBox.textContent = message || "";
+    lastQuery = null;
+  }
+
+  // ---------- searching ----------
+
+  function syncUrl(query) {
+    var url = new URL(window.location.href);
+    if (query) url.searchParams.set("q", query);
+    else url.searchParams.delete("q");
+    window.history.replaceState(null, "", url.pathname + url.search);
+  }
+
+  function search(force) {
+    clearTimeout(timer);
+    var query = input.value.trim();
+    if (query.length < MIN_LENGTH) {
+      syncUrl("");
+      resetView(query.length ? "Typ minstens 2 tekens." : "");
+      return;
+    }
+    if (!force && query === lastQuery) return;
+    lastQuery = query;
+    syncUrl(query);
+    if (controller) controller.abort();
+    controller = typeof AbortController === "function" ? new AbortController() : null;
+    var mine = controller;
+    answerBox.setAttribute("aria-busy", "true");
+    BW.fetchJson("/api/search?k=5&q=" + encodeURIComponent(query), { signal: mine ? mine.signal : undefined })
+      .then(function (data) {
+        if (mine !== controller) return;
+        errorBox.textContent = "";
+        renderAnswer(data && data.answer);
+        renderResults(Array.isArray(data && data.results) ? data.results : [], query);
+      }, function (err) {
+        if (err && err.name === "AbortError") return;
+        if (mine !== controller) return;
+        lastQuery = null;
+        clearChildren(resultsList);
+        resultsBlock.hidden = true;
+        answerBox.hidden = true;
+        statusBox.textContent = "";
+        errorBox.textContent = (err && err.message) || BW.UNREACHABLE;
+      })
+      .then(function () {
+        if (mine === controller) answerBox.removeAttribute("aria-busy");
+      });
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { search(false); }, DEBOUNCE_MS);
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    search(true);
+  });
+
+  // ---------- copy ----------
+
+  copyButton.addEventListener("click", function () {
+    if (!copyPayload) return;
+    var text = copyPayload;
+    BW.copyText(text).then(function () {
+      copyStatus.textContent = "Gekopieerd: het antwoord en de bron staan op het klembord.";
+    }, function () {
+      copyStatus.textContent = "Kopiëren lukte niet. Selecteer de tekst en kopieer die zelf.";
+    });
+  });
+
+  // ---------- keyboard ----------
+
+  function resultLinks() {
+    return Array.prototype.slice.call(resultsList.querySelectorAll("a.result-link"));
+  }
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown") {
+      var links = resultLinks();
+      if (links.length) {
+        event.preventDefault();
+        links[0].focus();
+      }
+    } else if (event.key === "Escape") {
+      if (input.value) {
+        event.preventDefault();
+        input.value = "";
+        syncUrl("");
+        resetView("Het zoekveld is leeg.");
+      }
+    }
+  });
+
+  resultsList.addEventListener("keydown", function (event) {
+    var links = resultLinks();
+    var i = links.indexOf(document.activeElement);
+    if (i === -1) return;
+    if (event.key === "ArrowDown" && i < links.length - 1) {
+      event.preventDefault();
+      links[i + 1].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      if (i > 0) links[i - 1].focus();
+      else input.focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+
+  // ---------- start ----------
+
+  var initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    search(true);
+  }
+  input.focus();
+})();
