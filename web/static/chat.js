@@ -20,6 +20,16 @@
 
   var state = loadState();
   var busy = false;
+  var statusTimer = null;
+
+  /** A short message in the status region; it disappears after a few seconds. */
+  function announce(message) {
+    clearTimeout(statusTimer);
+    statusBox.textContent = message;
+    statusTimer = setTimeout(function () {
+      if (statusBox.textContent === message) statusBox.textContent = "";
+    }, 6000);
+  }
 
   // ---------- storage (per browser tab: sessionStorage, never localStorage) ----------
 
@@ -155,7 +165,7 @@
         turn.feedback = helped;
         saveState();
         show(helped);
-        statusBox.textContent = "Bedankt voor uw reactie.";
+        announce("Bedankt voor uw reactie.");
         thanks.focus();
       }, function (err) {
         yes.disabled = false;
@@ -226,6 +236,7 @@
   function setBusy(value) {
     busy = value;
     sendButton.setAttribute("aria-disabled", String(value));
+    clearTimeout(statusTimer);
     statusBox.textContent = value ? "De Begrotingswijzer zoekt een antwoord…" : "";
   }
 
@@ -263,7 +274,7 @@
       return;
     }
     if (busy) {
-      statusBox.textContent = "Even geduld, de Begrotingswijzer zoekt nog een antwoord.";
+      announce("Even geduld, de Begrotingswijzer zoekt nog een antwoord.");
       return;
     }
     var display = String(shown || text).trim();
@@ -307,7 +318,7 @@
     event.preventDefault();
     var text = input.value;
     if (busy) {
-      statusBox.textContent = "Even geduld, de Begrotingswijzer zoekt nog een antwoord.";
+      announce("Even geduld, de Begrotingswijzer zoekt nog een antwoord.");
       return;
     }
     if (text.trim()) input.value = "";
@@ -333,7 +344,7 @@
     saveState();
     renderAll();
     showError("");
-    statusBox.textContent = "U bent een nieuw gesprek begonnen.";
+    announce("U bent een nieuw gesprek begonnen.");
     input.value = "";
     input.focus();
   });

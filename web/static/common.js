@@ -26,6 +26,11 @@
     return node;
   }
 
+  /** The API may give a document id (a slug) or a title; people need the title. */
+  function documentTitle(doc) {
+    return doc && /\s/.test(doc) ? doc : DOCUMENT_NAME;
+  }
+
   /** Path of the section page; the colon in ids is a legal path character and stays readable. */
   function sectionPath(sectionId, quote) {
     var path = "/sections/" + encodeURIComponent(sectionId).replace(/%3A/gi, ":");
@@ -124,6 +129,7 @@
 
   window.BW = {
     DOCUMENT_NAME: DOCUMENT_NAME,
+    documentTitle: documentTitle,
     el: el,
     sectionPath: sectionPath,
     sectionUrl: sectionUrl,

@@ -28,8 +28,7 @@
   // ---------- copy text ----------
 
   function documentName(c) {
-    // The API may give a document id (a slug) or a title; residents and colleagues need the title.
-    return c.document && /\s/.test(c.document) ? c.document : BW.DOCUMENT_NAME;
+    return BW.documentTitle(c.document);
   }
 
   function sourceLine(c) {

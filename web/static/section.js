@@ -35,14 +35,32 @@
     return t.length > 0 && t.length <= 90 && !/[.:;,?!)]$/.test(t) && !BULLET.test(t);
   }
 
-  /** Paragraphs, bullet lists and short lead-in lines as sub-headings, all as text nodes. */
-  function renderText(text) {
+  // "Bestuur — Lasten: 2024 (rekening): 13.543; …": a table row written out as text.
+  var TABLE_LINE = /^.+ — .+?: \d{4}\b/;
+
+  function isTableBlock(lines) {
+    var body = lines.length > 1 && !TABLE_LINE.test(lines[0]) ? lines.slice(1) : lines;
+    return body.length > 0 && body.every(function (l) { return TABLE_LINE.test(l); });
+  }
+
+  /**
+   * Paragraphs, bullet lists and short lead-in lines as sub-headings, all as text nodes.
+   * When the section has real tables, their written-out copy is folded away in a <details>.
+   */
+  function renderText(text, hasTables) {
     var frag = document.createDocumentFragment();
     var blocks = String(text || "").split(/\n\s*\n/).map(function (b) { return b.replace(/^\n+|\n+$/g, ""); })
       .filter(function (b) { return b.trim(); });
     blocks.forEach(function (block, i) {
       var lines = block.split("\n").filter(function (l) { return l.trim(); });
-      if (lines.every(function (l) { return BULLET.test(l); })) {
+      if (hasTables && isTableBlock(lines)) {
+        var rows = el("div");
+        lines.forEach(function (l) { rows.appendChild(el("p", { text: l.trim() })); });
+        frag.appendChild(el("details", { className: "table-text" }, [
+          el("summary", { text: "De tabel als tekst" }),
+          rows
+        ]));
+      } else if (lines.every(function (l) { return BULLET.test(l); })) {
         var list = el("ul");
         lines.forEach(function (l) { list.appendChild(el("li", { text: l.replace(BULLET, "").trim() })); });
         frag.appendChild(list);
@@ -157,11 +175,11 @@
   // ---------- tables ----------
 
   function isNumeric(value) {
-    return typeof value === "number" || (typeof value === "string" && /^[-−+]?\s*[\d.,]+\s*%?$/.test(value.trim()));
+    return typeof value === "number" || (typeof value === "string" && /^([-−+]?\s*€?\s*\d[\d.,]*\s*%?(\s.*)?|[-–])$/.test(value.trim()));
   }
 
   function formatCell(value) {
-    if (value === null || value === undefined || value === "") return "–";
+    if (value === null || value === undefined) return "";
     if (typeof value === "number") return NUMBER_FORMAT.format(value);
     return String(value);
   }
@@ -171,53 +189,173 @@
     return /€/.test(unit) ? "bedragen " + unit : unit;
   }
 
-  var ROW_HEADER_NAMES = { 1: ["Onderdeel"], 2: ["Onderdeel", "Soort"] };
+  /** Rows of cells [line, measure, year, kind, value]: the shape /api/sections gives today. */
+  function isCellList(rows) {
+    return rows.length > 0 && rows.every(function (r) {
+      return Array.isArray(r) && r.length === 5 && typeof r[0] === "string" && typeof r[1] === "string" &&
+        (r[2] === null || typeof r[2] === "number") && typeof r[3] === "string";
+    });
+  }
+
+  /**
+   * Turn cells into a grid: one row per (line, measure), one column per (kind, year).
+   * Column names come from the table's own headers when one of them fits, otherwise "kind year".
+   */
+  function pivot(table) {
+    var columns = Array.isArray(table.columns) ? table.columns : [];
+    var keys = [];
+    var byKey = {};
+    var rows = [];
+    var byRow = {};
+    table.rows.forEach(function (cell, order) {
+      var year = cell[2];
+      var kind = cell[3];
+      var key = kind + "|" + (year === null ? "" : year);
+      if (!byKey[key]) {
+        byKey[key] = { key: key, kind: kind, year: year, order: order };
+        keys.push(byKey[key]);
+      }
+      var rowKey = cell[0] + "|" + cell[1];
+      if (!byRow[rowKey]) {
+        byRow[rowKey] = { headers: [cell[0], cell[1]], values: {} };
+        rows.push(byRow[rowKey]);
+      }
+      byRow[rowKey].values[key] = cell[4];
+    });
+    keys.sort(function (a, b) {
+      if (a.year !== b.year) return (a.year === null ? -1 : a.year) - (b.year === null ? -1 : b.year);
+      return a.order - b.order;
+    });
+    keys.forEach(function (k) {
+      var plain = (k.kind + " " + (k.year === null ? "" : k.year)).trim();
+      var exact = columns.filter(function (c) { return norm(c) === norm(plain); });
+      var sameYear = k.year === null ? [] : columns.filter(function (c) { return new RegExp("\\b" + k.year + "\\b").test(c); });
+      k.label = exact[0] || (sameYear.length === 1 ? sameYear[0] : plain);
+    });
+    return {
+      headerNames: ["Onderdeel", "Soort"],
+      columns: keys.map(function (k) { return { label: k.label, kind: k.kind, year: k.year }; }),
+      rows: rows.map(function (r) {
+        return { headers: r.headers, values: keys.map(function (k) { return Object.prototype.hasOwnProperty.call(r.values, k.key) ? r.values[k.key] : null; }) };
+      })
+    };
+  }
+
+  /** Any other shape: rows of values; cells beyond the named columns at the start are row headers. */
+  function grid(table) {
+    var columns = Array.isArray(table.columns) ? table.columns : [];
+    var rows = Array.isArray(table.rows) ? table.rows.filter(Array.isArray) : [];
+    var width = rows.reduce(function (w, r) { return Math.max(w, r.length); }, columns.length);
+    var lead = Math.max(0, width - columns.length);
+    var names = lead === 2 ? ["Onderdeel", "Soort"] : Array.from({ length: lead }, function (_, i) { return i === 0 ? "Onderdeel" : "Kolom " + (i + 1); });
+    var valueColumns = columns;
+    if (lead === 0 && rows.length && rows.every(function (r) { return r.length && !isNumeric(r[0]); })) {
+      // A first column of words is the row header; its name is the first column name.
+      lead = 1;
+      names = [columns[0] || "Onderdeel"];
+      valueColumns = columns.slice(1);
+    }
+    return {
+      headerNames: names,
+      columns: valueColumns.map(function (c) { return { label: c, kind: null, year: null }; }),
+      rows: rows.map(function (r) { return { headers: r.slice(0, lead).map(String), values: r.slice(lead) }; })
+    };
+  }
 
   function renderTable(table, index) {
-    var columns = Array.isArray(table.columns) ? table.columns : [];
-    var rows = Array.isArray(table.rows) ? table.rows : [];
-    var width = rows.reduce(function (w, r) { return Math.max(w, Array.isArray(r) ? r.length : 0); }, columns.length);
-    var lead = Math.max(0, width - columns.length);
-    var headerNames = ROW_HEADER_NAMES[lead] || Array.from({ length: lead }, function (_, i) { return "Kolom " + (i + 1); });
-    // Without extra leading cells, a first column of words is still the row header.
-    var firstIsHeader = lead > 0 || (rows.length > 0 && rows.every(function (r) { return Array.isArray(r) && r.length && !isNumeric(r[0]); }));
-
+    var model = isCellList(Array.isArray(table.rows) ? table.rows : []) ? pivot(table) : grid(table);
     var captionId = "tabel-" + (index + 1);
     var caption = el("caption", { id: captionId }, [table.title || "Tabel"]);
     var unit = unitLabel(table.unit);
     if (unit) caption.appendChild(el("span", { className: "unit", text: " (" + unit + ")" }));
 
     var headRow = el("tr");
-    headerNames.forEach(function (name) { headRow.appendChild(el("th", { scope: "col", text: name })); });
-    columns.forEach(function (name, i) {
-      var numericColumn = rows.some(function (r) { return isNumeric(r[lead + i]); });
-      headRow.appendChild(el("th", { scope: "col", className: numericColumn ? "num" : null, text: name }));
+    model.headerNames.forEach(function (name) { headRow.appendChild(el("th", { scope: "col", text: name })); });
+    model.columns.forEach(function (c, i) {
+      var numeric = model.rows.some(function (r) { return isNumeric(r.values[i]); });
+      headRow.appendChild(el("th", {
+        scope: "col",
+        className: numeric ? "num" : null,
+        "data-kind": c.kind,
+        "data-year": c.year === null ? null : c.year,
+        text: c.label
+      }));
     });
 
     var body = el("tbody");
-    rows.forEach(function (row) {
-      if (!Array.isArray(row)) return;
+    model.rows.forEach(function (row) {
       var tr = el("tr");
-      row.forEach(function (value, i) {
-        var header = i < lead || (lead === 0 && i === 0 && firstIsHeader);
-        tr.appendChild(el(header ? "th" : "td", {
-          scope: header ? "row" : null,
-          className: !header && isNumeric(value) ? "num" : null,
-          text: formatCell(value)
-        }));
+      row.headers.forEach(function (h) { tr.appendChild(el("th", { scope: "row", text: h })); });
+      row.values.forEach(function (v) {
+        tr.appendChild(el("td", { className: isNumeric(v) ? "num" : null, text: formatCell(v) }));
       });
       body.appendChild(tr);
     });
 
-    var tableEl = el("table", null, [caption, el("thead", null, [headRow]), body]);
+    var tableEl = el("table", { "data-title": table.title || "" }, [caption, el("thead", null, [headRow]), body]);
     return el("div", { className: "table-wrap", role: "region", "aria-labelledby": captionId, tabindex: "0" }, [tableEl]);
+  }
+
+  function markContents(cell) {
+    var mark = document.createElement("mark");
+    while (cell.firstChild) mark.appendChild(cell.firstChild);
+    cell.appendChild(mark);
+    return mark;
+  }
+
+  function norm(s) {
+    return String(s).toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  function startsWithWord(text, word) {
+    return text === word || (text.indexOf(word) === 0 && /[\s:(,]/.test(text.charAt(word.length)));
+  }
+
+  /**
+   * Mark table cells named in the quote. Quotes look like
+   * "Dienstverlening — Lasten 2027 (meerjarenbegroting): 14.984 × €1.000" or
+   * "Bestuur en dienstverlening — Dienstverlening — lasten — meerjarenbegroting 2027: € 14.984.000":
+   * the row is (Dienstverlening, Lasten), the column (meerjarenbegroting, 2027). Without a column the row is marked.
+   */
+  function highlightTables(root, quote) {
+    var q = norm(quote);
+    if (!q) return [];
+    var marks = [];
+    Array.prototype.forEach.call(root.querySelectorAll("table"), function (table) {
+      var title = norm(table.getAttribute("data-title") || "");
+      var rest = title && q.indexOf(title + " — ") === 0 ? q.slice(title.length + 3) : q;
+      var segments = rest.split(/\s+[—–]\s+/);
+      var headCells = Array.prototype.slice.call(table.querySelectorAll("thead th"));
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+        var cells = Array.prototype.slice.call(tr.children);
+        var headers = cells.filter(function (c) { return c.tagName === "TH"; });
+        if (!headers.length) return;
+        var hit = headers.every(function (h, i) {
+          return segments[i] !== undefined && startsWithWord(segments[i], norm(h.textContent));
+        });
+        if (!hit) return;
+        var columns = cells.filter(function (cell, i) {
+          var head = headCells[i];
+          if (cell.tagName !== "TD" || !head) return false;
+          var kind = head.getAttribute("data-kind");
+          var year = head.getAttribute("data-year");
+          var names = [norm(head.textContent)];
+          if (kind && year) names.push(norm(kind + " " + year), norm(year + " (" + kind + ")"));
+          return names.some(function (n) { return n && q.indexOf(n) !== -1; });
+        });
+        tr.classList.add("row-hit");
+        var targets = columns.length ? columns : cells.filter(function (c) { return c.tagName === "TD" && c.textContent; });
+        headers.concat(targets).forEach(function (cell) { marks.push(markContents(cell)); });
+      });
+    });
+    return marks;
   }
 
   // ---------- page ----------
 
   function renderBreadcrumb(section) {
     var list = el("ol");
-    list.appendChild(el("li", { text: section.document || BW.DOCUMENT_NAME }));
+    list.appendChild(el("li", { text: BW.documentTitle(section.document) }));
     var path = Array.isArray(section.path) ? section.path : [];
     path.forEach(function (name, i) {
       var item;
@@ -254,11 +392,11 @@
     renderBreadcrumb(section);
 
     var lines = section.line_start ? " · regels " + section.line_start + "–" + section.line_end + " van de brontekst" : "";
-    meta.textContent = "Uit: " + (section.document || BW.DOCUMENT_NAME) + lines;
+    meta.textContent = "Uit: " + BW.documentTitle(section.document) + lines;
     meta.hidden = false;
 
-    textBox.appendChild(renderText(section.text));
     var tables = Array.isArray(section.tables) ? section.tables : [];
+    textBox.appendChild(renderText(section.text, tables.length > 0));
     if (tables.length) {
       tablesBox.appendChild(el("h2", { text: tables.length === 1 ? "Tabel" : "Tabellen" }));
       tables.forEach(function (t, i) { tablesBox.appendChild(renderTable(t, i)); });
@@ -273,26 +411,32 @@
     });
     childrenBox.hidden = children.length === 0;
 
-    if (quote) {
-      var marks = highlight(textBox, quote);
-      if (!marks.length) marks = highlight(tablesBox, quote);
-      if (marks.length) {
-        marks[0].id = "citaat";
-        marks[0].setAttribute("tabindex", "-1");
-        quoteNote.appendChild(el("p", null, [
-          "Het antwoord komt uit de tekst die geel is gemarkeerd. ",
-          el("a", { href: "#citaat", text: "Ga naar de gemarkeerde tekst" })
-        ]));
-        quoteNote.className = "quote-note notice";
-        quoteNote.hidden = false;
-        marks[0].scrollIntoView({ block: "center" });
-      } else {
-        quoteNote.appendChild(el("p", { text: "Het antwoord is gebaseerd op deze tekst:" }));
-        quoteNote.appendChild(el("blockquote", { text: quote }));
-        quoteNote.className = "quote-note notice";
-        quoteNote.hidden = false;
-      }
+    if (quote) showQuote(quote);
+  }
+
+  /** Highlight the quote: in the prose first, then in the tables, then in a table's written-out copy. */
+  function showQuote(quote) {
+    var marks = highlight(textBox, quote);
+    var inProse = marks.filter(function (m) { return !m.closest("details"); });
+    var inTables = highlightTables(tablesBox, quote);
+    var first = inProse[0] || inTables[0] || marks[0];
+    quoteNote.className = "quote-note notice";
+    quoteNote.hidden = false;
+    if (!first) {
+      quoteNote.appendChild(el("p", { text: "Het antwoord is gebaseerd op deze tekst:" }));
+      quoteNote.appendChild(el("blockquote", { text: quote }));
+      return;
     }
+    var details = first.closest("details");
+    if (details) details.open = true;
+    first.id = "citaat";
+    first.setAttribute("tabindex", "-1");
+    quoteNote.appendChild(el("p", null, [
+      first.closest("table") ? "Het antwoord komt uit de tabel hieronder. De gevonden cijfers zijn geel gemarkeerd. " :
+        "Het antwoord komt uit de tekst die geel is gemarkeerd. ",
+      el("a", { href: "#citaat", text: "Ga naar de gemarkeerde tekst" })
+    ]));
+    first.scrollIntoView({ block: "center" });
   }
 
   function start() {

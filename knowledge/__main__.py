@@ -1,0 +1,142 @@
+"""Command line: python -m knowledge build|sections|ask|serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from knowledge.ingest import IngestError, budget_files, load_corpus
+from knowledge.settings import Settings
+from knowledge.types import Answer, Corpus
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    """The JSON shape of an answer, shared by the CLI and the API."""
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "answer": answer.text,
+        "confidence": answer.confidence,
+        "citations": [{**asdict(c), "path": list(c.path)} for c in answer.citations],
+        "resolved": asdict(answer.resolved),
+    }
+
+
+def print_answer(answer: Answer) -> None:
+    """Print an answer with its numbered sources."""
+    print(answer.text)
+    if answer.citations:
+        print("\nBronnen:")
+        for c in answer.citations:
+            label = f"{c.code} {c.title}" if c.code else c.title
+            print(f"  [{c.n}] {c.document} — {label} ({' > '.join(c.path)}) {c.url}")
+            print(f"      «{c.quote}»")
+
+
+def print_tree(corpus: Corpus) -> None:
+    """Print the section tree of every document, with line ranges and tables."""
+    tables_by_section: dict[str, list[str]] = {}
+    for t in corpus.tables:
+        tables_by_section.setdefault(t.section_id, []).append(f"tabel '{t.title}' ({len(t.cells)} cellen)")
+    for doc in corpus.documents:
+        print(f"{doc.id} — {doc.title} ({doc.source}, {doc.line_count} regels)")
+        for s in corpus.sections:
+            if s.document_id != doc.id:
+                continue
+            indent = "  " * len(s.path)
+            label = f"{s.code} {s.title}" if s.code else s.title
+            extra = "; ".join(tables_by_section.get(s.id, []))
+            print(f"{indent}{label}  [{s.kind}, r. {s.line_start}-{s.line_end}, id {s.slug}]{'  ' + extra if extra else ''}")
+
+
+def _service(settings: Settings):  # type: ignore[no-untyped-def]
+    from knowledge.factory import build_service
+
+    return build_service(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line."""
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description="Begrotingswijzer kennisbank")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="lees alle documenten in een map en bouw de index")
+    b.add_argument("dir", nargs="?", type=Path)
+    sub.add_parser("sections", help="toon de boom van secties")
+    a = sub.add_parser("ask", help="stel een vraag")
+    a.add_argument("question", nargs="?")
+    a.add_argument("--json", action="store_true")
+    a.add_argument("--batch", type=Path, help="bestand met één vraag per regel")
+    s = sub.add_parser("serve", help="start de API en de webpagina's")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return _run(args, settings)
+    except IngestError as exc:
+        print(f"Fout bij het inlezen: {exc}", file=sys.stderr)
+        print("De bestaande index is niet veranderd.", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "build":
+        from knowledge.factory import build
+
+        path = build(settings, args.dir)
+        print(f"Index geschreven naar {path}")
+        return 0
+    if args.command == "sections":
+        from knowledge.index import index_exists
+        from knowledge.store import corpus_from_json, read_json
+
+        if index_exists(settings.index_dir):
+            corpus = corpus_from_json(read_json(settings.index_dir / "corpus.json"))
+        else:
+            corpus = load_corpus(budget_files(settings.data_dir))
+        print_tree(corpus)
+        return 0
+    if args.command == "ask":
+        return _ask(args, settings)
+    if args.command == "serve":
+        import uvicorn
+
+        from knowledge.api import create_app
+
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+        return 0
+    return 2
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch is not None:
+        try:
+            questions = [q.strip() for q in args.batch.read_text(encoding="utf-8").splitlines() if q.strip()]
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"Fout: kan {args.batch} niet lezen als UTF-8-tekst ({exc})", file=sys.stderr)
+            return 1
+    elif args.question and args.question.strip():
+        questions = [args.question.strip()]
+    else:
+        print("Fout: geef een vraag, of --batch BESTAND", file=sys.stderr)
+        return 2
+    too_long = [q for q in questions if len(q) > settings.max_question_chars]
+    if too_long:
+        print(f"Fout: een vraag mag maximaal {settings.max_question_chars} tekens zijn", file=sys.stderr)
+        return 2
+    service = _service(settings)
+    for q in questions:
+        answer = service.answer(q)
+        if args.json:
+            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print_answer(answer)
+            print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Loading and validating evaluation question files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+if str(ROOT) not in sys.path:  # `pytest` does not put the repository root on sys.path
+    sys.path.insert(0, str(ROOT))
+
+from knowledge.eval.questions import KINDS, QuestionFileError, load_questions, load_sets  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+GOOD = {
+    "id": "cost-01",
+    "question": "Wat kost dienstverlening in 2027?",
+    "kind": "cost",
+    "expected_sections": ["programmakosten"],
+    "expected_facts": ["€ 14.984.000"],
+    "answerable": True,
+}
+
+
+def write(tmp_path: Path, *lines: str) -> Path:
+    """Write lines to a JSONL file."""
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def line(**changes: object) -> str:
+    """A JSON line: the good record with some fields changed (None removes a field)."""
+    record = {**GOOD, **changes}
+    return json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False)
+
+
+def test_loads_a_valid_file_with_turns(tmp_path: Path) -> None:
+    turns = [{"question": "En in 2028?", "expected_facts": ["€ 14.523.000"]}]
+    path = write(tmp_path, line(), "", line(id="fu-01", kind="followup", turns=turns))
+    questions = load_questions(path)
+    assert [q.id for q in questions] == ["cost-01", "fu-01"]
+    assert questions[0].expected_facts == ("€ 14.984.000",)
+    assert questions[1].turns[0].question == "En in 2028?"
+    assert questions[1].line == 3 and questions[1].source == "q"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("{not json", "invalid JSON"),
+        ("[1, 2]", "JSON object"),
+        (line(question=None), "missing field"),
+        (line(kind="weather"), "kind 'weather'"),
+        (line(answerable="yes"), "answerable"),
+        (line(expected_facts="€ 14.984.000"), "expected_facts"),
+        (line(expected_sections=[1]), "expected_sections"),
+        (line(extra=1), "unknown field"),
+        (line(kind="out_of_scope", answerable=False), "out_of_scope"),
+        (line(expected_sections=[]), "at least one expected section"),
+        (line(turns=[{"question": ""}]), "turns[0].question"),
+        (line(turns="En in 2028?"), "turns"),
+    ],
+)
+def test_bad_line_names_file_and_line(tmp_path: Path, bad: str, message: str) -> None:
+    path = write(tmp_path, line(id="a"), bad)
+    with pytest.raises(QuestionFileError) as err:
+        load_questions(path)
+    assert err.value.line == 2
+    assert f"{path}:2:" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(QuestionFileError, match="duplicate id 'cost-01' \\(first on line 1\\)"):
+        load_questions(write(tmp_path, line(), line()))
+
+
+def test_empty_or_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(QuestionFileError, match="no questions"):
+        load_questions(write(tmp_path, ""))
+    with pytest.raises(QuestionFileError, match="cannot read"):
+        load_questions(tmp_path / "absent.jsonl")
+
+
+def test_ids_must_be_unique_across_sets(tmp_path: Path) -> None:
+    first = write(tmp_path, line())
+    second = tmp_path / "other.jsonl"
+    second.write_text(line() + "\n", encoding="utf-8")
+    with pytest.raises(QuestionFileError, match="also used in"):
+        load_sets([first, second])
+
+
+def test_project_question_sets_are_valid_and_balanced() -> None:
+    sets = load_sets([DATA / "questions.jsonl", DATA / "questions_heldout.jsonl"])
+    tuning, heldout = sets["questions"], sets["questions_heldout"]
+    everything = tuning + heldout
+    assert len(everything) >= 120
+    assert 0.2 <= len(heldout) / len(everything) <= 0.3
+    kinds = {q.kind for q in everything}
+    assert kinds == KINDS
+    assert sum(q.kind == "english" for q in everything) >= 5
+    assert sum(q.kind == "out_of_scope" for q in everything) >= 15
+    assert any(q.turns for q in tuning) and any(q.turns for q in heldout)
+    assert {q.kind for q in heldout} == KINDS
