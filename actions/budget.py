@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,7 +18,7 @@ from nlu.privacy import mask_pii
 logger = logging.getLogger(__name__)
 
 # Knowledge-service context key -> Rasa slot name.
-CONTEXT_SLOTS: Dict[str, str] = {"year": "year", "line": "budget_line", "measure": "measure", "topic": "topic"}
+CONTEXT_SLOTS: dict[str, str] = {"year": "year", "line": "budget_line", "measure": "measure", "topic": "topic"}
 # Rasa entities that show a message is about the budget (nlu.components).
 BUDGET_ENTITIES = {"year", "section_code", "budget_line", "measure", "party", "reserve", "amount"}
 CONTEXT_ENTITIES = {"year", "budget_line", "measure"}
@@ -41,17 +41,17 @@ FEEDBACK_BUTTONS = [
 MAX_STORED_ANSWER = 2000
 
 
-def message_entities(tracker: Tracker) -> List[Dict[str, Any]]:
+def message_entities(tracker: Tracker) -> list[dict[str, Any]]:
     """Return the entities of the latest user message."""
     return list(tracker.latest_message.get("entities") or [])
 
 
-def has_budget_cues(text: str, entities: List[Dict[str, Any]]) -> bool:
+def has_budget_cues(text: str, entities: list[dict[str, Any]]) -> bool:
     """Return True when a message mentions budget entities or budget words."""
     return any(e.get("entity") in BUDGET_ENTITIES for e in entities) or bool(BUDGET_WORDS.search(text or ""))
 
 
-def is_followup(intent: str, text: str, entities: List[Dict[str, Any]]) -> bool:
+def is_followup(intent: str, text: str, entities: list[dict[str, Any]]) -> bool:
     """Decide whether a message continues the previous question ("En in 2027?", "en de baten?")."""
     if intent == "ask_followup":
         return True
@@ -62,7 +62,7 @@ def is_followup(intent: str, text: str, entities: List[Dict[str, Any]]) -> bool:
     return has_context_entity and len(words) <= 2
 
 
-def current_context(tracker: Tracker) -> Dict[str, Any]:
+def current_context(tracker: Tracker) -> dict[str, Any]:
     """Return the conversation context from the slots (already updated with this message's entities)."""
     return {key: tracker.get_slot(slot) for key, slot in CONTEXT_SLOTS.items()}
 
@@ -74,7 +74,7 @@ def absolute_url(url: str, settings: Settings) -> str:
     return url
 
 
-def format_sources(citations: List[Dict[str, Any]], settings: Settings) -> str:
+def format_sources(citations: list[dict[str, Any]], settings: Settings) -> str:
     """Render the sources block that ends every budget answer."""
     lines = ["Bronnen:"]
     for index, citation in enumerate(citations, start=1):
@@ -97,7 +97,7 @@ def answer_text(result: KnowledgeAnswer, settings: Settings) -> str:
     return f"{text}\n\n{format_sources(result.citations, settings)}"
 
 
-def slot_value(key: str, value: Any) -> Optional[str]:
+def slot_value(key: str, value: Any) -> str | None:
     """Convert a resolved context value to the slot's text representation."""
     if value is None or value == "":
         return None
@@ -110,11 +110,11 @@ def slot_value(key: str, value: Any) -> Optional[str]:
 
 
 def context_slot_events(
-    resolved: Dict[str, Any], context: Dict[str, Any], followup: bool, entities: List[Dict[str, Any]]
-) -> List[EventType]:
+    resolved: dict[str, Any], context: dict[str, Any], followup: bool, entities: list[dict[str, Any]]
+) -> list[EventType]:
     """Set the context slots from what the service resolved, falling back to context or this message."""
     from_message = {e.get("entity"): e.get("value") for e in entities}
-    events: List[EventType] = []
+    events: list[EventType] = []
     for key, slot in CONTEXT_SLOTS.items():
         value = resolved.get(key)
         if value is None or value == "":
@@ -126,19 +126,19 @@ def context_slot_events(
 class ActionAnswerBudget(Action):
     """Ask the knowledge service, answer with sources, or hand over warmly when there is no answer."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Return the action name used in the domain."""
         return "action_answer_budget"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         """Answer the latest message."""
         settings = load_settings()
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         entities = message_entities(tracker)
-        done: List[EventType] = [SlotSet("awaiting_feedback", False)]
+        done: list[EventType] = [SlotSet("awaiting_feedback", False)]
 
         if intent == "out_of_scope" and not has_budget_cues(text, entities):
             utter_handoff(dispatcher, "out_of_scope", settings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,13 +24,13 @@ PLAIN_NO = "Oké. Heb je later toch een vraag over de begroting? Dan kun je die 
 class ActionFeedback(Action):
     """Record whether the last answer helped (with the knowledge service) and react to it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Return the action name used in the domain."""
         return "action_feedback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         """Store the feedback when it refers to an answer; otherwise treat it as a plain yes/no."""
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         helped = intent in POSITIVE_INTENTS

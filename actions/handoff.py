@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.settings import Settings, load_settings
 
 # Why the bot hands over; each reason has its own first sentence (plain Dutch, B1).
-INTROS: Dict[str, str] = {
+INTROS: dict[str, str] = {
     "request": "Ik breng je graag in contact met een medewerker van de gemeente.",
     "not_found": "Op deze vraag vind ik geen antwoord in de begroting.",
     "out_of_scope": (
@@ -26,7 +26,7 @@ INTROS: Dict[str, str] = {
 }
 
 
-def contact_lines(settings: Settings) -> List[str]:
+def contact_lines(settings: Settings) -> list[str]:
     """Return the KCC contact options, one per line."""
     lines = [f"- Bel {settings.kcc_phone} (Klant Contact Centrum)"]
     if settings.kcc_chat_url == settings.kcc_website:
@@ -37,7 +37,7 @@ def contact_lines(settings: Settings) -> List[str]:
     return lines
 
 
-def handoff_text(reason: str, settings: Optional[Settings] = None) -> str:
+def handoff_text(reason: str, settings: Settings | None = None) -> str:
     """Build the warm handoff message for ``reason`` (see INTROS)."""
     settings = settings or load_settings()
     intro = INTROS.get(reason, INTROS["request"])
@@ -45,7 +45,7 @@ def handoff_text(reason: str, settings: Optional[Settings] = None) -> str:
     return "\n".join([intro, body, *contact_lines(settings)])
 
 
-def handoff_payload(reason: str, settings: Optional[Settings] = None) -> Dict[str, Any]:
+def handoff_payload(reason: str, settings: Settings | None = None) -> dict[str, Any]:
     """Custom JSON for the web chat: no answer, no sources, and where to get help."""
     settings = settings or load_settings()
     return {
@@ -60,7 +60,7 @@ def handoff_payload(reason: str, settings: Optional[Settings] = None) -> Dict[st
     }
 
 
-def utter_handoff(dispatcher: CollectingDispatcher, reason: str, settings: Optional[Settings] = None) -> None:
+def utter_handoff(dispatcher: CollectingDispatcher, reason: str, settings: Settings | None = None) -> None:
     """Send the handoff text together with its JSON payload."""
     settings = settings or load_settings()
     dispatcher.utter_message(text=handoff_text(reason, settings), json_message=handoff_payload(reason, settings))
@@ -69,13 +69,13 @@ def utter_handoff(dispatcher: CollectingDispatcher, reason: str, settings: Optio
 class ActionHandoff(Action):
     """The resident asks for a person: give the KCC contact options."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Return the action name used in the domain."""
         return "action_handoff"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         """Send the warm handoff."""
         utter_handoff(dispatcher, "request")
         return [SlotSet("awaiting_feedback", False)]
@@ -84,13 +84,13 @@ class ActionHandoff(Action):
 class ActionDefaultFallback(Action):
     """Core fallback (no rule applies): apologise and offer the KCC instead of getting stuck."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Return the action name used in the domain."""
         return "action_default_fallback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         """Send the handoff and forget the message that could not be handled."""
         utter_handoff(dispatcher, "fallback")
         return [UserUtteranceReverted()]

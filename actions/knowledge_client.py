@@ -8,7 +8,7 @@ import logging
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from actions.settings import Settings, load_settings
 from nlu.privacy import mask_pii
@@ -30,11 +30,11 @@ class KnowledgeAnswer:
     answered: bool
     answer: str
     confidence: float = 0.0
-    citations: List[Dict[str, Any]] = field(default_factory=list)
-    resolved: Dict[str, Any] = field(default_factory=dict)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    resolved: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, data: Dict[str, Any], question: str) -> "KnowledgeAnswer":
+    def from_json(cls, data: dict[str, Any], question: str) -> KnowledgeAnswer:
         """Build an answer from the service's JSON, tolerating missing optional fields."""
         citations = data.get("citations") or []
         resolved = data.get("resolved") or {}
@@ -48,11 +48,11 @@ class KnowledgeAnswer:
         )
 
 
-def clean_context(context: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+def clean_context(context: dict[str, Any] | None) -> dict[str, Any] | None:
     """Keep only the contract's context keys; the year becomes an int (or None)."""
     if not context:
         return None
-    cleaned: Dict[str, Any] = {key: context.get(key) or None for key in CONTEXT_KEYS}
+    cleaned: dict[str, Any] = {key: context.get(key) or None for key in CONTEXT_KEYS}
     year = cleaned["year"]
     try:
         cleaned["year"] = int(float(year)) if year is not None else None
@@ -72,12 +72,12 @@ class KnowledgeClient:
         self.timeout = timeout
 
     @classmethod
-    def from_settings(cls, settings: Optional[Settings] = None) -> "KnowledgeClient":
+    def from_settings(cls, settings: Settings | None = None) -> KnowledgeClient:
         """Create a client from actions.settings."""
         settings = settings or load_settings()
         return cls(settings.knowledge_url, settings.knowledge_timeout)
 
-    def _request(self, method: str, path: str, payload: Optional[Dict[str, Any]] = None) -> tuple[int, Any]:
+    def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
         """Send one request and return (status, decoded JSON or None); raise KnowledgeUnavailable on failure."""
         body = json.dumps(payload).encode("utf-8") if payload is not None else None
         request = urllib.request.Request(
@@ -101,10 +101,10 @@ class KnowledgeClient:
         except ValueError as error:
             raise KnowledgeUnavailable(f"{method} {path}: invalid JSON") from error
 
-    def answer(self, question: str, context: Optional[Dict[str, Any]] = None) -> KnowledgeAnswer:
+    def answer(self, question: str, context: dict[str, Any] | None = None) -> KnowledgeAnswer:
         """Ask a (masked) question with optional context; raise KnowledgeUnavailable when that fails."""
         masked = mask_pii(question)
-        payload: Dict[str, Any] = {"question": masked}
+        payload: dict[str, Any] = {"question": masked}
         cleaned = clean_context(context)
         if cleaned:
             payload["context"] = cleaned
@@ -114,7 +114,7 @@ class KnowledgeClient:
             raise KnowledgeUnavailable("POST /api/answer: unexpected response")
         return KnowledgeAnswer.from_json(data, masked)
 
-    def feedback(self, question: str, answer: str, helped: bool, conversation_id: Optional[str]) -> bool:
+    def feedback(self, question: str, answer: str, helped: bool, conversation_id: str | None) -> bool:
         """Store feedback with the knowledge service; return False (and log) when that fails."""
         payload = {
             "question": mask_pii(question),
@@ -138,7 +138,7 @@ class KnowledgeClient:
             return False
         return status == 200
 
-    async def answer_async(self, question: str, context: Optional[Dict[str, Any]] = None) -> KnowledgeAnswer:
+    async def answer_async(self, question: str, context: dict[str, Any] | None = None) -> KnowledgeAnswer:
         """Run :meth:`answer` in a worker thread so the action server's event loop never blocks."""
         try:
             return await asyncio.wait_for(
@@ -147,7 +147,7 @@ class KnowledgeClient:
         except asyncio.TimeoutError as error:
             raise KnowledgeUnavailable("POST /api/answer: timed out") from error
 
-    async def feedback_async(self, question: str, answer: str, helped: bool, conversation_id: Optional[str]) -> bool:
+    async def feedback_async(self, question: str, answer: str, helped: bool, conversation_id: str | None) -> bool:
         """Run :meth:`feedback` in a worker thread."""
         try:
             return await asyncio.wait_for(

@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, Optional
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
@@ -68,16 +69,16 @@ class PrivacySQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
 
     def __init__(
         self,
-        domain: Optional[Any] = None,
+        domain: Any | None = None,
         dialect: str = "sqlite",
-        host: Optional[str] = None,
-        port: Optional[int] = None,
+        host: str | None = None,
+        port: int | None = None,
         db: str = "var/rasa/tracker.db",
-        username: Optional[str] = None,
-        password: Optional[str] = None,
-        event_broker: Optional[Any] = None,
-        login_db: Optional[str] = None,
-        query: Optional[Dict[str, Any]] = None,
+        username: str | None = None,
+        password: str | None = None,
+        event_broker: Any | None = None,
+        login_db: str | None = None,
+        query: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         """Create the store; a relative SQLite ``db`` path is resolved against the repository root."""

@@ -61,7 +61,7 @@ def heading_chunk(section: Section) -> Chunk:
 
 def table_chunks(table: Table, section: Section) -> list[Chunk]:
     """One readable chunk per table cell with a value."""
-    title = section.title if section.kind != "part" else table.title
+    title = section.title if section.kind == "part" else table.title
     return [
         Chunk(f"{table.id}#c{i}", table.document_id, table.section_id, section.path, cell_sentence(title, cell),
               kind="cell", table_id=table.id)

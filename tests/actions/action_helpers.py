@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -20,8 +20,8 @@ def load_tracker(name: str) -> Tracker:
 def make_tracker(
     text: str,
     intent: str,
-    entities: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
     sender_id: str = "test-user",
 ) -> Tracker:
     """Build a tracker whose latest message is ``text`` with ``intent`` and ``entities``."""

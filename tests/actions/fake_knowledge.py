@@ -7,10 +7,10 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 # (line, measure) -> {year: amount x 1000}, from the Programmakosten table.
-TABLE: Dict[tuple[str, str], Dict[int, str]] = {
+TABLE: dict[tuple[str, str], dict[int, str]] = {
     ("Dienstverlening", "Lasten"): {2026: "14.909", 2027: "14.984", 2028: "14.523"},
     ("Dienstverlening", "Baten"): {2026: "-3.926", 2027: "-4.124", 2028: "-4.127"},
     ("Bestuur", "Lasten"): {2026: "12.399", 2027: "14.116", 2028: "11.552"},
@@ -24,13 +24,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _find(text: str, options: List[str]) -> Optional[str]:
+def _find(text: str, options: list[str]) -> str | None:
     """Return the first option mentioned in text (case-insensitive)."""
     lowered = text.lower()
     return next((option for option in options if option.lower() in lowered), None)
 
 
-def fake_answer(question: str, context: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+def fake_answer(question: str, context: dict[str, Any] | None) -> dict[str, Any]:
     """Answer like the knowledge service would, for the few facts the tests need."""
     context = context or {}
     year_word = next((w for w in question.replace("?", " ").split() if w.isdigit() and len(w) == 4), None)
@@ -61,7 +61,7 @@ class FakeKnowledge:
 
     def __init__(self) -> None:
         """Start listening on a free loopback port."""
-        self.requests: List[Dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
         self.delay = 0.0
         self.status = 200
         fake = self
@@ -76,7 +76,10 @@ class FakeKnowledge:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout tests)
 
             def do_GET(self) -> None:
                 if self.path == "/health":
@@ -105,7 +108,7 @@ class FakeKnowledge:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def posted(self, path: str) -> List[Dict[str, Any]]:
+    def posted(self, path: str) -> list[dict[str, Any]]:
         """Return the JSON bodies posted to ``path``."""
         return [r["json"] for r in self.requests if r["path"] == path]
 

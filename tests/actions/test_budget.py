@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Dict, List
+from typing import Any
 
 from action_helpers import load_tracker, make_tracker
 from fake_knowledge import FakeKnowledge
@@ -16,14 +16,14 @@ from actions.settings import load_settings
 YEAR_2026 = {"entity": "year", "value": "2026", "start": 0, "end": 4}
 
 
-def run_action(tracker: Any) -> tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+def run_action(tracker: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run the action and return (messages, events)."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionAnswerBudget().run(dispatcher, tracker, {}))
     return dispatcher.messages, events
 
 
-def slots_of(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
     """Collect the slot values set by the events."""
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List
+from typing import Any
 
 from action_helpers import load_tracker, make_tracker
 from fake_knowledge import FakeKnowledge
@@ -14,7 +14,7 @@ from actions.handoff import ActionDefaultFallback, ActionHandoff, handoff_text
 from actions.settings import load_settings
 
 
-def run(action: Any, tracker: Any) -> tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+def run(action: Any, tracker: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run an action and return (messages, events)."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))

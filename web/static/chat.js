@@ -129,6 +129,29 @@
     return el("div", { className: "sources" }, [el("h3", { text: "Bronnen in de begroting" }), list]);
   }
 
+  function handoffOf(messages) {
+    for (var i = 0; i < messages.length; i++) {
+      var h = messages[i] && messages[i].custom && messages[i].custom.handoff;
+      if (h && typeof h === "object") return h;
+    }
+    return null;
+  }
+
+  /** Ways to reach a person, from the assistant's handoff data: phone and website as real links. */
+  function renderHandoff(h) {
+    var list = el("ul", { className: "handoff-list" });
+    if (typeof h.phone === "string" && h.phone) {
+      list.appendChild(el("li", null, ["Bellen: ", el("a", { href: "tel:" + h.phone.replace(/[^\d+]/g, ""), text: h.phone })]));
+    }
+    [["Website: ", h.website], ["Chat: ", h.chat !== h.website ? h.chat : null]].forEach(function (pair) {
+      if (typeof pair[1] === "string" && /^https?:\/\//.test(pair[1])) {
+        list.appendChild(el("li", null, [pair[0], el("a", { href: pair[1], text: pair[1].replace(/^https?:\/\/(www\.)?/, "") })]));
+      }
+    });
+    if (!list.firstChild) return null;
+    return el("div", { className: "handoff" }, [el("h3", { text: "Contact met een medewerker" }), list]);
+  }
+
   function renderFeedback(turn) {
     var yes = el("button", { type: "button", className: "btn secondary small", text: "Ja, dit hielp", "data-helped": "true" });
     var no = el("button", { type: "button", className: "btn secondary small", text: "Nee, dit hielp niet", "data-helped": "false" });
@@ -210,6 +233,9 @@
     }
     var citations = citationsOf(turn.messages);
     if (citations.length) node.appendChild(renderSources(citations));
+    var handoff = handoffOf(turn.messages);
+    var handoffBox = handoff ? renderHandoff(handoff) : null;
+    if (handoffBox) node.appendChild(handoffBox);
     node.appendChild(renderFeedback(turn));
     return node;
   }
@@ -244,11 +270,19 @@
     errorBox.textContent = message;
   }
 
+  var FEEDBACK_PAYLOAD = /^\/feedback_/;
+
+  /** The assistant's own "did this help?" question: the page asks that itself, under each answer. */
+  function isFeedbackQuestion(m) {
+    return Array.isArray(m.buttons) && m.buttons.length > 0 &&
+      m.buttons.every(function (b) { return b && FEEDBACK_PAYLOAD.test(String(b.payload || "")); });
+  }
+
   /** Normalise the answer of /api/chat: a list of messages with text, buttons and custom. */
   function normalise(data) {
     if (!Array.isArray(data)) return [];
     return data
-      .filter(function (m) { return m && typeof m === "object"; })
+      .filter(function (m) { return m && typeof m === "object" && !isFeedbackQuestion(m); })
       .map(function (m) {
         var out = {};
         if (typeof m.text === "string") out.text = m.text;

@@ -233,7 +233,7 @@
       k.label = exact[0] || (sameYear.length === 1 ? sameYear[0] : plain);
     });
     return {
-      headerNames: ["Onderdeel", "Soort"],
+      headerNames: ["Onderdeel"],
       columns: keys.map(function (k) { return { label: k.label, kind: k.kind, year: k.year }; }),
       rows: rows.map(function (r) {
         return { headers: r.headers, values: keys.map(function (k) { return Object.prototype.hasOwnProperty.call(r.values, k.key) ? r.values[k.key] : null; }) };
@@ -247,7 +247,7 @@
     var rows = Array.isArray(table.rows) ? table.rows.filter(Array.isArray) : [];
     var width = rows.reduce(function (w, r) { return Math.max(w, r.length); }, columns.length);
     var lead = Math.max(0, width - columns.length);
-    var names = lead === 2 ? ["Onderdeel", "Soort"] : Array.from({ length: lead }, function (_, i) { return i === 0 ? "Onderdeel" : "Kolom " + (i + 1); });
+    var names = lead ? ["Onderdeel"] : [];
     var valueColumns = columns;
     if (lead === 0 && rows.length && rows.every(function (r) { return r.length && !isNumeric(r[0]); })) {
       // A first column of words is the row header; its name is the first column name.
@@ -265,12 +265,16 @@
   function renderTable(table, index) {
     var model = isCellList(Array.isArray(table.rows) ? table.rows : []) ? pivot(table) : grid(table);
     var captionId = "tabel-" + (index + 1);
-    var caption = el("caption", { id: captionId }, [table.title || "Tabel"]);
     var unit = unitLabel(table.unit);
-    if (unit) caption.appendChild(el("span", { className: "unit", text: " (" + unit + ")" }));
+    // The inner span stays in view while the table scrolls sideways on a small screen.
+    var caption = el("caption", { id: captionId }, [el("span", { className: "caption-text" }, [
+      table.title || "Tabel",
+      unit ? el("span", { className: "unit", text: " (" + unit + ")" }) : null
+    ])]);
 
+    // Row headers of several parts (line and measure) share one cell, so a narrow screen keeps them in view.
     var headRow = el("tr");
-    model.headerNames.forEach(function (name) { headRow.appendChild(el("th", { scope: "col", text: name })); });
+    if (model.headerNames.length) headRow.appendChild(el("th", { scope: "col", text: model.headerNames[0] }));
     model.columns.forEach(function (c, i) {
       var numeric = model.rows.some(function (r) { return isNumeric(r.values[i]); });
       headRow.appendChild(el("th", {
@@ -284,8 +288,15 @@
 
     var body = el("tbody");
     model.rows.forEach(function (row) {
-      var tr = el("tr");
-      row.headers.forEach(function (h) { tr.appendChild(el("th", { scope: "row", text: h })); });
+      var tr = el("tr", { "data-headers": JSON.stringify(row.headers) });
+      if (row.headers.length) {
+        var th = el("th", { scope: "row" });
+        row.headers.forEach(function (h, i) {
+          if (i > 0) th.appendChild(el("span", { className: "visually-hidden", text: " – " }));
+          th.appendChild(el("span", { className: i === 0 ? "row-line" : "row-measure", text: h }));
+        });
+        tr.appendChild(th);
+      }
       row.values.forEach(function (v) {
         tr.appendChild(el("td", { className: isNumeric(v) ? "num" : null, text: formatCell(v) }));
       });
@@ -297,6 +308,12 @@
   }
 
   function markContents(cell) {
+    var parts = cell.querySelectorAll(".row-line, .row-measure");
+    if (parts.length) {
+      // Mark inside each block-level part, so the highlight follows the text.
+      var marks = Array.prototype.map.call(parts, markContents);
+      return marks[0];
+    }
     var mark = document.createElement("mark");
     while (cell.firstChild) mark.appendChild(cell.firstChild);
     cell.appendChild(mark);
@@ -329,9 +346,11 @@
       Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
         var cells = Array.prototype.slice.call(tr.children);
         var headers = cells.filter(function (c) { return c.tagName === "TH"; });
-        if (!headers.length) return;
-        var hit = headers.every(function (h, i) {
-          return segments[i] !== undefined && startsWithWord(segments[i], norm(h.textContent));
+        var names = [];
+        try { names = JSON.parse(tr.getAttribute("data-headers") || "[]"); } catch (e) { names = []; }
+        if (!headers.length || !names.length) return;
+        var hit = names.every(function (h, i) {
+          return segments[i] !== undefined && startsWithWord(segments[i], norm(h));
         });
         if (!hit) return;
         var columns = cells.filter(function (cell, i) {
@@ -437,6 +456,8 @@
       el("a", { href: "#citaat", text: "Ga naar de gemarkeerde tekst" })
     ]));
     first.scrollIntoView({ block: "center" });
+    var lastInRow = first.closest("tr") ? inTables.filter(function (m) { return m.closest("tr") === first.closest("tr"); }).pop() : null;
+    if (lastInRow && lastInRow.closest("td")) lastInRow.scrollIntoView({ block: "center", inline: "center" });
   }
 
   function start() {

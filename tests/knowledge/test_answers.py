@@ -1,0 +1,106 @@
+"""Grounded answers with the real model over the real budget."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from knowledge.types import Resolved
+
+pytestmark = pytest.mark.slow
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d{1,3}(?:\.\d{3})+", text))
+
+
+def test_table_answer_gives_exact_value_unit_year_and_kind(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("Wat zijn de lasten van dienstverlening in 2026?")
+    assert answer.answered and answer.method == "table"
+    assert "€ 14.909.000" in answer.text and "begroting 2026" in answer.text
+    assert "× €1.000" in answer.text
+    [citation] = answer.citations
+    assert citation.title == "Programmakosten" and "14.909" in citation.quote
+    assert citation.url.endswith(":programmakosten")
+
+
+def test_every_number_in_a_table_answer_is_in_its_citation(real_service) -> None:  # type: ignore[no-untyped-def]
+    for question in ("Hoeveel inkomsten heeft dienstverlening in 2024?", "Wat kost bestuur in 2029?",
+                     "saldo van het programma in 2028", "onttrekking reserve rekenkamer 2027"):
+        answer = real_service.answer(question)
+        quoted = " ".join(c.quote for c in answer.citations)
+        for number in _numbers(answer.text.replace("€ ", "")):
+            thousands = number[: -len(".000")] if number.endswith(".000") else number
+            assert number in quoted or thousands in quoted, (question, number, quoted)
+
+
+def test_baten_are_explained_as_negative_in_the_table(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("Wat zijn de baten van dienstverlening in 2027?")
+    assert "€ 4.124.000" in answer.text and "negatief" in answer.text
+
+
+def test_comparison_computes_the_difference_from_cited_cells(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("Stijgen de lasten van bestuur in 2027 ten opzichte van 2026?")
+    assert "€ 12.399.000" in answer.text and "€ 14.116.000" in answer.text
+    assert "€ 1.717.000 hoger" in answer.text
+
+
+def test_follow_up_uses_the_context(real_service) -> None:  # type: ignore[no-untyped-def]
+    first = real_service.answer("Wat zijn de lasten van dienstverlening in 2026?")
+    follow = real_service.answer("En in 2027?", first.resolved)
+    assert "€ 14.984.000" in follow.text
+    baten = real_service.answer("En de baten?", follow.resolved)
+    assert "€ 4.124.000" in baten.text
+
+
+def test_reserve_and_party_and_indicator_come_from_tables(real_service) -> None:  # type: ignore[no-untyped-def]
+    reserve = real_service.answer("Hoeveel geld gaat er in 2026 uit de egalisatiereserve verkiezingen?")
+    assert "€ 25.000" in reserve.text and reserve.citations[0].title == "Reserves"
+    party = real_service.answer("Hoeveel betaalt Leiden aan de BSGR?")
+    assert "€ 2.518.000" in party.text
+    indicator = real_service.answer("Wat is de streefwaarde voor 1A1.a in 2027?")
+    assert "15%" in indicator.text and indicator.citations[0].code == "1A1.a"
+
+
+def test_text_answer_is_short_and_cites_the_right_section(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("Wanneer zijn de verkiezingen?")
+    assert answer.answered and "maart 2026" in answer.text
+    assert answer.citations[0].code == "1A2.3"
+    assert len(answer.text.split()) <= 85
+    assert answer.citations[0].quote in answer.text
+
+
+def test_section_code_wins(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("Wat staat er bij 1B1.3?")
+    assert answer.citations[0].code == "1B1.3"
+    hits = real_service.search("1A3.1", 3)
+    assert hits[0].section.code == "1A3.1"
+
+
+def test_named_party_wins(real_service) -> None:  # type: ignore[no-untyped-def]
+    hits = real_service.search("Wat zijn de risico's van Holland Rijnland?", 3)
+    assert hits[0].section.path[-2:] == ("Holland Rijnland", "Risico's (top 3)") or hits[0].section.title == \
+        "Holland Rijnland"
+
+
+@pytest.mark.parametrize("question", [
+    "Wat zijn de openingstijden van het zwembad?",
+    "Wat is de hoofdstad van Frankrijk?",
+    "Hoeveel kost een parkeervergunning?",
+])
+def test_out_of_scope_is_refused_with_a_referral(real_service, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer(question)
+    assert not answer.answered and answer.citations == ()
+    assert "14 071" in answer.text
+
+
+def test_english_question_is_answered(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("Who determines the WOZ value of my house?")
+    assert answer.answered
+    assert "Belastingsamenwerking" in " ".join(answer.citations[0].path)
+
+
+def test_resolved_context_is_returned(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("lasten bestuur 2028")
+    assert answer.resolved == Resolved(2028, "Bestuur", "Lasten", answer.citations[0].section_id)

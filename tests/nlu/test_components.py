@@ -1,0 +1,64 @@
+"""The Rasa entity component maps nlu.entities kinds to the domain's entities (Rasa venv only)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("rasa.engine.graph", reason="Rasa is installed in .venv-rasa only")
+
+from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+
+from nlu.components import KIND_TO_ENTITY, DutchBudgetEntityExtractor  # noqa: E402
+
+
+def extractor(**config: object) -> DutchBudgetEntityExtractor:
+    """Create the component as the Rasa graph would."""
+    return DutchBudgetEntityExtractor.create(dict(config), None, None, None)
+
+
+def entities_of(text: str, **config: object) -> dict[str, str]:
+    """Process one message and return {entity: value}."""
+    message = Message(data={"text": text})
+    extractor(**config).process([message])
+    return {e["entity"]: e["value"] for e in message.get("entities")}
+
+
+def test_budget_question_entities() -> None:
+    found = entities_of("Wat zijn de lasten van dienstverlening in 2026?")
+    assert found == {"measure": "Lasten", "budget_line": "Dienstverlening", "year": "2026"}
+
+
+def test_followup_year() -> None:
+    assert entities_of("En in 2027?") == {"year": "2027"}
+
+
+def test_codes_parties_and_reserves() -> None:
+    found = entities_of("Wat staat er bij 1b1.4 over Holland Rijnland en de reserve rekenkamer?")
+    assert found["section_code"] == "1B1.4"
+    assert found["party"] == "Holland Rijnland"
+    assert found["reserve"] == "Reserve rekenkamer"
+
+
+def test_spans_and_extractor_name() -> None:
+    text = "baten bestuur 2028"
+    message = Message(data={"text": text})
+    extractor().process([message])
+    for entity in message.get("entities"):
+        assert text[entity["start"]:entity["end"]]
+        assert entity["extractor"] == "DutchBudgetEntityExtractor"
+
+
+def test_entities_config_limits_output() -> None:
+    assert entities_of("lasten bestuur 2026", entities=["year"]) == {"year": "2026"}
+
+
+def test_existing_entities_are_kept() -> None:
+    message = Message(data={"text": "2026", "entities": [{"entity": "x", "value": "y", "start": 0, "end": 1}]})
+    extractor().process([message])
+    assert [e["entity"] for e in message.get("entities")] == ["x", "year"]
+
+
+def test_every_kind_maps_to_a_domain_entity() -> None:
+    assert set(KIND_TO_ENTITY.values()) == {
+        "year", "section_code", "budget_line", "measure", "party", "reserve", "amount",
+    }
