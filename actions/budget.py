@@ -79,7 +79,9 @@ def format_sources(citations: list[dict[str, Any]], settings: Settings) -> str:
     lines = ["Bronnen:"]
     for index, citation in enumerate(citations, start=1):
         number = citation.get("n") or index
-        title = str(citation.get("title") or citation.get("path") or "Begroting").strip()
+        path = citation.get("path")
+        path_text = " > ".join(map(str, path)) if isinstance(path, list) else str(path or "")
+        title = str(citation.get("title") or path_text or "Begroting").strip()
         code = str(citation.get("code") or "").strip()
         label = f"{code} {title}" if code and code not in title else title
         url = str(citation.get("url") or "").strip()
@@ -94,7 +96,8 @@ def answer_text(result: KnowledgeAnswer, settings: Settings) -> str:
     text = result.answer.strip()
     if SOURCES_PRESENT.search(text):
         return text
-    return f"{text}\n\n{format_sources(result.citations, settings)}"
+    # One newline only: Rasa's REST channel splits a text into separate messages at blank lines.
+    return f"{text}\n{format_sources(result.citations, settings)}"
 
 
 def slot_value(key: str, value: Any) -> str | None:

@@ -37,14 +37,15 @@ class Settings:
 
 def load_settings() -> Settings:
     """Build the settings from the environment (read on every call, so tests can change it)."""
+    knowledge_url = os.environ.get("KNOWLEDGE_URL", Settings.knowledge_url).rstrip("/")
+    # KCC_* first; the knowledge service's BW_KCC_* names work too, so one setting serves both.
+    website = os.environ.get("KCC_WEBSITE") or os.environ.get("BW_KCC_URL") or Settings.kcc_website
     return Settings(
-        knowledge_url=os.environ.get("KNOWLEDGE_URL", Settings.knowledge_url).rstrip("/"),
+        knowledge_url=knowledge_url,
         knowledge_timeout=_env_float("KNOWLEDGE_TIMEOUT", Settings.knowledge_timeout),
-        knowledge_public_url=os.environ.get(
-            "KNOWLEDGE_PUBLIC_URL", os.environ.get("KNOWLEDGE_URL", Settings.knowledge_public_url)
-        ).rstrip("/"),
-        kcc_phone=os.environ.get("KCC_PHONE", Settings.kcc_phone),
-        kcc_website=os.environ.get("KCC_WEBSITE", Settings.kcc_website),
-        kcc_chat_url=os.environ.get("KCC_CHAT_URL", Settings.kcc_chat_url),
+        knowledge_public_url=os.environ.get("KNOWLEDGE_PUBLIC_URL", knowledge_url).rstrip("/"),
+        kcc_phone=os.environ.get("KCC_PHONE") or os.environ.get("BW_KCC_PHONE") or Settings.kcc_phone,
+        kcc_website=website,
+        kcc_chat_url=os.environ.get("KCC_CHAT_URL") or website,
         ask_feedback=_env_bool("BOT_ASK_FEEDBACK", Settings.ask_feedback),
     )

@@ -49,7 +49,8 @@ def print_tree(corpus: Corpus) -> None:
             indent = "  " * len(s.path)
             label = f"{s.code} {s.title}" if s.code else s.title
             extra = "; ".join(tables_by_section.get(s.id, []))
-            print(f"{indent}{label}  [{s.kind}, r. {s.line_start}-{s.line_end}, id {s.slug}]{'  ' + extra if extra else ''}")
+            where = f"[{s.kind}, r. {s.line_start}-{s.line_end}, id {s.slug}]"
+            print(f"{indent}{label}  {where}{'  ' + extra if extra else ''}")
 
 
 def _service(settings: Settings):  # type: ignore[no-untyped-def]

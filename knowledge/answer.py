@@ -15,6 +15,7 @@ from knowledge.table_answer import TableFacts, describe
 from knowledge.types import Answer, Citation, Resolved, Section
 
 MAX_WORDS = 80
+SECOND_SECTION_RATIO = 0.9
 
 
 def section_url(settings: Settings, section_id: str) -> str:
@@ -84,7 +85,7 @@ def text_answer(
     top = rank_sections(index, fused, 3)
     if not top:
         return abstain(settings, question, confidence)
-    top_ids = [h.section.id for h in top[:2]]
+    top_ids = [h.section.id for h in top[:2] if h.score >= SECOND_SECTION_RATIO * top[0].score]
     order = np.argsort(-fused, kind="stable")[:12]
     chunk_rank = {int(i): r for r, i in enumerate(order) if index.chunks[int(i)].section_id in top_ids}
     query_stems = set(tokens(question, index.vocabulary))

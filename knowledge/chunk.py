@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from knowledge.paragraphs import Para, looks_like_heading
 from knowledge.render import cell_sentence
@@ -76,7 +77,10 @@ def chunk_corpus(corpus: Corpus) -> list[Chunk]:
     chunks: list[Chunk] = []
     for section in corpus.sections:
         chunks.append(heading_chunk(section))
-        if section.kind != "effectindicatoren":
+        if section.kind == "indicator":
+            # an indicator's text is its table row in words: it ranks like a table cell
+            chunks.extend(replace(c, kind="cell") for c in prose_chunks(section, False))
+        elif section.kind != "effectindicatoren":
             chunks.extend(prose_chunks(section, section.id in tabled))
     by_id = {s.id: s for s in corpus.sections}
     for table in corpus.tables:

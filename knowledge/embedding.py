@@ -53,12 +53,19 @@ def quiet_hf() -> Iterator[None]:
 
 
 def default_threads() -> int:
-    """Torch intra-op threads: all usable cores, at most 4 (small model, short inputs)."""
+    """Torch threads: ``BW_EMBED_THREADS`` if set, else all cores but one (1..4).
+
+    One core is left to the rest of the service (web server, dialogue engine):
+    on a busy 2-core machine an oversubscribed torch is far slower than 1 thread.
+    """
+    configured = os.environ.get("BW_EMBED_THREADS", "").strip()
+    if configured:
+        return max(1, int(configured))
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+    return max(1, min(cores - 1, 4))
 
 
 class SentenceTransformerEmbedder:

@@ -14,6 +14,13 @@ from nlu.entities import Entity, fold
 RRF_K = 60
 PINNED = 1.0
 FAVOURED = 0.5
+HEADING_WEIGHT = 0.8
+CELL_WEIGHT = 0.3
+GENERIC = frozenset(
+    """gemeente gemeentes leiden leidse jaar jaren geld euro bedrag bedragen budget begroting begroot totaal
+    totale hoeveel kost kosten kosten uitgeven precies ongeveer eigenlijk informatie info vraag vragen
+    weten graag staat staan""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -76,9 +83,17 @@ def entity_boosts(index: Index, entities: list[Entity]) -> np.ndarray:
 
 
 def rank_chunks(
-    index: Index, query: str, query_vector: np.ndarray | None, mode: str, entities: list[Entity]
+    index: Index,
+    query: str,
+    query_vector: np.ndarray | None,
+    mode: str,
+    entities: list[Entity],
+    money: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fused score per chunk, plus the raw BM25 and dense scores."""
+    """Fused score per chunk, plus the raw BM25 and dense scores.
+
+    Table-cell chunks count fully only for money questions; heading chunks count a little less than prose.
+    """
     n = len(index.chunks)
     lexical = lexical_scores(index, query) if mode in ("bm25", "hybrid") else np.zeros(n, np.float32)
     dense = (
@@ -91,8 +106,15 @@ def rank_chunks(
         fused += _rrf(lexical, positive_only=True)
     if mode in ("dense", "hybrid"):
         fused += _rrf(dense, positive_only=False)
+    fused *= kind_weights(index, money)
     fused += entity_boosts(index, entities)
     return fused, lexical, dense
+
+
+def kind_weights(index: Index, money: bool) -> np.ndarray:
+    """Weight per chunk by its kind and the question's intent."""
+    weights = {"text": 1.0, "heading": HEADING_WEIGHT, "cell": 1.0 if money else CELL_WEIGHT}
+    return np.array([weights.get(c.kind, 1.0) for c in index.chunks], np.float32)
 
 
 def top_hits(index: Index, fused: np.ndarray, k: int, source: str = "hybrid") -> list[Hit]:
@@ -117,8 +139,8 @@ def rank_sections(index: Index, fused: np.ndarray, k: int) -> list[SectionHit]:
 
 
 def coverage(index: Index, query: str) -> float:
-    """Share of the question's content words that occur in the corpus (compound parts count)."""
-    content = [w for w in words(query) if not w.isdigit() and len(w) > 2]
+    """Share of the question's topic words that occur in the corpus (compound parts count)."""
+    content = [w for w in words(query) if not w.isdigit() and len(w) > 2 and w not in GENERIC]
     if not content:
         return 0.0
     known = 0

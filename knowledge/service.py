@@ -10,11 +10,13 @@ import numpy as np
 from knowledge.answer import abstain, sentence_stems, table_answer, text_answer
 from knowledge.embedding import Embedder
 from knowledge.index import Index
-from knowledge.retrieve import coverage, rank_chunks, rank_sections
+from knowledge.lexical import words
+from knowledge.retrieve import GENERIC, coverage, rank_chunks, rank_sections
 from knowledge.settings import Settings
-from knowledge.table_answer import TableFacts, find_facts, table_vocabulary
+from knowledge.table_answer import TableFacts, find_facts, table_vocabulary, wants_money
 from knowledge.types import Answer, Resolved, SearchResult, Section
 from nlu.entities import Entity, extract_entities
+from nlu.glossary import expand, looks_english
 
 DENSE_FLOOR = 0.76
 DENSE_SPAN = 0.10
@@ -40,10 +42,11 @@ class Service:
         return self.embedder.embed_queries([question])[0]
 
     def confidence(self, question: str, dense: np.ndarray | None, pinned: bool) -> float:
-        """How sure we are the budget covers the question: known words and dense similarity."""
+        """How sure we are the budget covers the question: known topic words and dense similarity."""
         if pinned:
             return 0.9
-        cov = coverage(self.index, question)
+        expanded = expand(question)
+        cov = coverage(self.index, expanded[len(question):] if looks_english(question) else question)
         if dense is None or not len(dense):
             return round(cov, 3)
         closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
@@ -53,21 +56,34 @@ class Service:
         """Answer one question, using context (slots of a conversation) for follow-ups."""
         question = re.sub(r"\s+", " ", question).strip()
         entities = extract_entities(question, extra=self.vocabulary)
-        if self.settings.table_answers:
+        money = wants_money(question, entities)
+        if self.settings.table_answers and (money or context is not None):
             facts = find_facts(self.index.corpus, question, entities, context)
-            if facts is not None:
+            if facts is not None and (self._explicit(entities) or not self._off_topic_words(question, entities)):
                 return table_answer(self.settings, question, facts)
         vector = self._query_vector(question)
-        fused, _, dense = rank_chunks(self.index, question, vector, self.settings.retrieval, entities)
+        fused, _, dense = rank_chunks(self.index, expand(question), vector, self.settings.retrieval, entities, money)
         pinned = bool(fused.max() >= 1.0) if len(fused) else False
         confidence = self.confidence(question, dense if vector is not None else None, pinned)
         if confidence < self.settings.min_confidence:
             return abstain(self.settings, question, confidence)
-        if self.settings.table_answers:
+        if self.settings.table_answers and money:
             indicator = self._indicator_facts(question, entities, fused, context)
             if indicator is not None:
                 return table_answer(self.settings, question, indicator)
         return text_answer(self.settings, self.index, question, vector, fused, confidence, self.stems)
+
+    @staticmethod
+    def _explicit(entities: list[Entity]) -> bool:
+        """The question names a budget line, reserve, party, table row or indicator code."""
+        return any(e.kind in ("line", "reserve", "party", "table_label", "section_code") for e in entities)
+
+    def _off_topic_words(self, question: str, entities: list[Entity]) -> list[str]:
+        """Topic words outside the recognised entities: 'parkeervergunning' in 'Hoeveel kost een parkeervergunning?'."""
+        rest = list(question)
+        for e in entities:
+            rest[e.start : e.end] = " " * (e.end - e.start)
+        return [w for w in words("".join(rest)) if not w.isdigit() and len(w) > 2 and w not in GENERIC]
 
     def _indicator_facts(
         self, question: str, entities: list[Entity], fused: np.ndarray, context: Resolved | None
@@ -83,7 +99,8 @@ class Service:
         """Sections ranked for a query, with the best passage of each."""
         entities = extract_entities(query, extra=self.vocabulary)
         vector = self._query_vector(query)
-        fused, _, _ = rank_chunks(self.index, query, vector, self.settings.retrieval, entities)
+        money = wants_money(query, entities)
+        fused, _, _ = rank_chunks(self.index, expand(query), vector, self.settings.retrieval, entities, money)
         return [SearchResult(h.section, round(h.score, 4), h.chunk.text) for h in rank_sections(self.index, fused, k)]
 
     def section(self, section_id: str) -> Section | None:

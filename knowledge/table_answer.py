@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from knowledge.numbers import format_euro, format_number
 from knowledge.render import cell_amount
 from knowledge.types import Cell, Corpus, Resolved, Section, Table
-from nlu.entities import Entity, first_value, fold, values
+from nlu.entities import Entity, extract_entities, first_value, fold, values
 
 BUDGET_YEAR = 2026
 FINANCIAL = ("Lasten", "Baten", "Saldo", "Saldo van baten en lasten", "Toevoeging", "Onttrekking",
@@ -48,18 +48,28 @@ class TableFacts:
     default_year: bool
 
 
+def wants_money(question: str, entities: list[Entity]) -> bool:
+    """The question asks for an amount or an indicator value: a measure, or a money word."""
+    folded = fold(question)
+    return any(e.kind == "measure" for e in entities) or any(h in folded for h in MONEY_HINTS)
+
+
 def is_follow_up(question: str) -> bool:
     """A short or 'en …' question that leans on the previous turn."""
     return bool(FOLLOW_UP.match(question)) or len(question.split()) <= 3
 
 
 def table_vocabulary(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
-    """Row labels of the tables, as extra vocabulary for entity recognition."""
+    """Row labels of the tables that entity recognition does not already know, as extra vocabulary."""
     labels: dict[str, list[str]] = {}
     for table in corpus.tables:
         for cell in table.cells:
-            if cell.line not in LINES and not re.match(r"^\d[A-Z]\d", cell.line) and cell.line != "Reserves":
-                labels.setdefault(cell.line, [cell.line.lower()])
+            label = cell.line
+            if label in LINES or label == "Reserves" or re.match(r"^\d[A-Z]\d", label) or label in labels:
+                continue
+            if any(e.kind in ("party", "reserve") for e in extract_entities(label)):
+                continue
+            labels[label] = [label.lower()]
     return {"table_label": labels}
 
 

@@ -63,7 +63,10 @@ MEASURE_TERMS: Mapping[str, Sequence[str]] = {
     "Resultaat": ("resultaat", "result"),
     "Bijdrage": ("bijdrage", "bijdragen", "betaalt", "betalen", "contribution", "contributes"),
     "Streefwaarde": ("streefwaarde", "streefwaarden", "streven", "doelwaarde", "target", "targets"),
-    "Realisatie": ("realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde"),
+    "Realisatie": (
+        "realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde", "percentage", "procent", "cijfer",
+        "tevreden", "tevredenheid", "ontevreden", "satisfied", "satisfaction",
+    ),
     "Investering": ("investering", "investeringen", "investeren", "investeert", "investment"),
     "Subsidie": ("subsidie", "subsidies", "subsidieplafond", "subsidy", "grants"),
 }

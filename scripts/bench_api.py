@@ -69,9 +69,15 @@ def spawned_server(timeout: float) -> Iterator[str]:
     """Start `python -m knowledge serve` on a free port, yield its URL and stop it afterwards."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as log:
+        # The benchmark's abstentions must not end up in the real log of unanswered questions.
+        env = {**os.environ, "BW_FEEDBACK_DB": str(Path(scratch) / "feedback.sqlite")}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "knowledge", "serve", "--port", str(port)], cwd=ROOT, stdout=log, stderr=log
+            [sys.executable, "-m", "knowledge", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
         )
         print(f"server gestart: pid {proc.pid}, {url}", file=sys.stderr)
         try:

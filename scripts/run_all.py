@@ -116,12 +116,18 @@ def endpoints_for(actions_port: int, tracker_db: str | None, out_dir: Path = RUN
     return target
 
 
-def knowledge_service(port: int, host: str = "127.0.0.1", log_dir: Path = LOG_DIR) -> Service:
-    """The knowledge service (Python 3.11 venv) on ``port``."""
+def knowledge_service(
+    port: int, rasa_url: str, host: str = "127.0.0.1", log_dir: Path = LOG_DIR, extra_env: dict[str, str] | None = None
+) -> Service:
+    """The knowledge service and web pages (Python 3.11 venv) on ``port``; its web chat talks to ``rasa_url``."""
+    env = dict(os.environ)
+    env["BW_RASA_URL"] = rasa_url
+    env.update(extra_env or {})
     return Service(
         name="knowledge",
         command=[str(VENV_PY), "-m", "knowledge", "serve", "--host", host, "--port", str(port)],
         health_url=f"http://{host}:{port}/health",
+        env=env,
         log_path=log_dir / "knowledge.log",
         startup_timeout=300.0,
     )
@@ -167,13 +173,16 @@ def assistant_services(
     host: str = "127.0.0.1",
     tracker_db: str | None = None,
     log_dir: Path = LOG_DIR,
+    run_dir: Path = RUN_DIR,
+    knowledge_env: dict[str, str] | None = None,
 ) -> list[Service]:
     """The three services in start order: knowledge, actions, rasa."""
     knowledge_url = f"http://{host}:{knowledge_port}"
+    rasa_url = f"http://{host}:{rasa_port}"
     return [
-        knowledge_service(knowledge_port, host, log_dir),
+        knowledge_service(knowledge_port, rasa_url, host, log_dir, knowledge_env),
         action_service(actions_port, knowledge_url, host, log_dir),
-        rasa_service(rasa_port, endpoints_for(actions_port, tracker_db, log_dir), host, log_dir),
+        rasa_service(rasa_port, endpoints_for(actions_port, tracker_db, run_dir), host, log_dir),
     ]
 
 
@@ -222,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         stopping = True
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_signal)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     try:
         start_all(services)
         if args.shell:

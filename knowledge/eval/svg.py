@@ -101,6 +101,7 @@ def histogram(title: str, series: Mapping[str, Sequence[float]], bins: int = 20,
     for b in range(0, bins + 1, max(1, bins // 5)):
         x = LEFT + b * bin_w
         label = f"{low + b * width:.0f} {unit}"
-        parts.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 14}" font-size="10" text-anchor="middle">{label}</text>')
+        anchor = "end" if b == bins else "middle"
+        parts.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 14}" font-size="10" text-anchor="{anchor}">{label}</text>')
     parts += _legend(list(series), HEIGHT - 8)
     return _svg(parts, title)

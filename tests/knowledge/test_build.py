@@ -38,7 +38,7 @@ def test_build_indexes_every_document_and_names_it(tmp_path: Path, data_dir: Pat
     [
         ("leeg.txt", b"", "leeg"),
         ("latin1.txt", "Programmabegroting 2026\n\n3.1.1 Bestuur\n\nRéserve".encode("latin-1"), "UTF-8"),
-        ("recept.txt", "Pannenkoeken\n\nMeng de bloem met melk.\n".encode(), "programmabegroting"),
+        ("recept.txt", b"Pannenkoeken\n\nMeng de bloem met melk.\n", "programmabegroting"),
         ("binair.txt", b"\x00\x01\x02 data", "binair"),
     ],
 )

@@ -129,29 +129,6 @@
     return el("div", { className: "sources" }, [el("h3", { text: "Bronnen in de begroting" }), list]);
   }
 
-  function handoffOf(messages) {
-    for (var i = 0; i < messages.length; i++) {
-      var h = messages[i] && messages[i].custom && messages[i].custom.handoff;
-      if (h && typeof h === "object") return h;
-    }
-    return null;
-  }
-
-  /** Ways to reach a person, from the assistant's handoff data: phone and website as real links. */
-  function renderHandoff(h) {
-    var list = el("ul", { className: "handoff-list" });
-    if (typeof h.phone === "string" && h.phone) {
-      list.appendChild(el("li", null, ["Bellen: ", el("a", { href: "tel:" + h.phone.replace(/[^\d+]/g, ""), text: h.phone })]));
-    }
-    [["Website: ", h.website], ["Chat: ", h.chat !== h.website ? h.chat : null]].forEach(function (pair) {
-      if (typeof pair[1] === "string" && /^https?:\/\//.test(pair[1])) {
-        list.appendChild(el("li", null, [pair[0], el("a", { href: pair[1], text: pair[1].replace(/^https?:\/\/(www\.)?/, "") })]));
-      }
-    });
-    if (!list.firstChild) return null;
-    return el("div", { className: "handoff" }, [el("h3", { text: "Contact met een medewerker" }), list]);
-  }
-
   function renderFeedback(turn) {
     var yes = el("button", { type: "button", className: "btn secondary small", text: "Ja, dit hielp", "data-helped": "true" });
     var no = el("button", { type: "button", className: "btn secondary small", text: "Nee, dit hielp niet", "data-helped": "false" });
@@ -205,9 +182,12 @@
   function renderBotTurn(turn) {
     var node = el("div", { className: "msg msg-bot", id: "beurt-" + turn.id, "data-role": "bot" }, [who("Begrotingswijzer")]);
     var hasText = false;
+    var citations = citationsOf(turn.messages);
     turn.messages.forEach(function (m) {
       if (!m) return;
-      if (typeof m.text === "string" && m.text.trim()) {
+      // A plain-text list of sources is shown as real links below the answer instead.
+      var sourceList = citations.length && typeof m.text === "string" && SOURCES_TEXT.test(m.text);
+      if (typeof m.text === "string" && m.text.trim() && !sourceList) {
         node.appendChild(textParagraph(m.text, "msg-text"));
         hasText = true;
       }
@@ -231,11 +211,7 @@
         text: "Ik heb hier geen antwoord op. Probeer het anders te vragen, of bel 14 071."
       }));
     }
-    var citations = citationsOf(turn.messages);
     if (citations.length) node.appendChild(renderSources(citations));
-    var handoff = handoffOf(turn.messages);
-    var handoffBox = handoff ? renderHandoff(handoff) : null;
-    if (handoffBox) node.appendChild(handoffBox);
     node.appendChild(renderFeedback(turn));
     return node;
   }
@@ -271,6 +247,7 @@
   }
 
   var FEEDBACK_PAYLOAD = /^\/feedback_/;
+  var SOURCES_TEXT = /^\s*Bronn?(en)?:/i;
 
   /** The assistant's own "did this help?" question: the page asks that itself, under each answer. */
   function isFeedbackQuestion(m) {

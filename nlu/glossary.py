@@ -1,0 +1,62 @@
+"""English → Dutch budget vocabulary, to expand English questions for lexical search and coverage checks.
+
+The dense model is multilingual; BM25 and the 'does the budget cover this' check work on Dutch words,
+so an English question is expanded with the Dutch terms of a small domain glossary.
+"""
+
+from __future__ import annotations
+
+import re
+
+GLOSSARY: dict[str, str] = {
+    "election": "verkiezingen", "elections": "verkiezingen", "vote": "stemmen verkiezingen",
+    "voting": "stemmen verkiezingen", "polling": "stembureau", "council": "gemeenteraad",
+    "councillors": "raadsleden", "councillor": "raadslid", "city council": "gemeenteraad",
+    "municipal council": "gemeenteraad", "mayor": "burgemeester", "aldermen": "college wethouders",
+    "executive": "college", "board": "college bestuur", "clerk": "griffie", "registry": "griffie",
+    "audit office": "rekenkamer", "court of audit": "rekenkamer", "auditor": "accountant",
+    "accountant": "accountant", "passport": "paspoort", "passports": "paspoort paspoorten",
+    "identity card": "identiteitsbewijs", "id card": "identiteitsbewijs", "driving licence": "rijbewijs",
+    "driver's license": "rijbewijs", "driving license": "rijbewijs", "licence": "rijbewijs",
+    "wedding": "huwelijken", "marriage": "huwelijken", "travel documents": "reisdocumenten",
+    "civil affairs": "burgerzaken", "customer contact": "klant contact centrum kcc",
+    "contact centre": "klant contact centrum kcc", "call centre": "klant contact centrum kcc",
+    "questions": "vragen", "phone": "telefoon", "website": "website", "chatbot": "virtuele assistent",
+    "virtual assistant": "virtuele assistent", "artificial intelligence": "artificial intelligence ai",
+    "services": "dienstverlening", "service": "dienstverlening", "customer": "klant",
+    "satisfaction": "tevredenheid tevreden", "satisfied": "tevreden", "survey": "enquête stadsenquete",
+    "participation": "participatie", "communication": "communicatie", "residents": "inwoners",
+    "citizens": "burgers inwoners", "region": "regio", "regional": "regionale regio",
+    "cooperation": "samenwerking", "collaboration": "samenwerking", "partnership": "samenwerkingsverband",
+    "taxes": "belastingen", "tax": "belastingen", "property value": "woz-waarde", "woz value": "woz-waarde",
+    "valuation": "woz-waarde", "contribution": "bijdrage", "reserve": "reserve", "reserves": "reserves",
+    "investment": "investering", "investments": "investeringen", "subsidy": "subsidie", "subsidies": "subsidies",
+    "grants": "subsidies", "budget": "begroting", "costs": "lasten", "cost": "lasten", "spending": "lasten",
+    "expenses": "lasten", "income": "baten", "revenue": "baten", "goals": "doelen", "goal": "doel",
+    "targets": "streefwaarden", "target": "streefwaarde", "indicator": "indicator effectindicatoren",
+    "registers": "basisregistraties", "base registries": "basisregistraties", "addresses": "adressen",
+    "buildings": "gebouwen", "data": "data", "research": "onderzoek", "policy": "beleid",
+    "democracy": "democratie", "politics": "politiek", "course": "cursus", "meetings": "vergaderen",
+    "meeting": "vergadering", "city hall": "stadhuis", "town hall": "stadhuis", "children": "kinderraad",
+    "youth": "jongerenraad", "mission": "missie", "priorities": "speerpunten", "ict": "ict",
+    "digital": "digitale", "omnichannel": "omnichannelstrategie", "risks": "risico's", "risk": "risico's",
+    "opportunities": "kansen", "milestones": "mijlpalen", "cemetery": "begraafplaats",
+}
+ENGLISH_MARKERS = frozenset(
+    "the what who when where why how which does do is are of for my your can will much many".split()
+)
+_WORD = re.compile(r"[a-z']+")
+
+
+def looks_english(text: str) -> bool:
+    """At least two common English function words."""
+    return sum(1 for w in _WORD.findall(text.lower()) if w in ENGLISH_MARKERS) >= 2
+
+
+def expand(text: str) -> str:
+    """Append the Dutch terms of English glossary words found in the text (unchanged for Dutch)."""
+    if not looks_english(text):
+        return text
+    lowered = f" {' '.join(_WORD.findall(text.lower()))} "
+    extra = [nl for en, nl in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0])) if f" {en} " in lowered]
+    return f"{text} {' '.join(extra)}" if extra else text

@@ -1,0 +1,159 @@
+"""End-to-end conversations over Rasa's REST channel with the real knowledge service and action server.
+
+Starts knowledge, the action server and Rasa on free loopback ports (scripts/run_all.py), then holds
+multi-turn conversations: a follow-up that needs slots, a handoff, an unanswerable question, a restart of
+Rasa (SQLite tracker store, masked), and a question while the knowledge service is stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import sys
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import run_all  # noqa: E402
+import train_bot  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Assistant:
+    """The three running services plus a REST helper."""
+
+    def __init__(self, tmp: Path) -> None:
+        """Prepare (not start) the services on free ports with a private tracker database."""
+        self.tracker_db = tmp / "tracker.db"
+        self.feedback_db = tmp / "feedback.sqlite"
+        self.rasa_port = free_port()
+        self.services = run_all.assistant_services(
+            knowledge_port=free_port(),
+            actions_port=free_port(),
+            rasa_port=self.rasa_port,
+            tracker_db=str(self.tracker_db),
+            log_dir=tmp / "log",
+            run_dir=tmp,
+            knowledge_env={"BW_FEEDBACK_DB": str(tmp / "feedback.sqlite")},
+        )
+        self.knowledge, self.actions, self.rasa = self.services
+
+    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """Send one message over REST and return the bot's messages."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return list(json.loads(response.read()))
+
+    def text(self, sender: str, message: str) -> str:
+        """Send a message and return all bot texts joined."""
+        return "\n".join(m.get("text", "") for m in self.say(sender, message) if m.get("text"))
+
+    def restart_rasa(self) -> None:
+        """Stop and start Rasa (conversations must survive through the SQL tracker store)."""
+        self.rasa.stop()
+        self.rasa.start()
+        self.rasa.wait_healthy()
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """Knowledge, action server and Rasa, running for the whole module."""
+    if not run_all.RASA_BIN.exists():
+        pytest.skip("the Rasa venv is missing: run `make setup`")
+    if not run_all.VENV_PY.exists():
+        pytest.skip("the knowledge venv is missing: run `make setup`")
+    assert train_bot.train() == 0, "training the Rasa model failed"
+    bot = Assistant(tmp_path_factory.mktemp("assistant"))
+    try:
+        run_all.start_all(bot.services, log=lambda _: None)
+        yield bot
+    finally:
+        run_all.stop_all(bot.services)
+
+
+def conversation() -> str:
+    """A fresh conversation id."""
+    return f"e2e-{uuid.uuid4().hex[:8]}"
+
+
+def test_followup_uses_slots(assistant: Assistant) -> None:
+    user = conversation()
+    first = assistant.say(user, "lasten dienstverlening 2026")
+    first_text = "\n".join(m.get("text", "") for m in first if m.get("text"))
+    assert "14.909" in first_text
+    assert "Bronnen:" in first_text
+    custom = [m["custom"] for m in first if "custom" in m]
+    assert custom and custom[0]["answered"] is True and custom[0]["citations"]
+
+    second = assistant.text(user, "En in 2027?")
+    assert "14.984" in second
+    assert "Bronnen:" in second
+
+    third = assistant.text(user, "En de baten?")
+    assert "4.124" in third
+
+
+def test_handoff(assistant: Assistant) -> None:
+    reply = assistant.text(conversation(), "Ik wil graag een medewerker spreken")
+    assert "14 071" in reply
+    assert "https://www.leiden.nl/contact" in reply
+
+
+def test_unanswerable_question_hands_over(assistant: Assistant) -> None:
+    reply = assistant.text(conversation(), "Wat zijn de openingstijden van het zwembad?")
+    assert "14 071" in reply
+    assert "Bronnen:" not in reply
+
+
+def test_feedback_after_answer(assistant: Assistant) -> None:
+    user = conversation()
+    messages = assistant.say(user, "Wat zijn de lasten van bestuur in 2027?")
+    assert any(m.get("buttons") for m in messages), "the bot asks whether the answer helped"
+    reply = assistant.text(user, "nee")
+    assert "Jammer" in reply and "14 071" in reply
+    assert assistant.feedback_db.exists(), "the knowledge service stored the feedback"
+
+
+def test_conversation_survives_restart_and_pii_is_masked(assistant: Assistant) -> None:
+    user = conversation()
+    assert "14.909" in assistant.text(user, "Wat zijn de lasten van dienstverlening in 2026?")
+    assistant.text(user, "Mijn BSN is 123456782 en mijn mail is piet@example.nl")
+
+    assistant.restart_rasa()
+
+    assert "14.984" in assistant.text(user, "En in 2027?")
+    rows = sqlite3.connect(assistant.tracker_db).execute(
+        "select data from events where sender_id = ?", (user,)
+    ).fetchall()
+    stored = "\n".join(row[0] for row in rows)
+    assert "[BSN]" in stored and "[E-MAIL]" in stored
+    assert "123456782" not in stored and "piet@example.nl" not in stored
+
+
+def test_knowledge_down_is_graceful(assistant: Assistant) -> None:
+    """Runs last in this module: it stops the knowledge service."""
+    assistant.knowledge.stop()
+    reply = assistant.text(conversation(), "Wat zijn de lasten van bestuur in 2026?")
+    assert "lukt me nu niet" in reply
+    assert "14 071" in reply

@@ -1,0 +1,45 @@
+"""Layering rules: knowledge never imports rasa; FastAPI only in knowledge/api.py; no work at import time."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_knowledge_never_imports_rasa() -> None:
+    for path in (ROOT / "knowledge").rglob("*.py"):
+        assert not {"rasa", "rasa_sdk"} & _imports(path), path
+
+
+def test_fastapi_only_in_api_module() -> None:
+    for path in (ROOT / "knowledge").rglob("*.py"):
+        if path.name != "api.py":
+            assert not {"fastapi", "starlette", "pydantic"} & _imports(path), path
+
+
+def test_nlu_core_is_dependency_free() -> None:
+    for name in ("entities.py", "privacy.py", "glossary.py"):
+        assert _imports(ROOT / "nlu" / name) <= {"__future__", "re", "difflib", "unicodedata", "dataclasses",
+                                                 "typing", "collections"}, name
+
+
+def test_importing_the_service_loads_no_model() -> None:
+    code = ("import sys, knowledge.api, knowledge.factory, knowledge.service; "
+            "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
