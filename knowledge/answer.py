@@ -16,6 +16,7 @@ from knowledge.types import Answer, Citation, Resolved, Section
 
 MAX_WORDS = 80
 SECOND_SECTION_RATIO = 0.9
+FILL_WORDS = 45
 
 
 def section_url(settings: Settings, section_id: str) -> str:
@@ -67,6 +68,32 @@ def sentence_stems(index: Index) -> list[frozenset[str]]:
     return [frozenset(tokens(s.text, index.vocabulary)) for s in index.sentences]
 
 
+ANAPHORA = ("ook ", "daarnaast", "dit ", "deze ", "daarom", "zo ", "hierdoor", "daarmee", "daarbij", "die ")
+
+
+def answer_window(index: Index, best: int) -> list[int]:
+    """The best sentence with its neighbours in the same passage: a list after a colon, the lead-in of 'Ook …'."""
+    sentences = index.sentences
+    chunk = sentences[best].chunk
+    chosen = [best]
+    words = len(sentences[best].text.split())
+    previous = best - 1
+    if (previous >= 0 and sentences[previous].chunk == chunk and sentences[best].text.lower().startswith(ANAPHORA)
+            and words + len(sentences[previous].text.split()) <= MAX_WORDS):
+        chosen.insert(0, previous)
+        words += len(sentences[previous].text.split())
+    nxt = best + 1
+    while nxt < len(sentences) and sentences[nxt].chunk == chunk:
+        n_words = len(sentences[nxt].text.split())
+        lead_in = sentences[nxt - 1].text.rstrip().endswith(":")
+        if words + n_words > MAX_WORDS or (words >= FILL_WORDS and not lead_in):
+            break
+        chosen.append(nxt)
+        words += n_words
+        nxt += 1
+    return chosen
+
+
 def _trim(text: str, limit: int = MAX_WORDS) -> str:
     words = text.split()
     return text if len(words) <= limit else " ".join(words[:limit]).rstrip(",;:") + " …"
@@ -105,16 +132,7 @@ def text_answer(
         return Answer(question, True, text, round(confidence, 3), (cite(settings, 1, best.section, text),),
                       Resolved(topic=best.section.id), "text")
     candidates.sort(reverse=True)
-    best_score, best_i = candidates[0]
-    chosen = [best_i]
-    words = len(index.sentences[best_i].text.split())
-    for score, s_i in candidates[1:4]:
-        n_words = len(index.sentences[s_i].text.split())
-        same_section = (index.chunks[index.sentences[s_i].chunk].section_id
-                        == index.chunks[index.sentences[best_i].chunk].section_id)
-        if score >= best_score - 0.03 and same_section and words + n_words <= MAX_WORDS:
-            chosen.append(s_i)
-            words += n_words
+    chosen = answer_window(index, candidates[0][1])
     chosen.sort()
     citations: list[Citation] = []
     quotes: dict[str, list[str]] = {}

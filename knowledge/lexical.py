@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -71,3 +72,21 @@ def tokens(text: str, vocabulary: frozenset[str] = frozenset()) -> list[str]:
 def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
     """The folded words (at least 4 letters) of a corpus, for compound splitting."""
     return frozenset(w for t in texts for w in words(t) if len(w) >= 4 and not w.isdigit())
+
+
+def correct_typos(text: str, vocabulary: frozenset[str]) -> str:
+    """Replace words unknown to the corpus by a close corpus word ('verkiezngen' -> 'verkiezingen')."""
+    by_start: dict[str, list[str]] = {}
+    out = text
+    for m in reversed(list(re.finditer(r"[^\W\d_]{5,}", text))):
+        word = fold(m.group(0))
+        if word in vocabulary or word in STOPWORDS or split_compound(word, vocabulary):
+            continue
+        if not by_start:
+            for v in vocabulary:
+                by_start.setdefault(v[:1], []).append(v)
+        pool = [v for v in by_start.get(word[:1], []) if abs(len(v) - len(word)) <= 2]
+        match = difflib.get_close_matches(word, pool, n=1, cutoff=0.84)
+        if match:
+            out = out[: m.start()] + match[0] + out[m.end() :]
+    return out

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from knowledge.answer import abstain, sentence_stems, table_answer, text_answer
 from knowledge.embedding import Embedder
 from knowledge.index import Index
-from knowledge.lexical import words
+from knowledge.lexical import correct_typos, words
 from knowledge.retrieve import GENERIC, coverage, rank_chunks, rank_sections
 from knowledge.settings import Settings
-from knowledge.table_answer import TableFacts, find_facts, table_vocabulary, wants_money
+from knowledge.table_answer import TableFacts, describe, find_facts, table_vocabulary, wants_money
 from knowledge.types import Answer, Resolved, SearchResult, Section
 from nlu.entities import Entity, extract_entities
 from nlu.glossary import expand, looks_english
@@ -42,7 +42,7 @@ class Service:
         return self.embedder.embed_queries([question])[0]
 
     def confidence(self, question: str, dense: np.ndarray | None, pinned: bool) -> float:
-        """How sure we are the budget covers the question: known topic words and dense similarity."""
+        """How sure we are the budget covers the question: its topic words are known, and dense similarity."""
         if pinned:
             return 0.9
         expanded = expand(question)
@@ -50,28 +50,45 @@ class Service:
         if dense is None or not len(dense):
             return round(cov, 3)
         closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
-        return round(0.5 * cov + 0.5 * closeness, 3)
+        return round(cov * (0.5 + 0.5 * closeness), 3)
+
+    def prepare(self, question: str) -> tuple[str, list[Entity], bool]:
+        """Normalise spaces, correct typos against the corpus, find entities and the money intent."""
+        question = re.sub(r"\s+", " ", question).strip()
+        if not looks_english(question):
+            question = correct_typos(question, self.index.vocabulary)
+        entities = extract_entities(question, extra=self.vocabulary)
+        return question, entities, wants_money(question, entities)
+
+    def facts(self, question: str, entities: list[Entity], money: bool, context: Resolved | None) -> TableFacts | None:
+        """Table cells answering the question, when it asks for an amount on a named line, reserve or party."""
+        if not self.settings.table_answers or not (money or context is not None):
+            return None
+        facts = find_facts(self.index.corpus, question, entities, context)
+        if facts is None or not (self._explicit(entities) or context is not None
+                                 or not self._off_topic_words(question, entities)):
+            return None
+        return facts
 
     def answer(self, question: str, context: Resolved | None = None) -> Answer:
         """Answer one question, using context (slots of a conversation) for follow-ups."""
-        question = re.sub(r"\s+", " ", question).strip()
-        entities = extract_entities(question, extra=self.vocabulary)
-        money = wants_money(question, entities)
-        if self.settings.table_answers and (money or context is not None):
-            facts = find_facts(self.index.corpus, question, entities, context)
-            if facts is not None and (self._explicit(entities) or not self._off_topic_words(question, entities)):
-                return table_answer(self.settings, question, facts)
+        original = re.sub(r"\s+", " ", question).strip()
+        question, entities, money = self.prepare(question)
+        facts = self.facts(question, entities, money, context)
+        if facts is not None:
+            return replace(table_answer(self.settings, original, facts), question=original)
         vector = self._query_vector(question)
         fused, _, dense = rank_chunks(self.index, expand(question), vector, self.settings.retrieval, entities, money)
         pinned = bool(fused.max() >= 1.0) if len(fused) else False
         confidence = self.confidence(question, dense if vector is not None else None, pinned)
         if confidence < self.settings.min_confidence:
-            return abstain(self.settings, question, confidence)
+            return abstain(self.settings, original, confidence)
         if self.settings.table_answers and money:
             indicator = self._indicator_facts(question, entities, fused, context)
             if indicator is not None:
-                return table_answer(self.settings, question, indicator)
-        return text_answer(self.settings, self.index, question, vector, fused, confidence, self.stems)
+                return replace(table_answer(self.settings, original, indicator), question=original)
+        result = text_answer(self.settings, self.index, question, vector, fused, confidence, self.stems)
+        return replace(result, question=original)
 
     @staticmethod
     def _explicit(entities: list[Entity]) -> bool:
@@ -89,19 +106,24 @@ class Service:
         self, question: str, entities: list[Entity], fused: np.ndarray, context: Resolved | None
     ) -> TableFacts | None:
         """When the best section is an effect indicator, answer from its table row."""
-        top = rank_sections(self.index, fused, 1)
-        if not top or top[0].section.kind != "indicator" or not top[0].section.code:
+        top = [h.section for h in rank_sections(self.index, fused, 3)]
+        indicator = next((sec for sec in top if sec.kind == "indicator" and sec.code), None)
+        if indicator is None or indicator.code is None:
             return None
-        code = top[0].section.code
+        code = indicator.code
         return find_facts(self.index.corpus, question, [*entities, Entity("section_code", code, 0, 0, code)], context)
 
     def search(self, query: str, k: int = 5) -> list[SearchResult]:
-        """Sections ranked for a query, with the best passage of each."""
-        entities = extract_entities(query, extra=self.vocabulary)
+        """Sections ranked for a query, with the best passage of each; a table lookup puts its table first."""
+        query, entities, money = self.prepare(query)
         vector = self._query_vector(query)
-        money = wants_money(query, entities)
         fused, _, _ = rank_chunks(self.index, expand(query), vector, self.settings.retrieval, entities, money)
-        return [SearchResult(h.section, round(h.score, 4), h.chunk.text) for h in rank_sections(self.index, fused, k)]
+        hits = [SearchResult(h.section, round(h.score, 4), h.chunk.text) for h in rank_sections(self.index, fused, k)]
+        facts = self.facts(query, entities, money, None)
+        if facts is not None:
+            first = SearchResult(facts.section, 2.0, describe(facts))
+            hits = [first, *[h for h in hits if h.section.id != facts.section.id]][:k]
+        return hits
 
     def section(self, section_id: str) -> Section | None:
         """A section by id."""

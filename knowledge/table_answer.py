@@ -15,7 +15,10 @@ FINANCIAL = ("Lasten", "Baten", "Saldo", "Saldo van baten en lasten", "Toevoegin
              "Mutaties reserves", "Resultaat")
 RESERVE_GROUP = ("Toevoeging", "Onttrekking", "Mutaties reserves", "Resultaat")
 LINES = ("Bestuur", "Dienstverlening", "Programma")
-MONEY_HINTS = ("hoeveel", "bedrag", "geld", "budget", "begroot", "euro", "€", "how much", "money", "cijfer")
+MONEY_HINTS = ("bedrag", "geld", "budget", "begroot", "euro", "€", "how much", "money")
+EXPLAIN_HINTS = ("waarom", "waardoor", "hoe komt", "oorzaak", "verklaring", "toelichting", "why", "reden")
+INDICATOR_MEASURES = ("Streefwaarde", "Realisatie", "Indicator")
+_INDICATOR_CODE = re.compile(r"^\d[A-Z]\d\.[a-z]$")
 COMPARE_HINTS = ("stijg", "daal", "verschil", "vergelek", "verander", "toename", "afname", "hoger", "lager",
                  "groei", "omhoog", "omlaag", "increase", "decrease", "rise", "compare", "meer of minder")
 FOLLOW_UP = re.compile(r"^\s*(en|and|ook|wat als|hoe zit het met|what about)\b", re.IGNORECASE)
@@ -48,10 +51,19 @@ class TableFacts:
     default_year: bool
 
 
+def has_hint(folded: str, hints: tuple[str, ...]) -> bool:
+    """A hint word (or word start) occurs in the folded question."""
+    return any(re.search(r"(?<![\w])" + re.escape(h), folded) for h in hints)
+
+
 def wants_money(question: str, entities: list[Entity]) -> bool:
-    """The question asks for an amount or an indicator value: a measure, or a money word."""
+    """The question asks for an amount or an indicator value: a measure, a money word, or 'hoeveel' + a line."""
     folded = fold(question)
-    return any(e.kind == "measure" for e in entities) or any(h in folded for h in MONEY_HINTS)
+    if has_hint(folded, EXPLAIN_HINTS):
+        return False
+    if any(e.kind == "measure" for e in entities) or has_hint(folded, MONEY_HINTS):
+        return True
+    return has_hint(folded, ("hoeveel",)) and any(e.kind in ("line", "reserve") for e in entities)
 
 
 def is_follow_up(question: str) -> bool:
@@ -71,6 +83,12 @@ def table_vocabulary(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
                 continue
             labels[label] = [label.lower()]
     return {"table_label": labels}
+
+
+def _topic_entities(corpus: Corpus, context: Resolved) -> list[Entity]:
+    """Entities named by the section the conversation was about ('daaraan' after a question on a party)."""
+    section = corpus.section(context.topic) if context.topic else None
+    return extract_entities(" / ".join(section.path)) if section else []
 
 
 def _kind_phrase(cell: Cell) -> str:
@@ -98,23 +116,34 @@ def _financial_table(corpus: Corpus, suffix: str) -> Table | None:
 def find_facts(corpus: Corpus, question: str, entities: list[Entity], context: Resolved | None) -> TableFacts | None:
     """Find the table cells a question asks for, or None when it is not a table question."""
     folded = fold(question)
-    money = any(h in folded for h in MONEY_HINTS)
-    compare = any(h in folded for h in COMPARE_HINTS)
+    money = wants_money(question, entities)
+    compare = has_hint(folded, COMPARE_HINTS)
     measure = first_value(entities, "measure")
     line = first_value(entities, "line")
     years = [int(y) for y in values(entities, "year")]
-    codes = [c for c in values(entities, "section_code") if re.match(r"^\d[A-Z]\d\.[a-z]$", c)]
+    codes = [c for c in values(entities, "section_code") if _INDICATOR_CODE.match(c)]
     reserve = first_value(entities, "reserve")
     party = first_value(entities, "party")
     label = first_value(entities, "table_label")
     follow = context is not None and is_follow_up(question)
     if follow and context is not None:
-        measure = measure or context.measure
-        line = line or context.line
+        if not (line or reserve or party or label or codes):
+            topic = _topic_entities(corpus, context)
+            line = context.line if context.line in LINES else None
+            codes = [context.line] if context.line and _INDICATOR_CODE.match(context.line) else codes
+            reserve = reserve or (context.line if context.line and "reserve" in context.line.lower() else None)
+            reserve = reserve or first_value(topic, "reserve")
+            party = party or first_value(topic, "party")
+        if not measure and context.measure and not (codes and context.measure not in INDICATOR_MEASURES):
+            measure = context.measure
         if not years and context.year:
             years = [context.year]
     if not (measure or money or codes or (follow and (line or measure))):
         return None
+    if measure in INDICATOR_MEASURES and not codes:
+        return None  # which indicator is meant is left to retrieval
+    if measure == "Indicator":
+        measure = None
 
     table: Table | None = None
     line_key: str | None = None
@@ -123,7 +152,7 @@ def find_facts(corpus: Corpus, question: str, entities: list[Entity], context: R
         line_key = codes[0]
     elif reserve:
         table, line_key = _financial_table(corpus, "reserves"), reserve
-    elif party and (measure == "Bijdrage" or money):
+    elif party and (measure == "Bijdrage" or has_hint(folded, MONEY_HINTS)):
         table = next((t for t in corpus.tables if t.find(line=party, measure="Bijdrage")), None)
         line_key = party
     elif label:
@@ -132,7 +161,7 @@ def find_facts(corpus: Corpus, question: str, entities: list[Entity], context: R
     elif measure in ("Investering", "Subsidie"):
         table = next((t for t in corpus.tables if t.find(measure=measure)), None)
         line_key = table.cells[0].line if table else None
-    elif measure in FINANCIAL or (line and (money or follow)) or (money and measure is None and "kost" in folded):
+    elif measure in FINANCIAL or (measure is None and line and (money or follow)):
         table = _financial_table(corpus, "programmakosten")
         measure = measure or "Lasten"
         line_key = "Reserves" if measure in RESERVE_GROUP and not line else (line or "Programma")
@@ -146,13 +175,17 @@ def find_facts(corpus: Corpus, question: str, entities: list[Entity], context: R
         return None
 
     row = table.find(line=line_key)
-    if measure and any(c.measure == measure for c in row):
+    if measure and any(c.measure == measure and (not years or c.year in years) for c in row):
         row = [c for c in row if c.measure == measure]
+    elif not codes and len({c.measure for c in row}) > 1:
+        row = [c for c in row if c.value is not None] or row
     if not row:
         return None
     available = sorted({c.year for c in row if c.year is not None})
     default_year = False
-    if not years:
+    if not years and codes:
+        years = available
+    elif not years:
         if len(available) == 1:
             years = available
         elif compare and BUDGET_YEAR in available and BUDGET_YEAR - 1 in available:
@@ -178,10 +211,10 @@ def describe(facts: TableFacts) -> str:
     first = cells[0]
     if first.measure in ("Streefwaarde", "Realisatie"):
         return _describe_indicator(facts)
-    what = MEASURE_WORDS.get(first.measure, first.measure.lower())
     subject = _subject(first)
     sentences = []
     for cell in cells:
+        what = MEASURE_WORDS.get(cell.measure, cell.measure.lower())
         amount = _positive_amount(cell)
         verb = "zijn" if cell.measure in PLURAL else "is"
         sentences.append(f"{_kind_phrase(cell)} {verb} {what} {subject}: {amount}.")

@@ -59,15 +59,20 @@ MEASURE_TERMS: Mapping[str, Sequence[str]] = {
     ),
     "Saldo": ("saldo", "netto", "net", "balance"),
     "Toevoeging": ("toevoeging", "toevoegingen", "toegevoegd", "storting", "gestort", "addition"),
-    "Onttrekking": ("onttrekking", "onttrekkingen", "onttrokken", "onttrekken", "withdrawal"),
+    "Onttrekking": (
+        "onttrekking", "onttrekkingen", "onttrokken", "onttrekken", "uit de reserve", "uit de reserves",
+        "withdrawal",
+    ),
     "Resultaat": ("resultaat", "result"),
     "Bijdrage": ("bijdrage", "bijdragen", "betaalt", "betalen", "contribution", "contributes"),
     "Streefwaarde": ("streefwaarde", "streefwaarden", "streven", "doelwaarde", "target", "targets"),
     "Realisatie": (
-        "realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde", "percentage", "procent", "cijfer",
-        "tevreden", "tevredenheid", "ontevreden", "satisfied", "satisfaction",
+        "realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde", "percentage", "procent", "cijfer", "aandeel",
     ),
-    "Investering": ("investering", "investeringen", "investeren", "investeert", "investment"),
+    "Indicator": ("tevreden", "tevredenheid", "ontevreden", "satisfied", "satisfaction", "effectindicator"),
+    "Investering": (
+        "investering", "investeringen", "investeren", "investeert", "geinvesteerd", "investment", "investments",
+    ),
     "Subsidie": ("subsidie", "subsidies", "subsidieplafond", "subsidy", "grants"),
 }
 
@@ -118,6 +123,15 @@ def _phrase_spans(folded: str, phrase: str) -> Iterable[tuple[int, int]]:
         yield m.start(), m.end()
 
 
+def _compound_spans(folded: str, phrase: str) -> Iterable[tuple[int, int]]:
+    """Yield spans of words that start with a one-word phrase: 'tevredenheidsscore' for 'tevredenheid'."""
+    if " " in phrase or len(phrase) < 6:
+        return
+    for m in _WORD.finditer(folded):
+        if m.group(0).startswith(phrase) and len(m.group(0)) > len(phrase) + 2:
+            yield m.start(), m.end()
+
+
 def _fuzzy_spans(folded: str, phrase: str, cutoff: float) -> Iterable[tuple[int, int]]:
     """Yield spans of single words that are near-misses (typos) of a one-word phrase."""
     if " " in phrase or len(phrase) < 7:
@@ -138,9 +152,16 @@ def _match_lexicon(
         ((fold(term), value) for value, terms_ in lexicon.items() for term in (*terms_, value)),
         key=lambda item: -len(item[0]),
     )
-    for fuzzy in (False, True):
+    for mode in ("exact", "compound", "fuzzy"):
+        if mode == "compound" and kind != "measure":
+            continue
         for term, value in terms:
-            spans = _fuzzy_spans(folded, term, 0.86) if fuzzy else _phrase_spans(folded, term)
+            if mode == "exact":
+                spans: Iterable[tuple[int, int]] = _phrase_spans(folded, term)
+            elif mode == "compound":
+                spans = _compound_spans(folded, term)
+            else:
+                spans = _fuzzy_spans(folded, term, 0.86)
             for start, end in spans:
                 if any(start < e and s < end for s, e in taken):
                     continue

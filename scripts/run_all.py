@@ -45,7 +45,7 @@ class Service:
         log_path = self.log_path or LOG_DIR / f"{self.name}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path
-        log = open(log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
+        log = open(log_path, "ab")  # the child inherits the descriptor
         log.write(f"\n==== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(self.command)}\n".encode())
         log.flush()
         self.process = subprocess.Popen(
@@ -148,7 +148,11 @@ def action_service(port: int, knowledge_url: str, host: str = "127.0.0.1", log_d
 
 
 def rasa_service(
-    port: int, endpoints: Path, host: str = "127.0.0.1", log_dir: Path = LOG_DIR, extra_env: dict[str, str] | None = None
+    port: int,
+    endpoints: Path,
+    host: str = "127.0.0.1",
+    log_dir: Path = LOG_DIR,
+    extra_env: dict[str, str] | None = None,
 ) -> Service:
     """Rasa with the REST channel (/webhooks/rest/webhook) and CORS open for the web chat."""
     env = rasa_env()

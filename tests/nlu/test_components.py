@@ -8,7 +8,7 @@ pytest.importorskip("rasa.engine.graph", reason="Rasa is installed in .venv-rasa
 
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
-from nlu.components import KIND_TO_ENTITY, DutchBudgetEntityExtractor  # noqa: E402
+from nlu.components import KIND_TO_ENTITY, DutchBudgetEntityExtractor, rasa_entities  # noqa: E402
 
 
 def extractor(**config: object) -> DutchBudgetEntityExtractor:
@@ -62,3 +62,47 @@ def test_every_kind_maps_to_a_domain_entity() -> None:
     assert set(KIND_TO_ENTITY.values()) == {
         "year", "section_code", "budget_line", "measure", "party", "reserve", "amount",
     }
+
+
+def _story_user_messages() -> list[tuple[str, str]]:
+    """(story, annotated user text) pairs from bot/tests/test_stories.yml."""
+    from pathlib import Path
+
+    import yaml  # available in both venvs
+
+    path = Path(__file__).resolve().parents[2] / "bot" / "tests" / "test_stories.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        (story["story"], step["user"].strip())
+        for story in data["stories"]
+        for step in story["steps"]
+        if "user" in step
+    ]
+
+
+def _annotate(text: str) -> str:
+    """Write ``text`` with the component's entities in Rasa's annotation syntax."""
+    out, pos = "", 0
+    for entity in rasa_entities(text, "x"):
+        fragment = text[entity["start"]:entity["end"]]
+        out += text[pos:entity["start"]]
+        if fragment == entity["value"]:
+            out += f"[{fragment}]({entity['entity']})"
+        else:
+            out += f'[{fragment}]{{"entity": "{entity["entity"]}", "value": "{entity["value"]}"}}'
+        pos = entity["end"]
+    return out + text[pos:]
+
+
+def _plain(annotated: str) -> str:
+    """Strip Rasa entity annotations from a story message."""
+    import re
+
+    return re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", annotated)
+
+
+@pytest.mark.parametrize("story,annotated", _story_user_messages())
+def test_test_story_annotations_match_the_entity_extractor(story: str, annotated: str) -> None:
+    """`rasa test` compares entities strictly: keep bot/tests/test_stories.yml in step with nlu/entities.py."""
+    expected = _annotate(_plain(annotated))
+    assert annotated == expected, f"{story}: update the annotation to: {expected}"

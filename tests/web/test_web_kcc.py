@@ -19,8 +19,8 @@ DOC = "leiden-2026-programma-1-bestuur-en-dienstverlening"
 
 def search(driver: Any, text: str) -> str:
     """Type into the (focused) search field and wait until the status announces the result count."""
-    field = driver.switch_to.active_element
-    assert field.get_attribute("id") == "zoekterm", "the search field has no focus"
+    field = wait_for(driver, lambda d: (a := d.switch_to.active_element).get_attribute("id") == "zoekterm" and a,
+                     10, "the search field has no focus after loading the page")
     field.send_keys(text)
     return str(wait_for(
         driver,

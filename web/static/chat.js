@@ -185,10 +185,11 @@
     var citations = citationsOf(turn.messages);
     turn.messages.forEach(function (m) {
       if (!m) return;
-      // A plain-text list of sources is shown as real links below the answer instead.
-      var sourceList = citations.length && typeof m.text === "string" && SOURCES_TEXT.test(m.text);
-      if (typeof m.text === "string" && m.text.trim() && !sourceList) {
-        node.appendChild(textParagraph(m.text, "msg-text"));
+      // The assistant's plain-text list of sources is shown as real links below the answer instead.
+      var text = typeof m.text === "string" ? m.text : "";
+      if (citations.length) text = SOURCES_TEXT.test(text) ? "" : text.replace(SOURCES_TAIL, "");
+      if (text.trim()) {
+        node.appendChild(textParagraph(text, "msg-text"));
         hasText = true;
       }
       if (Array.isArray(m.buttons) && m.buttons.length) {
@@ -248,6 +249,7 @@
 
   var FEEDBACK_PAYLOAD = /^\/feedback_/;
   var SOURCES_TEXT = /^\s*Bronn?(en)?:/i;
+  var SOURCES_TAIL = /\n\s*Bronn?(en)?:\s*\n[\s\S]*$/i;
 
   /** The assistant's own "did this help?" question: the page asks that itself, under each answer. */
   function isFeedbackQuestion(m) {
