@@ -20,6 +20,8 @@ STOPWORDS = frozenset(
     wordt zal ze zei zelf zich zij zijn zo zonder zou welke waar wanneer waarom hoeveel gaat gaan staat
     wij jullie hen ze zit zitten krijg krijgt kun kunt mag mogen wil willen doet graag eigenlijk even
     the a an of to in is are what who when where why how which does do for on and or with about my i you
+    daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin ervoor eraan ervan
+    erin erover
     """.split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -74,11 +76,17 @@ def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(w for t in texts for w in words(t) if len(w) >= 4 and not w.isdigit())
 
 
-def correct_typos(text: str, vocabulary: frozenset[str]) -> str:
-    """Replace words unknown to the corpus by a close corpus word ('verkiezngen' -> 'verkiezingen')."""
+def correct_typos(text: str, vocabulary: frozenset[str], keep: Iterable[tuple[int, int]] = ()) -> str:
+    """Replace words unknown to the corpus by a close corpus word ('verkiezngen' -> 'verkiezingen').
+
+    Spans in ``keep`` (words already recognised as entities) are left alone.
+    """
     by_start: dict[str, list[str]] = {}
+    kept = list(keep)
     out = text
     for m in reversed(list(re.finditer(r"[^\W\d_]{5,}", text))):
+        if any(m.start() < end and start < m.end() for start, end in kept):
+            continue
         word = fold(m.group(0))
         if word in vocabulary or word in STOPWORDS or split_compound(word, vocabulary):
             continue

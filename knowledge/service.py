@@ -18,6 +18,9 @@ from knowledge.types import Answer, Resolved, SearchResult, Section
 from nlu.entities import Entity, extract_entities
 from nlu.glossary import expand, looks_english
 
+AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
+NO_AMOUNT = ("In de begroting van programma 1 (Bestuur en dienstverlening) staat daar geen bedrag of cijfer voor. "
+             "Ik wil u geen verkeerd antwoord geven.")
 DENSE_FLOOR = 0.76
 DENSE_SPAN = 0.10
 
@@ -56,7 +59,8 @@ class Service:
         """Normalise spaces, correct typos against the corpus, find entities and the money intent."""
         question = re.sub(r"\s+", " ", question).strip()
         if not looks_english(question):
-            question = correct_typos(question, self.index.vocabulary)
+            spans = [(e.start, e.end) for e in extract_entities(question, extra=self.vocabulary)]
+            question = correct_typos(question, self.index.vocabulary, spans)
         entities = extract_entities(question, extra=self.vocabulary)
         return question, entities, wants_money(question, entities)
 
@@ -65,8 +69,7 @@ class Service:
         if not self.settings.table_answers or not (money or context is not None):
             return None
         facts = find_facts(self.index.corpus, question, entities, context)
-        if facts is None or not (self._explicit(entities) or context is not None
-                                 or not self._off_topic_words(question, entities)):
+        if facts is None or not (self._explicit(entities) or not self._off_topic_words(question, entities)):
             return None
         return facts
 
@@ -88,6 +91,9 @@ class Service:
             if indicator is not None:
                 return replace(table_answer(self.settings, original, indicator), question=original)
         result = text_answer(self.settings, self.index, question, vector, fused, confidence, self.stems)
+        if money and not AMOUNT.search(result.text):
+            # an amount was asked for, but neither a table nor the best passage gives one
+            return abstain(self.settings, original, confidence, NO_AMOUNT)
         return replace(result, question=original)
 
     @staticmethod

@@ -21,7 +21,13 @@ INDICATOR_MEASURES = ("Streefwaarde", "Realisatie", "Indicator")
 _INDICATOR_CODE = re.compile(r"^\d[A-Z]\d\.[a-z]$")
 COMPARE_HINTS = ("stijg", "daal", "verschil", "vergelek", "verander", "toename", "afname", "hoger", "lager",
                  "groei", "omhoog", "omlaag", "increase", "decrease", "rise", "compare", "meer of minder")
+ANAPHORA = re.compile(r"\b(daar|hier|er)(aan|voor|van|in|mee|op|over)\b", re.IGNORECASE)
 FOLLOW_UP = re.compile(r"^\s*(en|and|ook|wat als|hoe zit het met|what about)\b", re.IGNORECASE)
+RESERVE_WORDS = {
+    "Toevoeging": "de toevoeging (geld dat in de reserve wordt gestort)",
+    "Onttrekking": "de onttrekking (geld dat uit de reserve wordt gehaald)",
+    "Saldo": "het saldo (toevoegingen min onttrekkingen)",
+}
 PLURAL = ("Lasten", "Baten", "Mutaties reserves")
 NEGATIVE_WORDS = {"Baten": "Baten", "Onttrekking": "Onttrekkingen"}
 MEASURE_WORDS = {
@@ -67,8 +73,8 @@ def wants_money(question: str, entities: list[Entity]) -> bool:
 
 
 def is_follow_up(question: str) -> bool:
-    """A short or 'en …' question that leans on the previous turn."""
-    return bool(FOLLOW_UP.match(question)) or len(question.split()) <= 3
+    """A short, 'en …' or 'daaraan' question that leans on the previous turn."""
+    return bool(FOLLOW_UP.match(question) or ANAPHORA.search(question)) or len(question.split()) <= 3
 
 
 def table_vocabulary(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
@@ -212,9 +218,12 @@ def describe(facts: TableFacts) -> str:
     if first.measure in ("Streefwaarde", "Realisatie"):
         return _describe_indicator(facts)
     subject = _subject(first)
+    words = {**MEASURE_WORDS, **RESERVE_WORDS} if facts.table.section_id.endswith(":reserves") else MEASURE_WORDS
+    if facts.table.section_id.endswith(":reserves") and len({c.measure for c in cells}) > 1:
+        cells = tuple(c for c in cells if c.measure != "Saldo" and c.value is not None) or cells
     sentences = []
     for cell in cells:
-        what = MEASURE_WORDS.get(cell.measure, cell.measure.lower())
+        what = words.get(cell.measure, cell.measure.lower())
         amount = _positive_amount(cell)
         verb = "zijn" if cell.measure in PLURAL else "is"
         sentences.append(f"{_kind_phrase(cell)} {verb} {what} {subject}: {amount}.")

@@ -97,6 +97,7 @@ RESERVE_TERMS: Mapping[str, Sequence[str]] = {
     ),
 }
 
+COMPOUND_MEASURES = ("Indicator", "Realisatie", "Streefwaarde")
 _YEAR = re.compile(r"(?<![\d.,])(?:'|’)?(20[0-9]{2})(?![\d])")
 _CODE = re.compile(r"(?<![\w.])(\d)\s?([a-zA-Z])(\d)(?:\.(\d{1,2})\.?|\.([a-zA-Z]))?(?![\w])")
 _AMOUNT = re.compile(
@@ -159,7 +160,7 @@ def _match_lexicon(
             if mode == "exact":
                 spans: Iterable[tuple[int, int]] = _phrase_spans(folded, term)
             elif mode == "compound":
-                spans = _compound_spans(folded, term)
+                spans = _compound_spans(folded, term) if value in COMPOUND_MEASURES else ()
             else:
                 spans = _fuzzy_spans(folded, term, 0.86)
             for start, end in spans:

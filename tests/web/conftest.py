@@ -1,15 +1,18 @@
 """Browser tests of the web pages: Debian chromium driven by Selenium, against the real services on loopback.
 
-`knowledge` starts `python -m knowledge serve` on a free port with its own feedback database and an assistant
-address that nobody answers; `chat_stack` starts Rasa, the action server and a knowledge service wired together
-(only when `.venv-rasa/bin/rasa` and a trained model in `bot/models/` exist). Helpers live in webtools.py.
+The services are started with scripts/run_all.py's own definitions (the same processes as `make run`), on free
+ports, with their logs, feedback database and tracker store in a temporary folder:
+`knowledge` is the knowledge service alone, its assistant address pointing at a closed port (the assistant is
+down); `chat_stack` is knowledge + action server + Rasa, when `.venv-rasa/bin/rasa` and a trained model exist.
+Helpers live in webtools.py.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,16 +26,14 @@ from webtools import (
     RASA,
     ROOT,
     DriverFactory,
-    Process,
     free_port,
-    rasa_env,
     rasa_model,
     require_browser,
     set_viewport,
-    start,
-    start_knowledge,
-    wait_until_up,
 )
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import run_all  # noqa: E402  (scripts/ is not a package)
 
 
 @dataclass(frozen=True)
@@ -43,51 +44,55 @@ class Stack:
     logs: Path
 
 
+def knowledge_env(tmp: Path) -> dict[str, str]:
+    return {
+        "BW_FEEDBACK_DB": str(tmp / "feedback.sqlite"),
+        "BW_WEB_DIR": str(ROOT / "web"),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+
+
+def start_services(services: Sequence[Any]) -> None:
+    try:
+        run_all.start_all(services, log=lambda _line: None)
+    except RuntimeError as error:
+        run_all.stop_all(services)
+        pytest.fail(f"services did not start: {error}")
+
+
 @pytest.fixture(scope="session")
 def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The knowledge service alone; its assistant address points at a closed port (the assistant is down)."""
+    """The knowledge service alone; nobody answers at its assistant address."""
     require_browser()
     tmp = tmp_path_factory.mktemp("knowledge")
-    proc, base = start_knowledge(tmp, rasa_url=f"http://127.0.0.1:{free_port()}")
+    port = free_port()
+    service = run_all.knowledge_service(port, f"http://127.0.0.1:{free_port()}", log_dir=tmp,
+                                        extra_env=knowledge_env(tmp))
+    start_services([service])
     try:
-        yield Stack(base, tmp)
+        yield Stack(f"http://127.0.0.1:{port}", tmp)
     finally:
-        proc.stop()
+        run_all.stop_all([service])
 
 
 @pytest.fixture(scope="session")
 def chat_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Rasa + action server + knowledge service on free loopback ports, when Rasa and a model are installed."""
+    """Knowledge service + action server + Rasa on free loopback ports, when Rasa and a model are installed."""
     require_browser()
-    model = rasa_model()
-    if not RASA.exists() or model is None:
+    if not RASA.exists() or rasa_model() is None:
         pytest.skip("Rasa stack not available: needs .venv-rasa/bin/rasa and a model in bot/models/ (make setup)")
     tmp = tmp_path_factory.mktemp("stack")
-    rasa_port, actions_port = free_port(), free_port()
-    rasa_url = f"http://127.0.0.1:{rasa_port}"
-    # Own endpoints: the action server on its test port; no tracker_store, so conversations stay in memory.
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n', encoding="utf-8")
-
-    started: list[Process] = []
+    knowledge_port = free_port()
+    services = run_all.assistant_services(
+        knowledge_port=knowledge_port, actions_port=free_port(), rasa_port=free_port(),
+        tracker_db=str(tmp / "tracker.db"), log_dir=tmp, run_dir=tmp, knowledge_env=knowledge_env(tmp),
+    )
+    start_services(services)
     try:
-        know, base = start_knowledge(tmp, rasa_url)
-        started.append(know)
-        env = rasa_env(base)
-        actions = start("actions", [str(RASA), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-                        env, ROOT, tmp)
-        started.append(actions)
-        rasa = start("rasa", [str(RASA), "run", "--model", str(model), "--port", str(rasa_port),
-                              "--interface", "127.0.0.1", "--endpoints", str(endpoints),
-                              "--credentials", str(ROOT / "bot" / "credentials.yml")],
-                     env, ROOT / "bot", tmp)
-        started.append(rasa)
-        wait_until_up(actions, f"http://127.0.0.1:{actions_port}/health", timeout=420)
-        wait_until_up(rasa, f"{rasa_url}/", timeout=420)
-        yield Stack(base, tmp)
+        yield Stack(f"http://127.0.0.1:{knowledge_port}", tmp)
     finally:
-        for proc in reversed(started):
-            proc.stop()
+        run_all.stop_all(services)
 
 
 @pytest.fixture()
@@ -122,5 +127,3 @@ def browser() -> Iterator[DriverFactory]:
             pass
     for profile in profiles:
         shutil.rmtree(profile, ignore_errors=True)
-
-

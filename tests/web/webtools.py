@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,95 +66,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@dataclass
-class Process:
-    """A server started by a fixture, with its log file."""
-
-    name: str
-    popen: subprocess.Popen[bytes]
-    log: Path
-
-    def tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait(timeout=5)
-
-
-def start(name: str, args: list[str], env: dict[str, str], cwd: Path, logs: Path) -> Process:
-    """Start a server in its own process group, output to a log file."""
-    log = logs / f"{name}.log"
-    with log.open("wb") as out:
-        popen = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, start_new_session=True)
-    return Process(name, popen, log)
-
-
-def wait_until_up(proc: Process, url: str, timeout: float) -> None:
-    """Poll url until it answers 200; fail with the server's log when it dies or takes too long."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.popen.poll() is not None:
-            pytest.fail(f"{proc.name} stopped (exit {proc.popen.returncode}):\n{proc.tail()}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"{proc.name} not up at {url} after {timeout:.0f} s:\n{proc.tail()}")
-
-
-def knowledge_env(tmp: Path, rasa_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "BW_FEEDBACK_DB": str(tmp / "feedback.sqlite"),
-        "BW_RASA_URL": rasa_url,
-        "BW_WEB_DIR": str(ROOT / "web"),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-    })
-    return env
-
-
-def start_knowledge(tmp: Path, rasa_url: str) -> tuple[Process, str]:
-    port = free_port()
-    proc = start("knowledge", [sys.executable, "-m", "knowledge", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                 knowledge_env(tmp, rasa_url), ROOT, tmp)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(proc, f"{base}/health", timeout=180)
-    return proc, base
-
-
 def rasa_model() -> Path | None:
-    """The newest trained Rasa model, if any."""
+    """The trained Rasa model, if any."""
     models = sorted(RASA_MODELS.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime) if RASA_MODELS.is_dir() else []
     return models[-1] if models else None
-
-
-def rasa_env(knowledge_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    paths = [str(ROOT), str(ROOT / "bot")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
-    env.update({
-        "PYTHONPATH": os.pathsep.join(paths),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-        "KNOWLEDGE_URL": knowledge_url,
-        "KNOWLEDGE_PUBLIC_URL": knowledge_url,
-    })
-    return env
 
 
 DriverFactory = Callable[..., Any]

@@ -262,6 +262,16 @@
     };
   }
 
+  var SUFFIXES = /(begroting|waarde|staat)$/;
+
+  /** Soft hyphens in long compounds ("meerjaren-begroting"), so year columns fit without sideways scrolling. */
+  function breakable(label) {
+    return String(label).split(" ").map(function (word) {
+      var m = SUFFIXES.exec(word);
+      return m && word.length > m[0].length + 4 ? word.slice(0, m.index) + "\u00AD" + m[0] : word;
+    }).join(" ");
+  }
+
   function renderTable(table, index) {
     var model = isCellList(Array.isArray(table.rows) ? table.rows : []) ? pivot(table) : grid(table);
     var captionId = "tabel-" + (index + 1);
@@ -282,7 +292,8 @@
         className: numeric ? "num" : null,
         "data-kind": c.kind,
         "data-year": c.year === null ? null : c.year,
-        text: c.label
+        "data-label": c.label,
+        text: breakable(c.label)
       }));
     });
 
@@ -358,7 +369,7 @@
           if (cell.tagName !== "TD" || !head) return false;
           var kind = head.getAttribute("data-kind");
           var year = head.getAttribute("data-year");
-          var names = [norm(head.textContent)];
+          var names = [norm(head.getAttribute("data-label") || head.textContent)];
           if (kind && year) names.push(norm(kind + " " + year), norm(year + " (" + kind + ")"));
           return names.some(function (n) { return n && q.indexOf(n) !== -1; });
         });
