@@ -16,7 +16,8 @@ from knowledge.types import Answer, Citation, Resolved, Section
 
 MAX_WORDS = 80
 SECOND_SECTION_RATIO = 0.9
-FILL_WORDS = 45
+FILL_WORDS = 50
+RANK_PENALTY = 0.02
 
 
 def section_url(settings: Settings, section_id: str) -> str:
@@ -68,28 +69,33 @@ def sentence_stems(index: Index) -> list[frozenset[str]]:
     return [frozenset(tokens(s.text, index.vocabulary)) for s in index.sentences]
 
 
-ANAPHORA = ("ook ", "daarnaast", "dit ", "deze ", "daarom", "zo ", "hierdoor", "daarmee", "daarbij", "die ")
 
 
 def answer_window(index: Index, best: int) -> list[int]:
-    """The best sentence with its neighbours in the same passage: a list after a colon, the lead-in of 'Ook …'."""
+    """The best sentence with its neighbours in the same passage, up to about FILL_WORDS words.
+
+    The sentence before is taken when it fits (it often names the subject); a lead-in ending in ':' always
+    brings the list after it.
+    """
     sentences = index.sentences
     chunk = sentences[best].chunk
+
+    def size(i: int) -> int:
+        return len(sentences[i].text.split())
+
     chosen = [best]
-    words = len(sentences[best].text.split())
+    words = size(best)
     previous = best - 1
-    if (previous >= 0 and sentences[previous].chunk == chunk and sentences[best].text.lower().startswith(ANAPHORA)
-            and words + len(sentences[previous].text.split()) <= MAX_WORDS):
+    if previous >= 0 and sentences[previous].chunk == chunk and words + size(previous) <= FILL_WORDS:
         chosen.insert(0, previous)
-        words += len(sentences[previous].text.split())
+        words += size(previous)
     nxt = best + 1
     while nxt < len(sentences) and sentences[nxt].chunk == chunk:
-        n_words = len(sentences[nxt].text.split())
         lead_in = sentences[nxt - 1].text.rstrip().endswith(":")
-        if words + n_words > MAX_WORDS or (words >= FILL_WORDS and not lead_in):
+        if words + size(nxt) > MAX_WORDS or (words >= FILL_WORDS and not lead_in):
             break
         chosen.append(nxt)
-        words += n_words
+        words += size(nxt)
         nxt += 1
     return chosen
 
@@ -123,7 +129,7 @@ def text_answer(
         score = _overlap(query_stems, stems[s_i]) * 0.3
         if query_vector is not None:
             score += float(index.sentence_vectors[s_i] @ query_vector)
-        score -= 0.01 * chunk_rank[sentence.chunk]
+        score -= RANK_PENALTY * chunk_rank[sentence.chunk]
         candidates.append((score, s_i))
     by_id = {s.id: s for s in index.corpus.sections}
     if not candidates:

@@ -111,7 +111,10 @@ class Service:
     def _indicator_facts(
         self, question: str, entities: list[Entity], fused: np.ndarray, context: Resolved | None
     ) -> TableFacts | None:
-        """When the best section is an effect indicator, answer from its table row."""
+        """When a top section is an effect indicator, answer from its table row."""
+        measures = {e.value for e in entities if e.kind == "measure"}
+        if measures - {"Streefwaarde", "Realisatie", "Indicator"}:
+            return None
         top = [h.section for h in rank_sections(self.index, fused, 3)]
         indicator = next((sec for sec in top if sec.kind == "indicator" and sec.code), None)
         if indicator is None or indicator.code is None:

@@ -282,6 +282,9 @@ def _describe_indicator(facts: TableFacts) -> str:
         parts.append("Gemeten (realisatie): " + ", ".join(f"{_value(c)} in {c.year}" for c in real) + f"{unit_text}.")
     if target:
         parts.append("Streefwaarde: " + ", ".join(f"{_value(c)} voor {c.year}" for c in target) + f"{unit_text}.")
+    source = re.search(r"Bron: ([^.]+)\.", facts.section.text)
+    if source:
+        parts.append(f"Bron: {source.group(1)}.")
     if any(c.note for c in target) and facts.table.footnotes:
         parts.append(f"Let op: {facts.table.footnotes[0].lstrip('* ').rstrip('.')}.")
     return " ".join(parts)

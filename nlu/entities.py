@@ -135,7 +135,7 @@ def _compound_spans(folded: str, phrase: str) -> Iterable[tuple[int, int]]:
 
 def _fuzzy_spans(folded: str, phrase: str, cutoff: float) -> Iterable[tuple[int, int]]:
     """Yield spans of single words that are near-misses (typos) of a one-word phrase."""
-    if " " in phrase or len(phrase) < 7:
+    if " " in phrase or len(phrase) < 8:
         return
     for m in _WORD.finditer(folded):
         word = m.group(0)
@@ -162,7 +162,7 @@ def _match_lexicon(
             elif mode == "compound":
                 spans = _compound_spans(folded, term) if value in COMPOUND_MEASURES else ()
             else:
-                spans = _fuzzy_spans(folded, term, 0.86)
+                spans = _fuzzy_spans(folded, term, 0.88)
             for start, end in spans:
                 if any(start < e and s < end for s, e in taken):
                     continue
