@@ -15,7 +15,7 @@ from knowledge.table_answer import TableFacts, describe
 from knowledge.types import Answer, Citation, Resolved, Section
 
 MAX_WORDS = 80
-SECOND_SECTION_RATIO = 0.9
+SECOND_SECTION_RATIO = 0.97
 FILL_WORDS = 50
 RANK_PENALTY = 0.02
 
@@ -83,6 +83,9 @@ def answer_window(index: Index, best: int) -> list[int]:
     def size(i: int) -> int:
         return len(sentences[i].text.split())
 
+    passage = [i for i in range(max(0, best - 40), min(len(sentences), best + 40)) if sentences[i].chunk == chunk]
+    if sum(size(i) for i in passage) <= MAX_WORDS:
+        return passage  # a short passage or list is given whole
     chosen = [best]
     words = size(best)
     previous = best - 1

@@ -80,6 +80,33 @@
     copyButton.setAttribute("data-copy", copyPayload);
   }
 
+  var SNIPPET_MAX = 280;
+
+  function escapeRegExp(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  /** The snippet, shortened, with the searched words marked (text nodes and <mark>, never HTML). */
+  function snippetParagraph(snippet, query) {
+    var text = String(snippet).replace(/\s+/g, " ").trim();
+    if (text.length > SNIPPET_MAX) {
+      var cut = text.lastIndexOf(" ", SNIPPET_MAX);
+      text = text.slice(0, cut > SNIPPET_MAX / 2 ? cut : SNIPPET_MAX) + " …";
+    }
+    var terms = query.toLowerCase().split(/[^\p{L}\p{N}.]+/u).filter(function (t) { return t.length >= 3; });
+    var p = el("p", { className: "result-snippet" });
+    if (!terms.length) {
+      p.textContent = text;
+      return p;
+    }
+    var pattern = new RegExp("(" + terms.map(escapeRegExp).join("|") + ")", "giu");
+    text.split(pattern).forEach(function (part, i) {
+      if (!part) return;
+      p.appendChild(i % 2 === 1 ? el("mark", { className: "term", text: part }) : document.createTextNode(part));
+    });
+    return p;
+  }
+
   function renderResults(results, query) {
     clearChildren(resultsList);
     results.forEach(function (r, i) {
@@ -96,7 +123,7 @@
           el("span", { className: "visually-hidden", text: "Plaats in de begroting: " }),
           path.join(" › ")
         ]) : null,
-        r.snippet ? el("p", { className: "result-snippet", text: r.snippet }) : null
+        r.snippet ? snippetParagraph(r.snippet, query) : null
       ]));
     });
     resultsBlock.hidden = results.length === 0;

@@ -464,7 +464,7 @@
     quoteNote.appendChild(el("p", null, [
       first.closest("table") ? "Het antwoord komt uit de tabel hieronder. De gevonden cijfers zijn geel gemarkeerd. " :
         "Het antwoord komt uit de tekst die geel is gemarkeerd. ",
-      el("a", { href: "#citaat", text: "Ga naar de gemarkeerde tekst" })
+      el("a", { href: "#citaat", text: first.closest("table") ? "Ga naar de gemarkeerde cijfers" : "Ga naar de gemarkeerde tekst" })
     ]));
     first.scrollIntoView({ block: "center" });
     var lastInRow = first.closest("tr") ? inTables.filter(function (m) { return m.closest("tr") === first.closest("tr"); }).pop() : null;
