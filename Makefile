@@ -32,10 +32,10 @@ build: setup
 	$(PY) -m knowledge build data/
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check knowledge nlu actions tests
+	$(VENV)/bin/ruff check knowledge nlu actions tests scripts bot/privacy_tracker_store.py
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy knowledge nlu
+	$(VENV)/bin/mypy knowledge nlu actions bot/privacy_tracker_store.py
 
 pytest: setup
 	$(VENV)/bin/pytest -q tests --ignore=tests/actions
@@ -44,4 +44,4 @@ test: setup
 	@$(MAKE) --no-print-directory $(TEST_TARGETS)
 
 clean:
-	rm -rf var reports
+	rm -rf var reports bot/models test-artifacts

@@ -67,7 +67,8 @@ MEASURE_TERMS: Mapping[str, Sequence[str]] = {
     "Bijdrage": ("bijdrage", "bijdragen", "betaalt", "betalen", "contribution", "contributes"),
     "Streefwaarde": ("streefwaarde", "streefwaarden", "streven", "doelwaarde", "target", "targets"),
     "Realisatie": (
-        "realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde", "percentage", "procent", "cijfer", "aandeel",
+        "realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde", "percentage", "procent", "cijfer",
+        "aandeel",
     ),
     "Indicator": ("tevreden", "tevredenheid", "ontevreden", "satisfied", "satisfaction", "effectindicator"),
     "Investering": (

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from knowledge.embedding import HashingEmbedder
-from knowledge.parse import parse_budget
-from knowledge.settings import Settings
-from knowledge.types import Section, Table
+if TYPE_CHECKING:  # the Rasa venv (Python 3.10) also loads this file for tests/nlu: import lazily
+    from knowledge.settings import Settings
+    from knowledge.types import Section, Table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -32,6 +32,8 @@ def budget_text() -> str:
 @pytest.fixture(scope="session")
 def parsed(budget_text: str) -> tuple[str, list[Section], list[Table]]:
     """The real budget, parsed."""
+    from knowledge.parse import parse_budget
+
     return parse_budget(DOC, budget_text)
 
 
@@ -59,14 +61,17 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def fake_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for an index built from the real budget with the deterministic fake embedder."""
+    from knowledge.settings import Settings
+
     tmp = tmp_path_factory.mktemp("fake")
     return Settings(data_dir=DATA, index_dir=tmp / "index", model="hashing", feedback_db=tmp / "feedback.sqlite",
                     web_dir=ROOT / "web")
 
 
 @pytest.fixture(scope="session")
-def fake_service(fake_settings: Settings):  # type: ignore[no-untyped-def]
+def fake_service(fake_settings: Settings) -> Any:
     """A service over the real budget with the fake embedder: fast, for unit tests."""
+    from knowledge.embedding import HashingEmbedder
     from knowledge.factory import build_service
 
     return build_service(fake_settings, embedder=HashingEmbedder())
@@ -75,13 +80,15 @@ def fake_service(fake_settings: Settings):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for the real model; the index is the project's own (built once if missing)."""
+    from knowledge.settings import Settings
+
     tmp = tmp_path_factory.mktemp("real")
     return Settings(data_dir=DATA, index_dir=ROOT / "var" / "index", model=str(REAL_MODEL),
                     feedback_db=tmp / "feedback.sqlite", web_dir=ROOT / "web")
 
 
 @pytest.fixture(scope="session")
-def real_service(real_settings: Settings):  # type: ignore[no-untyped-def]
+def real_service(real_settings: Settings) -> Any:
     """The real service: real budget, real e5 model, hybrid retrieval."""
     from knowledge.factory import build_service
 

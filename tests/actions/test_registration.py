@@ -21,3 +21,18 @@ def test_domain_texts_do_not_hardcode_contact_details() -> None:
     """Phone, website and chat live in actions/settings.py only."""
     text = (ROOT / "bot" / "domain.yml").read_text(encoding="utf-8")
     assert "14 071" not in text and "leiden.nl/contact" not in text
+
+
+def test_everything_not_clearly_dialogue_asks_the_knowledge_service() -> None:
+    """nlu_fallback, out_of_scope and both budget intents are routed to action_answer_budget."""
+    rules = yaml.safe_load((ROOT / "bot" / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+    routed = {
+        rule["steps"][0]["intent"]: rule["steps"][1]["action"]
+        for rule in rules
+        if len(rule["steps"]) == 2 and "intent" in rule["steps"][0]
+    }
+    for intent in ("nlu_fallback", "out_of_scope", "ask_budget", "ask_followup"):
+        assert routed[intent] == "action_answer_budget", intent
+    assert routed["request_human"] == "action_handoff"
+    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
+    assert any(c["name"] == "FallbackClassifier" for c in config["pipeline"])

@@ -386,12 +386,12 @@
   function renderBreadcrumb(section) {
     var list = el("ol");
     list.appendChild(el("li", { text: BW.documentTitle(section.document) }));
-    var path = Array.isArray(section.path) ? section.path : [];
+    // The last part of the path is this section itself: it is the heading right below.
+    var path = Array.isArray(section.path) ? section.path.slice(0, -1) : [];
     path.forEach(function (name, i) {
-      var item;
-      if (i === path.length - 1) item = el("span", { "aria-current": "page", text: name });
-      else if (i === path.length - 2 && section.parent_id) item = el("a", { href: BW.sectionPath(section.parent_id), text: name });
-      else item = document.createTextNode(name);
+      var item = i === path.length - 1 && section.parent_id
+        ? el("a", { href: BW.sectionPath(section.parent_id), text: name })
+        : document.createTextNode(name);
       list.appendChild(el("li", null, [item]));
     });
     crumbs.appendChild(list);
