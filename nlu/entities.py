@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 KINDS = ("year", "section_code", "line", "measure", "party", "reserve", "amount")
@@ -119,57 +119,64 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
-def _phrase_spans(folded: str, phrase: str) -> Iterable[tuple[int, int]]:
-    pattern = r"(?<![\w])" + re.escape(phrase) + r"(?![\w])"
-    for m in re.finditer(pattern, folded):
-        yield m.start(), m.end()
+class _Lexicon:
+    """A lexicon compiled once: one regex for exact phrases, and single words grouped by length for typos."""
+
+    def __init__(self, kind: str, lexicon: Mapping[str, Sequence[str]]) -> None:
+        self.kind = kind
+        self.value_of: dict[str, str] = {}
+        for value, terms in lexicon.items():
+            for term in (*terms, value):
+                self.value_of.setdefault(fold(term), value)
+        ordered = sorted(self.value_of, key=len, reverse=True)
+        self.exact = re.compile(r"(?<![\w])(" + "|".join(re.escape(t) for t in ordered) + r")(?![\w])")
+        self.compound = [t for t in ordered if " " not in t and len(t) >= 6 and self.value_of[t] in COMPOUND_MEASURES]
+        self.fuzzy: dict[int, list[str]] = {}
+        for t in ordered:
+            if " " not in t and len(t) >= 8:
+                self.fuzzy.setdefault(len(t), []).append(t)
+
+    def match(self, text: str, folded: str, taken: list[tuple[int, int]]) -> list[Entity]:
+        """Entities of this lexicon in the text, skipping spans already taken."""
+        found: list[Entity] = []
+
+        def add(start: int, end: int, value: str) -> None:
+            if not any(start < e and s < end for s, e in taken):
+                taken.append((start, end))
+                found.append(Entity(self.kind, value, start, end, text[start:end]))
+
+        for m in self.exact.finditer(folded):
+            add(m.start(), m.end(), self.value_of[m.group(1)])
+        for m in _WORD.finditer(folded):
+            word = m.group(0)
+            if len(word) < 8 or word in self.value_of:
+                continue
+            head = next((t for t in self.compound if word.startswith(t) and len(word) > len(t) + 2), None)
+            if head:
+                add(m.start(), m.end(), self.value_of[head])
+                continue
+            for size in range(len(word) - 2, len(word) + 3):
+                best = next((t for t in self.fuzzy.get(size, ())
+                             if difflib.SequenceMatcher(None, word, t).ratio() >= 0.88), None)
+                if best:
+                    add(m.start(), m.end(), self.value_of[best])
+                    break
+        return found
 
 
-def _compound_spans(folded: str, phrase: str) -> Iterable[tuple[int, int]]:
-    """Yield spans of words that start with a one-word phrase: 'tevredenheidsscore' for 'tevredenheid'."""
-    if " " in phrase or len(phrase) < 6:
-        return
-    for m in _WORD.finditer(folded):
-        if m.group(0).startswith(phrase) and len(m.group(0)) > len(phrase) + 2:
-            yield m.start(), m.end()
-
-
-def _fuzzy_spans(folded: str, phrase: str, cutoff: float) -> Iterable[tuple[int, int]]:
-    """Yield spans of single words that are near-misses (typos) of a one-word phrase."""
-    if " " in phrase or len(phrase) < 8:
-        return
-    for m in _WORD.finditer(folded):
-        word = m.group(0)
-        if word == phrase or abs(len(word) - len(phrase)) > 2:
-            continue
-        if difflib.SequenceMatcher(None, word, phrase).ratio() >= cutoff:
-            yield m.start(), m.end()
+_COMPILED: dict[int, tuple[Mapping[str, Sequence[str]], _Lexicon]] = {}
 
 
 def _match_lexicon(
     text: str, folded: str, kind: str, lexicon: Mapping[str, Sequence[str]], taken: list[tuple[int, int]]
 ) -> list[Entity]:
-    found: list[Entity] = []
-    terms = sorted(
-        ((fold(term), value) for value, terms_ in lexicon.items() for term in (*terms_, value)),
-        key=lambda item: -len(item[0]),
-    )
-    for mode in ("exact", "compound", "fuzzy"):
-        if mode == "compound" and kind != "measure":
-            continue
-        for term, value in terms:
-            if mode == "exact":
-                spans: Iterable[tuple[int, int]] = _phrase_spans(folded, term)
-            elif mode == "compound":
-                spans = _compound_spans(folded, term) if value in COMPOUND_MEASURES else ()
-            else:
-                spans = _fuzzy_spans(folded, term, 0.88)
-            for start, end in spans:
-                if any(start < e and s < end for s, e in taken):
-                    continue
-                taken.append((start, end))
-                found.append(Entity(kind, value, start, end, text[start:end]))
-    return found
+    entry = _COMPILED.get(id(lexicon))
+    if entry is None or entry[0] is not lexicon or entry[1].kind != kind:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        entry = (lexicon, _Lexicon(kind, lexicon))
+        _COMPILED[id(lexicon)] = entry
+    return entry[1].match(text, folded, taken)
 
 
 def normalise_code(raw: str) -> str | None:
