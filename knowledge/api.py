@@ -124,11 +124,14 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         query = _check_question(q, settings)
         service = svc()
         results = service.search(query, k)
+        titles = {d.id: d.title for d in service.index.corpus.documents}
         return {
             "query": query,
             "answer": answer_json(service.answer(query)),
             "results": [
-                {"section_id": r.section.id, "code": r.section.code, "title": r.section.title,
+                {"section_id": r.section.id, "document": r.section.document_id,
+                 "document_title": titles.get(r.section.document_id, ""), "code": r.section.code,
+                 "title": r.section.title,
                  "path": list(r.section.path), "url": section_url(settings, r.section.id),
                  "snippet": r.snippet, "score": r.score}
                 for r in results
@@ -148,8 +151,9 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
              "rows": [[c.line, c.measure, c.year, c.kind, c.raw] for c in t.cells]}
             for t in index.corpus.tables if t.section_id == found.id
         ]
+        title = next((d.title for d in index.corpus.documents if d.id == found.document_id), found.document_id)
         return {**{k: v for k, v in asdict(found).items() if k != "document_id"}, "document": found.document_id,
-                "path": list(found.path), "children": children, "tables": tables}
+                "document_title": title, "path": list(found.path), "children": children, "tables": tables}
 
     @app.get("/api/documents")
     def documents() -> list[dict[str, Any]]:

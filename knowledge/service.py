@@ -75,6 +75,12 @@ class Service:
 
     def answer(self, question: str, context: Resolved | None = None) -> Answer:
         """Answer one question, using context (slots of a conversation) for follow-ups."""
+        result = self._answer(question, context)
+        titles = {d.id: d.title for d in self.index.corpus.documents}
+        citations = tuple(replace(c, document_title=titles.get(c.document, c.document)) for c in result.citations)
+        return replace(result, citations=citations)
+
+    def _answer(self, question: str, context: Resolved | None) -> Answer:
         original = re.sub(r"\s+", " ", question).strip()
         question, entities, money = self.prepare(question)
         facts = self.facts(question, entities, money, context)

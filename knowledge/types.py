@@ -112,6 +112,7 @@ class Citation:
     path: tuple[str, ...]
     url: str
     quote: str
+    document_title: str = ""
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,8 @@ def test_ask_json_batch_keeps_order(tmp_path: Path, data_dir: Path) -> None:
                                             "Wat zijn de baten van bestuur in 2024?"]
     assert "€ 14.984.000" in rows[0]["answer"] and "€ 199.000" in rows[1]["answer"]
     assert set(rows[0]) == {"question", "answered", "answer", "confidence", "citations", "resolved"}
-    assert set(rows[0]["citations"][0]) == {"n", "document", "section_id", "code", "title", "path", "url", "quote"}
+    assert set(rows[0]["citations"][0]) == {"n", "document", "section_id", "code", "title", "path", "url", "quote",
+                                              "document_title"}
 
 
 def test_ask_refuses_empty_and_overlong(tmp_path: Path, data_dir: Path) -> None:

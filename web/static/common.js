@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var DOCUMENT_NAME = "Programmabegroting 2026";
+  var DOCUMENT_NAME = "de begroting"; // only when the API sends no document title
 
   /** Create an element; attrs are set as attributes (or properties for "text"/"on*"), children appended. */
   function el(tag, attrs, children) {
@@ -28,7 +28,7 @@
 
   /** The API may give a document id (a slug) or a title; people need the title. */
   function documentTitle(doc) {
-    return doc && /\s/.test(doc) ? doc : DOCUMENT_NAME;
+    return doc || DOCUMENT_NAME;
   }
 
   /** Path of the section page; the colon in ids is a legal path character and stays readable. */

@@ -28,7 +28,7 @@
   // ---------- copy text ----------
 
   function documentName(c) {
-    return BW.documentTitle(c.document);
+    return c.document_title || BW.documentTitle(c.document);
   }
 
   function sourceLine(c) {

@@ -385,7 +385,7 @@
 
   function renderBreadcrumb(section) {
     var list = el("ol");
-    list.appendChild(el("li", { text: BW.documentTitle(section.document) }));
+    list.appendChild(el("li", { text: (section.document_title || BW.documentTitle(section.document)) }));
     // The last part of the path is this section itself: it is the heading right below.
     var path = Array.isArray(section.path) ? section.path.slice(0, -1) : [];
     path.forEach(function (name, i) {
@@ -422,7 +422,7 @@
     renderBreadcrumb(section);
 
     var lines = section.line_start ? " · regels " + section.line_start + "–" + section.line_end + " van de brontekst" : "";
-    meta.textContent = "Uit: " + BW.documentTitle(section.document) + lines;
+    meta.textContent = "Uit: " + (section.document_title || BW.documentTitle(section.document)) + lines;
     meta.hidden = false;
 
     var tables = Array.isArray(section.tables) ? section.tables : [];
