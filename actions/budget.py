@@ -33,7 +33,7 @@ FOLLOWUP_START = re.compile(
 )
 SOURCES_PRESENT = re.compile(r"^\s*(bron|bronnen|sources?)\s*:", re.IGNORECASE | re.MULTILINE)
 FALLBACK_SOURCE = "Programmabegroting 2026 gemeente Leiden, programma 1 Bestuur en dienstverlening"
-FEEDBACK_QUESTION = "Heeft dit antwoord je geholpen?"
+FEEDBACK_QUESTION = "Heeft dit antwoord u geholpen?"
 FEEDBACK_BUTTONS = [
     {"title": "Ja", "payload": "/feedback_helped"},
     {"title": "Nee", "payload": "/feedback_not_helped"},

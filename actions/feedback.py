@@ -15,10 +15,10 @@ from actions.settings import load_settings
 POSITIVE_INTENTS = {"feedback_helped", "affirm"}
 FEEDBACK_INTENTS = {"feedback_helped", "feedback_not_helped"}
 
-THANKS_HELPED = "Fijn dat ik je kon helpen! Heb je nog een andere vraag over de begroting?"
-THANKS_NO_ANSWER = "Bedankt voor je reactie! Heb je een vraag over de begroting? Stel hem gerust."
-PLAIN_YES = "Waar kan ik je mee helpen? Stel gerust je vraag over de begroting."
-PLAIN_NO = "Oké. Heb je later toch een vraag over de begroting? Dan kun je die hier stellen."
+THANKS_HELPED = "Fijn dat ik u kon helpen! Hebt u nog een andere vraag over de begroting?"
+THANKS_NO_ANSWER = "Bedankt voor uw reactie! Hebt u een vraag over de begroting? Stel hem gerust."
+PLAIN_YES = "Waar kan ik u mee helpen? Stel gerust uw vraag over de begroting."
+PLAIN_NO = "Oké. Hebt u later toch een vraag over de begroting? Dan kunt u die hier stellen."
 
 
 class ActionFeedback(Action):

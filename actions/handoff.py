@@ -12,17 +12,17 @@ from actions.settings import Settings, load_settings
 
 # Why the bot hands over; each reason has its own first sentence (plain Dutch, B1).
 INTROS: dict[str, str] = {
-    "request": "Ik breng je graag in contact met een medewerker van de gemeente.",
+    "request": "Ik breng u graag in contact met een medewerker van de gemeente.",
     "not_found": "Op deze vraag vind ik geen antwoord in de begroting.",
     "out_of_scope": (
-        "Daar kan ik je helaas niet mee helpen. Ik weet alleen iets over de begroting "
+        "Daar kan ik u helaas niet mee helpen. Ik weet alleen iets over de begroting "
         "voor Bestuur en dienstverlening."
     ),
     "unavailable": (
         "Het lukt me nu niet om dit op te zoeken in de begroting. Probeer het later nog eens."
     ),
-    "not_helped": "Jammer dat mijn antwoord je niet hielp. Bedankt dat je het laat weten.",
-    "fallback": "Sorry, ik begrijp je vraag niet goed.",
+    "not_helped": "Jammer dat mijn antwoord u niet hielp. Bedankt dat u het laat weten.",
+    "fallback": "Sorry, ik begrijp uw vraag niet goed.",
 }
 
 
@@ -41,7 +41,7 @@ def handoff_text(reason: str, settings: Settings | None = None) -> str:
     """Build the warm handoff message for ``reason`` (see INTROS)."""
     settings = settings or load_settings()
     intro = INTROS.get(reason, INTROS["request"])
-    body = "Een medewerker van de gemeente helpt je graag verder:"
+    body = "Een medewerker van de gemeente helpt u graag verder:"
     return "\n".join([intro, body, *contact_lines(settings)])
 
 

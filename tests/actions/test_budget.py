@@ -44,7 +44,7 @@ def test_fresh_question_is_answered_with_sources_and_sets_slots(knowledge: FakeK
     assert "http://localhost:8000/sections/3.1.1-programmakosten" in answer["text"]
     assert answer["custom"]["answered"] is True
     assert answer["custom"]["citations"][0]["section_id"] == "3.1.1-programmakosten"
-    assert messages[1]["text"] == "Heeft dit antwoord je geholpen?"
+    assert messages[1]["text"] == "Heeft dit antwoord u geholpen?"
     assert [b["payload"] for b in messages[1]["buttons"]] == ["/feedback_helped", "/feedback_not_helped"]
 
     slots = slots_of(events)
