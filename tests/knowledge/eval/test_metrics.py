@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:  # `pytest` does not put the repository root on sys.path
-    sys.path.insert(0, str(ROOT))
-
-from knowledge.eval.metrics import (  # noqa: E402
+from knowledge.eval.metrics import (
     Outcome,
     TurnOutcome,
     compute,
@@ -23,6 +18,8 @@ from knowledge.eval.metrics import (  # noqa: E402
     reciprocal_rank,
     summarise,
 )
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def outcome(**changes: object) -> Outcome:

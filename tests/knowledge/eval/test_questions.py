@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:  # `pytest` does not put the repository root on sys.path
-    sys.path.insert(0, str(ROOT))
+from knowledge.eval.questions import KINDS, QuestionFileError, load_questions, load_sets
 
-from knowledge.eval.questions import KINDS, QuestionFileError, load_questions, load_sets  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 GOOD = {

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:  # `pytest` does not put the repository root on sys.path
-    sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from knowledge.eval.metrics import compute, failures
+from knowledge.eval.questions import load_questions
+from knowledge.eval.runners import inprocess_runners, run_all
+from knowledge.settings import Settings
 
-from knowledge.eval.metrics import compute, failures  # noqa: E402
-from knowledge.eval.questions import load_questions  # noqa: E402
-from knowledge.eval.runners import inprocess_runners, run_all  # noqa: E402
-from knowledge.settings import Settings  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
 
 QUESTIONS = ROOT / "tests" / "data" / "questions.jsonl"
 TARGETS = {"hit3": 0.95, "fact_recall": 0.90, "abstain_accuracy": 0.90}

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:  # `pytest` does not put the repository root on sys.path
-    sys.path.insert(0, str(ROOT))
+from knowledge.eval import svg
+from knowledge.eval.asked import Asked, unanswered_questions
+from knowledge.eval.metrics import Outcome
+from knowledge.eval.report import Run, summary_table, text_table, write_report
 
-from knowledge.eval import svg  # noqa: E402
-from knowledge.eval.asked import Asked, unanswered_questions  # noqa: E402
-from knowledge.eval.metrics import Outcome  # noqa: E402
-from knowledge.eval.report import Run, summary_table, text_table, write_report  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def outcome(id: str, kind: str, ok: bool) -> Outcome:

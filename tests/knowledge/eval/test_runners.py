@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:  # `pytest` does not put the repository root on sys.path
-    sys.path.insert(0, str(ROOT))
+from knowledge.eval.questions import Question, Turn
+from knowledge.eval.runners import ApiRunner, InProcessRunner, RasaRunner, config_settings, run_question
+from knowledge.types import Answer, Citation, Resolved
 
-from knowledge.eval.questions import Question, Turn  # noqa: E402
-from knowledge.eval.runners import ApiRunner, InProcessRunner, RasaRunner, config_settings, run_question  # noqa: E402
-from knowledge.types import Answer, Citation, Resolved  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
 
 DOC = "leiden-2026-programma-1-bestuur-en-dienstverlening"
 QUESTION = Question(
