@@ -73,7 +73,8 @@ def table_chunks(table: Table, section: Section) -> list[Chunk]:
 
 def chunk_corpus(corpus: Corpus) -> list[Chunk]:
     """All chunks of a corpus, in document order."""
-    tabled = {t.section_id for t in corpus.tables if t.section_id.endswith(("programmakosten", "reserves"))}
+    # the big tables are chunked per cell; small ones (Investeringen, Subsidies) also stay in their prose
+    tabled = {t.section_id for t in corpus.tables if t.section_id.endswith((":programmakosten", ":reserves"))}
     chunks: list[Chunk] = []
     for section in corpus.sections:
         chunks.append(heading_chunk(section))

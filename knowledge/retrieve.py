@@ -12,6 +12,8 @@ from knowledge.types import Chunk, Hit, Section
 from nlu.entities import Entity, fold
 
 RRF_K = 60
+LEXICAL_WEIGHT = 1.0
+DENSE_WEIGHT = 1.0
 PINNED = 1.0
 FAVOURED = 0.5
 HEADING_WEIGHT = 0.8
@@ -103,9 +105,9 @@ def rank_chunks(
     )
     fused = np.zeros(n, np.float32)
     if mode in ("bm25", "hybrid"):
-        fused += _rrf(lexical, positive_only=True)
+        fused += LEXICAL_WEIGHT * _rrf(lexical, positive_only=True)
     if mode in ("dense", "hybrid"):
-        fused += _rrf(dense, positive_only=False)
+        fused += DENSE_WEIGHT * _rrf(dense, positive_only=False)
     fused *= kind_weights(index, money)
     fused += entity_boosts(index, entities)
     return fused, lexical, dense
