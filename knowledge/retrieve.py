@@ -14,6 +14,7 @@ from nlu.entities import Entity, fold
 RRF_K = 60
 LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
+DENSE_MARGIN = 0.03
 PINNED = 1.0
 FAVOURED = 0.5
 HEADING_WEIGHT = 0.8
@@ -94,6 +95,8 @@ def rank_chunks(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fused score per chunk, plus the raw BM25 and dense scores.
 
+    Dense similarities of e5 are compressed (most passages score 0.80–0.86), so only the chunks within
+    DENSE_MARGIN of the best dense score take part in the dense ranking; further down its order is noise.
     Table-cell chunks count fully only for money questions; heading chunks count a little less than prose.
     """
     n = len(index.chunks)
@@ -107,7 +110,8 @@ def rank_chunks(
     if mode in ("bm25", "hybrid"):
         fused += LEXICAL_WEIGHT * _rrf(lexical, positive_only=True)
     if mode in ("dense", "hybrid"):
-        fused += DENSE_WEIGHT * _rrf(dense, positive_only=False)
+        near = dense >= float(dense.max()) - DENSE_MARGIN if len(dense) else dense
+        fused += DENSE_WEIGHT * _rrf(np.where(near, dense, 0.0), positive_only=True)
     fused *= kind_weights(index, money)
     fused += entity_boosts(index, entities)
     return fused, lexical, dense
