@@ -139,7 +139,7 @@ def text_answer(
         best = top[0]
         text = _trim(best.chunk.text if best.chunk.kind != "heading" else (best.section.text or best.section.label))
         return Answer(question, True, text, round(confidence, 3), (cite(settings, 1, best.section, text),),
-                      Resolved(topic=best.section.id), "text")
+                      Resolved(topic=best.section.id), "passage")
     candidates.sort(reverse=True)
     chosen = answer_window(index, candidates[0][1])
     chosen.sort()

@@ -21,7 +21,8 @@ STOPWORDS = frozenset(
     wij jullie hen ze zit zitten krijg krijgt kun kunt mag mogen wil willen doet graag eigenlijk even
     the a an of to in is are what who when where why how which does do for on and or with about my i you
     daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin ervoor eraan ervan
-    erin erover
+    erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt werden geworden
+    zullen kunnen moeten mogen willen hoeveelheid
     """.split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")

@@ -15,14 +15,15 @@ RRF_K = 60
 LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
 DENSE_MARGIN = 0.03
-PINNED = 1.0
-FAVOURED = 0.5
+PINNED = 2.0
+FAVOURED = 0.3
 HEADING_WEIGHT = 0.8
 CELL_WEIGHT = 0.3
 GENERIC = frozenset(
     """gemeente gemeentes leiden leidse jaar jaren geld euro bedrag bedragen budget begroting begroot totaal
     totale hoeveel kost kosten kosten uitgeven precies ongeveer eigenlijk informatie info vraag vragen
-    weten graag staat staan""".split()
+    weten graag staat staan groot grote hoog hoge laag lage veel weinig nieuw nieuwe huidige vorig vorige
+    volgend volgende reserve reserves programma tabel bedraagt bedragen waarde""".split()
 )
 
 
@@ -107,11 +108,13 @@ def rank_chunks(
         else np.zeros(n, np.float32)
     )
     fused = np.zeros(n, np.float32)
-    if mode in ("bm25", "hybrid"):
-        fused += LEXICAL_WEIGHT * _rrf(lexical, positive_only=True)
-    if mode in ("dense", "hybrid"):
-        near = dense >= float(dense.max()) - DENSE_MARGIN if len(dense) else dense
-        fused += DENSE_WEIGHT * _rrf(np.where(near, dense, 0.0), positive_only=True)
+    if mode in ("bm25", "hybrid") and lexical.max(initial=0.0) > 0:
+        fused += LEXICAL_WEIGHT * lexical / lexical.max()
+    if mode in ("dense", "hybrid") and len(dense):
+        floor = float(dense.max()) - DENSE_MARGIN
+        fused += DENSE_WEIGHT * np.clip((dense - floor) / DENSE_MARGIN, 0.0, 1.0)
+    if mode == "hybrid":
+        fused /= LEXICAL_WEIGHT + DENSE_WEIGHT
     fused *= kind_weights(index, money)
     fused += entity_boosts(index, entities)
     return fused, lexical, dense

@@ -11,7 +11,7 @@ from knowledge.answer import abstain, sentence_stems, table_answer, text_answer
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import correct_typos, words
-from knowledge.retrieve import GENERIC, coverage, rank_chunks, rank_sections
+from knowledge.retrieve import GENERIC, PINNED, coverage, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.table_answer import TableFacts, describe, find_facts, table_vocabulary, wants_money
 from knowledge.types import Answer, Resolved, SearchResult, Section
@@ -58,7 +58,9 @@ class Service:
     def prepare(self, question: str) -> tuple[str, list[Entity], bool]:
         """Normalise spaces, correct typos against the corpus, find entities and the money intent."""
         question = re.sub(r"\s+", " ", question).strip()
-        if not looks_english(question):
+        if looks_english(question):
+            question = expand(question)  # Dutch budget terms for entities, tables and BM25
+        else:
             spans = [(e.start, e.end) for e in extract_entities(question, extra=self.vocabulary)]
             question = correct_typos(question, self.index.vocabulary, spans)
         entities = extract_entities(question, extra=self.vocabulary)
@@ -87,8 +89,8 @@ class Service:
         if facts is not None:
             return replace(table_answer(self.settings, original, facts), question=original)
         vector = self._query_vector(question)
-        fused, _, dense = rank_chunks(self.index, expand(question), vector, self.settings.retrieval, entities, money)
-        pinned = bool(fused.max() >= 1.0) if len(fused) else False
+        fused, _, dense = rank_chunks(self.index, question, vector, self.settings.retrieval, entities, money)
+        pinned = bool(fused.max() >= PINNED) if len(fused) else False
         confidence = self.confidence(question, dense if vector is not None else None, pinned)
         if confidence < self.settings.min_confidence:
             return abstain(self.settings, original, confidence)
@@ -97,7 +99,7 @@ class Service:
             if indicator is not None:
                 return replace(table_answer(self.settings, original, indicator), question=original)
         result = text_answer(self.settings, self.index, question, vector, fused, confidence, self.stems)
-        if money and not AMOUNT.search(result.text):
+        if money and (result.method != "text" or not AMOUNT.search(result.text)):
             # an amount was asked for, but neither a table nor the best passage gives one
             return abstain(self.settings, original, confidence, NO_AMOUNT)
         return replace(result, question=original)
@@ -132,7 +134,7 @@ class Service:
         """Sections ranked for a query, with the best passage of each; a table lookup puts its table first."""
         query, entities, money = self.prepare(query)
         vector = self._query_vector(query)
-        fused, _, _ = rank_chunks(self.index, expand(query), vector, self.settings.retrieval, entities, money)
+        fused, _, _ = rank_chunks(self.index, query, vector, self.settings.retrieval, entities, money)
         hits = [SearchResult(h.section, round(h.score, 4), h.chunk.text) for h in rank_sections(self.index, fused, k)]
         facts = self.facts(query, entities, money, None)
         if facts is not None:

@@ -41,6 +41,10 @@ GLOSSARY: dict[str, str] = {
     "youth": "jongerenraad", "mission": "missie", "priorities": "speerpunten", "ict": "ict",
     "digital": "digitale", "omnichannel": "omnichannelstrategie", "risks": "risico's", "risk": "risico's",
     "opportunities": "kansen", "milestones": "mijlpalen", "cemetery": "begraafplaats",
+    "withdrawn": "onttrokken", "withdraw": "onttrekken", "withdrawal": "onttrekking", "added": "toegevoegd",
+    "addition": "toevoeging", "equalisation reserve": "egalisatiereserve", "equalization reserve": "egalisatiereserve",
+    "result": "resultaat", "balance": "saldo", "pay": "betaalt", "pays": "betaalt", "paid": "betaald",
+    "spend": "lasten", "spent": "lasten", "measured": "realisatie gemeten", "score": "score",
 }
 ENGLISH_MARKERS = frozenset(
     "the what who when where why how which does do is are of for my your can will much many".split()
