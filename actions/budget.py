@@ -151,7 +151,8 @@ class ActionAnswerBudget(Action):
         context = current_context(tracker)
         client = KnowledgeClient.from_settings(settings)
         try:
-            result = await client.answer_async(text, context if followup else None)
+            # the service decides whether the question leans on the context ("En in 2027?", "daaraan")
+            result = await client.answer_async(text, context)
         except KnowledgeUnavailable as error:
             logger.warning("Knowledge service unavailable: %s", error)
             utter_handoff(dispatcher, "unavailable", settings)

@@ -113,7 +113,8 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
     @app.post("/api/answer")
     def answer(body: AnswerRequest) -> dict[str, Any]:
         question = _check_question(body.question, settings)
-        context = Resolved(**body.context.model_dump()) if body.context else None
+        slots = body.context.model_dump() if body.context else {}
+        context = Resolved(**slots) if any(v is not None for v in slots.values()) else None
         result = svc().answer(question, context)
         if not result.answered:
             feedback_store().add_unanswered(question, "abstain")

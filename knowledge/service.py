@@ -13,7 +13,7 @@ from knowledge.index import Index
 from knowledge.lexical import correct_typos, words
 from knowledge.retrieve import GENERIC, PINNED, coverage, rank_chunks, rank_sections
 from knowledge.settings import Settings
-from knowledge.table_answer import TableFacts, describe, find_facts, table_vocabulary, wants_money
+from knowledge.table_answer import TableFacts, describe, find_facts, is_follow_up, table_vocabulary, wants_money
 from knowledge.types import Answer, Resolved, SearchResult, Section
 from nlu.entities import Entity, extract_entities
 from nlu.glossary import expand, looks_english
@@ -68,7 +68,7 @@ class Service:
 
     def facts(self, question: str, entities: list[Entity], money: bool, context: Resolved | None) -> TableFacts | None:
         """Table cells answering the question, when it asks for an amount on a named line, reserve or party."""
-        if not self.settings.table_answers or not (money or context is not None):
+        if not self.settings.table_answers or not (money or (context is not None and is_follow_up(question))):
             return None
         facts = find_facts(self.index.corpus, question, entities, context)
         if facts is None or not (self._explicit(entities) or not self._off_topic_words(question, entities)):
