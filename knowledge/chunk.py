@@ -81,6 +81,9 @@ def chunk_corpus(corpus: Corpus) -> list[Chunk]:
         if section.kind == "indicator":
             # an indicator's text is its table row in words: it ranks like a table cell
             chunks.extend(replace(c, kind="cell") for c in prose_chunks(section, False))
+        elif section.kind == "doel":
+            # a doel's text lists its prestaties: titles, not content
+            chunks.extend(replace(c, kind="heading") for c in prose_chunks(section, False))
         elif section.kind != "effectindicatoren":
             chunks.extend(prose_chunks(section, section.id in tabled))
     by_id = {s.id: s for s in corpus.sections}
