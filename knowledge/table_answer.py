@@ -15,7 +15,8 @@ FINANCIAL = ("Lasten", "Baten", "Saldo", "Saldo van baten en lasten", "Toevoegin
              "Mutaties reserves", "Resultaat")
 RESERVE_GROUP = ("Toevoeging", "Onttrekking", "Mutaties reserves", "Resultaat")
 LINES = ("Bestuur", "Dienstverlening", "Programma")
-MONEY_HINTS = ("bedrag", "geld", "budget", "begroot", "euro", "€", "how much", "money")
+MONEY_HINTS = ("bedrag", "geld", "budget", "begroot", "euro", "€", "how much", "money", "hoe hoog", "hoe duur",
+               "tarief", "tarieven", "prijs", "price")
 EXPLAIN_HINTS = ("waarom", "waardoor", "hoe komt", "oorzaak", "verklaring", "toelichting", "why", "reden")
 INDICATOR_MEASURES = ("Streefwaarde", "Realisatie", "Indicator")
 _INDICATOR_CODE = re.compile(r"^\d[A-Z]\d\.[a-z]$")
