@@ -16,7 +16,7 @@ from knowledge.settings import Settings
 from knowledge.table_answer import TableFacts, describe, find_facts, is_follow_up, table_vocabulary, wants_money
 from knowledge.types import Answer, Resolved, SearchResult, Section
 from nlu.entities import Entity, extract_entities
-from nlu.glossary import expand, looks_english
+from nlu.glossary import expand, expansion, looks_english
 
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
 NO_AMOUNT = ("In de begroting van programma 1 (Bestuur en dienstverlening) staat daar geen bedrag of cijfer voor. "
@@ -114,7 +114,11 @@ class Service:
         rest = list(question)
         for e in entities:
             rest[e.start : e.end] = " " * (e.end - e.start)
-        return [w for w in words("".join(rest)) if not w.isdigit() and len(w) > 2 and w not in GENERIC]
+        topic = words("".join(rest))
+        if looks_english(question):  # only the Dutch terms the glossary added can name a topic
+            covered = {w for e in entities for w in words(e.text)}
+            topic = [w for w in words(expansion(question)) if w not in covered]
+        return [w for w in topic if not w.isdigit() and len(w) > 2 and w not in GENERIC]
 
     def _indicator_facts(
         self, question: str, entities: list[Entity], fused: np.ndarray, context: Resolved | None

@@ -64,7 +64,9 @@ MEASURE_TERMS: Mapping[str, Sequence[str]] = {
         "withdrawal",
     ),
     "Resultaat": ("resultaat", "result"),
-    "Bijdrage": ("bijdrage", "bijdragen", "betaalt", "betalen", "contribution", "contributes"),
+    "Bijdrage": (
+        "bijdrage", "bijdragen", "betaalt", "betalen", "draagt", "dragen bij", "contribution", "contributes",
+    ),
     "Streefwaarde": ("streefwaarde", "streefwaarden", "streven", "doelwaarde", "target", "targets"),
     "Realisatie": (
         "realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde", "percentage", "procent", "cijfer",

@@ -45,6 +45,8 @@ GLOSSARY: dict[str, str] = {
     "addition": "toevoeging", "equalisation reserve": "egalisatiereserve", "equalization reserve": "egalisatiereserve",
     "result": "resultaat", "balance": "saldo", "pay": "betaalt", "pays": "betaalt", "paid": "betaald",
     "spend": "lasten", "spent": "lasten", "measured": "realisatie gemeten", "score": "score",
+    "elections reserve": "egalisatiereserve verkiezingen", "election reserve": "egalisatiereserve verkiezingen",
+    "council reserve": "reserve raad", "audit reserve": "reserve rekenkamer",
 }
 ENGLISH_MARKERS = frozenset(
     "the what who when where why how which does do is are of for my your can will much many".split()
@@ -57,10 +59,20 @@ def looks_english(text: str) -> bool:
     return sum(1 for w in _WORD.findall(text.lower()) if w in ENGLISH_MARKERS) >= 2
 
 
+def expansion(text: str) -> str:
+    """The Dutch terms of the English glossary words in an English text ('' for Dutch text)."""
+    if not looks_english(text):
+        return ""
+    lowered = f" {' '.join(_WORD.findall(text.lower()))} "
+    found: list[str] = []
+    for en, nl in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0])):
+        if f" {en} " in lowered:
+            found.append(nl)
+            lowered = lowered.replace(f" {en} ", " ")
+    return " ".join(found)
+
+
 def expand(text: str) -> str:
     """Append the Dutch terms of English glossary words found in the text (unchanged for Dutch)."""
-    if not looks_english(text):
-        return text
-    lowered = f" {' '.join(_WORD.findall(text.lower()))} "
-    extra = [nl for en, nl in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0])) if f" {en} " in lowered]
-    return f"{text} {' '.join(extra)}" if extra else text
+    extra = expansion(text)
+    return f"{text} {extra}" if extra else text

@@ -104,3 +104,22 @@ def test_english_question_is_answered(real_service) -> None:  # type: ignore[no-
 def test_resolved_context_is_returned(real_service) -> None:  # type: ignore[no-untyped-def]
     answer = real_service.answer("lasten bestuur 2028")
     assert answer.resolved == Resolved(2028, "Bestuur", "Lasten", answer.citations[0].section_id)
+
+
+def test_anaphora_follow_up_uses_the_topic_of_the_previous_answer(real_service) -> None:  # type: ignore[no-untyped-def]
+    first = real_service.answer("Wat doet Holland Rijnland?")
+    follow = real_service.answer("Hoeveel draagt Leiden daaraan bij?", first.resolved)
+    assert "€ 1.659.874" in follow.text
+
+
+def test_an_amount_the_budget_does_not_give_is_refused(real_service) -> None:  # type: ignore[no-untyped-def]
+    for question in ("Wat kost een paspoort?", "Wat is het tarief van de hondenbelasting?"):
+        answer = real_service.answer(question)
+        assert not answer.answered and answer.citations == (), question
+        assert "14 071" in answer.text
+
+
+def test_english_money_question_uses_the_tables(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("How much money is withdrawn from the elections reserve in 2027?")
+    assert answer.answered and "€ 25.000" in answer.text
+    assert answer.citations[0].title == "Reserves"

@@ -1,0 +1,26 @@
+"""Dutch tokens for BM25: stopwords, compounds split on corpus words, typo correction against the corpus."""
+
+from __future__ import annotations
+
+from knowledge.lexical import correct_typos, split_compound, stem, tokens, vocabulary_of, words
+
+VOCABULARY = vocabulary_of([
+    "De gemeenteraadsverkiezingen en de verkiezingen in maart. Paspoorten en het paspoort. De rekenkamer.",
+])
+
+
+def test_stopwords_and_generic_municipal_words_are_dropped() -> None:
+    assert words("Wat doet de gemeente Leiden met klachten?") == ["klachten"]
+
+
+def test_compound_is_split_into_known_corpus_words() -> None:
+    assert "verkiezingen" in split_compound("gemeenteraadsverkiezingen", VOCABULARY)
+    assert stem("verkiezingen") in tokens("gemeenteraadsverkiezingen", VOCABULARY)
+    assert split_compound("zwembad", VOCABULARY) == []
+
+
+def test_typos_are_corrected_to_corpus_words_but_entities_are_kept() -> None:
+    assert correct_typos("wanneer zijn de verkiezngen", VOCABULARY) == "wanneer zijn de verkiezingen"
+    assert correct_typos("rekenkamr", VOCABULARY) == "rekenkamer"
+    assert correct_typos("verkiezngen", VOCABULARY, keep=[(0, 11)]) == "verkiezngen"
+    assert correct_typos("zwembad openingstijden", VOCABULARY) == "zwembad openingstijden"
