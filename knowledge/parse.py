@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from knowledge import tables as tbl
@@ -74,8 +75,6 @@ class _Node:
 
 def slugify(text: str) -> str:
     """Lower-case ASCII slug: 'Risico's (top 3)' -> 'risicos-top-3'."""
-    import unicodedata
-
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", "")).strip("-")
 
@@ -101,6 +100,7 @@ class _Builder:
         self.group: _Node | None = None
         self.current: _Node | None = None
         self.title = ""
+        self.listed: dict[str, str] = {}  # prestatie code -> title in the overview list
 
     def new(self, slug: str, kind: str, code: str | None, title: str, para: Para, parent: _Node | None) -> _Node:
         base, n = slug, 2
@@ -209,8 +209,6 @@ class _Builder:
                 break
             j += 1
         return j
-
-    listed: dict[str, str] = {}
 
     def prestatie(self, i: int, code: str, title: str) -> int:
         parent = self.by_slug.get(code_slug(code[:3])) or self.area
@@ -361,7 +359,6 @@ def parse_budget(document_id: str, text: str) -> tuple[str, list[Section], list[
     if not paras:
         raise ParseError("het bestand is leeg")
     builder = _Builder(document_id, paras)
-    builder.listed = {}
     builder.run()
     if builder.programme is None:
         raise ParseError("geen programmakop gevonden (zoals '3.1.1 Bestuur en dienstverlening'): dit lijkt geen "

@@ -8,7 +8,7 @@ import numpy as np
 
 from knowledge.index import Index
 from knowledge.lexical import tokens, words
-from knowledge.types import Chunk, Hit, Section
+from knowledge.types import Chunk, Section
 from nlu.entities import Entity, fold
 
 RRF_K = 60
@@ -124,12 +124,6 @@ def kind_weights(index: Index, money: bool) -> np.ndarray:
     """Weight per chunk by its kind and the question's intent."""
     weights = {"text": 1.0, "heading": HEADING_WEIGHT, "cell": 1.0 if money else CELL_WEIGHT}
     return np.array([weights.get(c.kind, 1.0) for c in index.chunks], np.float32)
-
-
-def top_hits(index: Index, fused: np.ndarray, k: int, source: str = "hybrid") -> list[Hit]:
-    """The k best chunks."""
-    order = np.argsort(-fused, kind="stable")[:k]
-    return [Hit(index.chunks[i], float(fused[i]), source) for i in order if fused[i] > 0]
 
 
 def rank_sections(index: Index, fused: np.ndarray, k: int) -> list[SectionHit]:

@@ -92,15 +92,6 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class Hit:
-    """A chunk with its score from one retriever or the fusion."""
-
-    chunk: Chunk
-    score: float
-    source: str
-
-
-@dataclass(frozen=True)
 class Citation:
     """A numbered source of an answer."""
 
