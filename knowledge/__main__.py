@@ -5,24 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from knowledge.ingest import IngestError, budget_files, load_corpus
+from knowledge.serialize import answer_json
 from knowledge.settings import Settings
 from knowledge.types import Answer, Corpus
-
-
-def answer_json(answer: Answer) -> dict[str, object]:
-    """The JSON shape of an answer, shared by the CLI and the API."""
-    return {
-        "question": answer.question,
-        "answered": answer.answered,
-        "answer": answer.text,
-        "confidence": answer.confidence,
-        "citations": [{**asdict(c), "path": list(c.path)} for c in answer.citations],
-        "resolved": asdict(answer.resolved),
-    }
 
 
 def print_answer(answer: Answer) -> None:

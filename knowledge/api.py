@@ -15,9 +15,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from knowledge.__main__ import answer_json
 from knowledge.answer import section_url
 from knowledge.feedback import FeedbackStore
+from knowledge.serialize import answer_json
 from knowledge.service import Service
 from knowledge.settings import Settings
 from knowledge.types import Resolved
