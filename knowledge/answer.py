@@ -11,8 +11,9 @@ from knowledge.index import Index
 from knowledge.lexical import tokens
 from knowledge.retrieve import rank_sections
 from knowledge.settings import Settings
-from knowledge.table_answer import TableFacts, describe
-from knowledge.types import Answer, Citation, Resolved, Section
+from knowledge.table_answer import TableFacts
+from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject
+from knowledge.vocabulary import Vocabulary
 
 MAX_WORDS = 80
 SECOND_SECTION_RATIO = 0.97
@@ -39,23 +40,130 @@ def referral(settings: Settings) -> str:
 
 def abstain(settings: Settings, question: str, confidence: float, reason: str = "") -> Answer:
     """An honest 'not in the budget' answer without citations."""
-    text = ("Daarover staat niets in de begroting van programma 1 (Bestuur en dienstverlening). "
-            "Ik wil u geen verkeerd antwoord geven. " + referral(settings))
+    text = "Daarover staat niets in de begroting. Ik wil u geen verkeerd antwoord geven. " + referral(settings)
     if reason:
-        text = f"{reason} {referral(settings)}"
+        text = f"{reason} Ik wil u geen verkeerd antwoord geven. {referral(settings)}"
     return Answer(question, False, text, round(confidence, 3), (), Resolved(), "abstain")
 
 
-def table_answer(settings: Settings, question: str, facts: TableFacts) -> Answer:
+def clarify_answer(question: str, clarify: Clarify) -> Answer:
+    """A question back: 2–4 readings, each with the full question to send."""
+    options = " ".join(f"({i}) {o.label}" for i, o in enumerate(clarify.options, start=1))
+    return Answer(question, False, f"{clarify.question} {options}".strip(), 0.5, (), Resolved(), "clarify", clarify)
+
+
+def table_answer(settings: Settings, question: str, facts: TableFacts, text: str) -> Answer:
     """Answer from table cells, citing the table's section with the row as quote."""
     row_quote = "; ".join(
         f"{c.line} — {c.measure} {c.year or ''} ({c.kind}): {c.raw}{' ' + c.unit if c.unit == '× €1.000' else ''}"
         for c in facts.cells
     ) or facts.table.title
     citation = cite(settings, 1, facts.section, row_quote)
-    resolved = Resolved(facts.resolved.year, facts.resolved.line, facts.resolved.measure, facts.section.id)
-    confidence = 0.95 if facts.cells else 0.6
-    return Answer(question, True, describe(facts), confidence, (citation,), resolved, "table")
+    return Answer(question, True, text, 0.95, (citation,), facts.resolved, "table")
+
+
+def _opening(section: Section, limit: int = MAX_WORDS) -> str:
+    """The first prose paragraph of a section (metadata lines such as 'Programmanummer: 1' skipped)."""
+    paragraphs = [p.strip() for p in section.text.split("\n\n") if p.strip()]
+    prose = [p for p in paragraphs if not re.match(r"^[\w()' -]{2,30}:\s*\S{0,60}$", p)] or paragraphs
+    text = prose[0] if prose else section.label
+    if len(text.split()) < 12 and len(prose) > 1:
+        text = f"{text} {prose[1]}"
+    return _trim(re.sub(r"\s+", " ", text), limit)
+
+
+def definition_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer:
+    """'Wat is X?': the opening of the section that introduces X."""
+    section = corpus.section(subject.section_id or "")
+    assert section is not None
+    text = _opening(section)
+    intro = f"{section.label}: " if not text.lower().startswith(fold_title(section.title)) else ""
+    return Answer(query.text, True, f"{intro}{text}", 0.9, (cite(settings, 1, section, text),),
+                  _resolved(query, subject, section), "definition")
+
+
+def fold_title(title: str) -> str:
+    """A title in lower case, for comparing with the start of a text."""
+    return title.lower()
+
+
+def _resolved(query: Query, subject: Subject, section: Section) -> Resolved:
+    return Resolved(year=query.years[-1] if query.years else None, measure=query.measure, topic=section.id,
+                    subject=subject.id, intent=query.intent, document=subject.document_id)
+
+
+def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, query: Query,
+                       subject: Subject) -> Answer | None:
+    """'Waarom?' / 'waarvoor?' / 'wat betekent dat?' after a number: the prose linked to its row at parse time."""
+    parts: list[str] = []
+    citations: list[Citation] = []
+    if query.intent == "meaning":
+        meaning = _measure_meaning(vocab, query, subject)
+        if meaning:
+            parts.append(meaning)
+    specific = [corpus.section(sid) for sid in subject.explanations]
+    found = [s for s in specific if s is not None]
+    if found:
+        for n, section in enumerate(found[:2], start=1):
+            text = _trim(re.sub(r"\s+", " ", section.text), MAX_WORDS)
+            parts.append(f"{section.title}: {text}" if subject.kind != "indicator" else text)
+            citations.append(cite(settings, n, section, text))
+    elif subject.rows:
+        general = corpus.section(subject.general_explanation or "")
+        parts.append(f"De begroting geeft geen specifieke reden voor {subject.label}.")
+        if general is not None:
+            text = _opening(general)
+            parts.append(f"Algemene toelichting: {text}")
+            citations.append(cite(settings, 1, general, text))
+    else:
+        return None
+    if not citations:
+        home = corpus.section(subject.section_id or "")
+        if home is None:
+            return None
+        citations.append(cite(settings, 1, home, parts[-1] if parts else home.label))
+    section = corpus.section(citations[0].section_id)
+    assert section is not None
+    resolved = _resolved(query, subject, section)
+    return Answer(query.text, True, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
+
+
+def _measure_meaning(vocab: Vocabulary, query: Query, subject: Subject) -> str:
+    """Plain words for the measure the conversation was about, and the table's unit."""
+    from knowledge.table_answer import FAMILY_WORDS
+
+    if not query.measure:
+        return ""
+    words = FAMILY_WORDS.get(query.measure, query.measure)
+    unit = next((vocab.tables[r.table_id].unit for r in subject.rows if r.table_id in vocab.tables), "")
+    unit_text = " De bedragen in de tabel zijn × €1.000: 12.399 betekent € 12.399.000." if unit == "× €1.000" else ""
+    return f"Het ging over {words} van {subject.label}.{unit_text}"
+
+
+def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:
+    """'Wat zijn de doelen van X?': the doel sections under X (or the prestaties under a doel)."""
+    roots = set(subject.sections)
+    want = "prestatie" if subject.kind == "doel" else "doel"
+    found = [s for s in corpus.sections if s.kind == want and _under(corpus, s, roots)]
+    if not found:
+        return None
+    items = "; ".join(s.label for s in found)
+    noun = "prestaties" if want == "prestatie" else "doelen"
+    text = f"De {noun} bij {subject.label} zijn: {items}."
+    citations = tuple(cite(settings, n, s, s.label) for n, s in enumerate(found[:6], start=1))
+    home = corpus.section(subject.section_id or "") or found[0]
+    return Answer(query.text, True, text, 0.9, citations, _resolved(query, subject, home), "goals")
+
+
+def _under(corpus: Corpus, section: Section, roots: set[str]) -> bool:
+    current: Section | None = section
+    for _ in range(12):
+        if current is None:
+            return False
+        if current.id in roots:
+            return True
+        current = corpus.section(current.parent_id or "")
+    return False
 
 
 def _overlap(query_stems: set[str], sentence_stems: frozenset[str]) -> float:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,19 +12,19 @@ from dataclasses import asdict
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from knowledge.answer import section_url
-from knowledge.feedback import FeedbackStore
+from knowledge.feedback import FeedbackSource, FeedbackStore, FeedbackStoreError
 from knowledge.serialize import answer_json
 from knowledge.service import Service
 from knowledge.settings import Settings
 from knowledge.types import Resolved
-from nlu.privacy import mask_pii
+from nlu.privacy import install_log_masking, mask_pii
 
 log = logging.getLogger("knowledge.api")
 
@@ -48,8 +51,14 @@ class FeedbackRequest(BaseModel):
     question: str = Field(..., max_length=4000)
     answer: str = Field("", max_length=8000)
     helped: bool
-    source: str = Field("web", max_length=20)
+    source: FeedbackSource = FeedbackSource.WEB
     conversation_id: str | None = Field(None, max_length=100)
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _legacy_source(cls, value: object) -> object:
+        """The action server used to send "bot" for the Rasa assistant."""
+        return FeedbackSource.RASA.value if value == "bot" else value
 
 
 class ChatRequest(BaseModel):
@@ -68,9 +77,55 @@ def _check_question(text: str, settings: Settings) -> str:
     return question
 
 
+STAFF_REALM = "Begrotingswijzer medewerkers"
+STAFF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Inloggegevens van een medewerker ontbreken of kloppen niet (Bearer-token of Basic)."},
+    403: {"description": "Er zijn geen inloggegevens voor medewerkers ingesteld: het overzicht is gesloten."},
+    503: {"description": "De feedbackopslag is nu niet beschikbaar."},
+}
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison of two secrets."""
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def staff_guard(settings: Settings) -> Any:
+    """A dependency that admits only staff: ``Authorization: Bearer BW_STAFF_TOKEN`` or HTTP basic
+    ``BW_STAFF_USER``/``BW_STAFF_PASSWORD``. Without configured credentials every request is refused (403)."""
+    token, user, password = settings.staff_token, settings.staff_user, settings.staff_password
+    basic = bool(user and password)
+    challenges = ([f'Bearer realm="{STAFF_REALM}"'] if token else []) + (
+        [f'Basic realm="{STAFF_REALM}", charset="UTF-8"'] if basic else [])
+
+    def require_staff(request: Request) -> None:
+        if not token and not basic:
+            raise HTTPException(403, "Dit overzicht is alleen voor medewerkers en is gesloten: er zijn geen "
+                                     "inloggegevens ingesteld (BW_STAFF_TOKEN of BW_STAFF_USER en "
+                                     "BW_STAFF_PASSWORD).")
+        scheme, _, credentials = request.headers.get("authorization", "").strip().partition(" ")
+        credentials = credentials.strip()
+        if token and scheme.lower() == "bearer" and _same(credentials, token):
+            return
+        if basic and scheme.lower() == "basic":
+            try:
+                given_user, sep, given_password = base64.b64decode(credentials, validate=True).decode(
+                    "utf-8").partition(":")
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                given_user, sep, given_password = "", "", ""
+            if sep and _same(given_user, user) & _same(given_password, password):
+                return
+        raise HTTPException(401, "Log in als medewerker om dit overzicht te zien: de inloggegevens ontbreken "
+                                 "of kloppen niet.", headers={"WWW-Authenticate": ", ".join(challenges)})
+
+    return require_staff
+
+
 def create_app(settings: Settings, service: Service | None = None, store: FeedbackStore | None = None) -> FastAPI:
     """Build the app; the model and index load once at start-up (or use the service passed in)."""
     state: dict[str, Any] = {"service": service, "store": store}
+    install_log_masking()  # every log line of this process (ours, uvicorn's access log) is masked
+    staff_only = [Depends(staff_guard(settings))]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -98,6 +153,12 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
             return JSONResponse({"detail": "De aanvraag is geen geldige JSON."}, status_code=400)
         fields = ", ".join(sorted({str(e.get("loc", ["?"])[-1]) for e in exc.errors()}))
         return JSONResponse({"detail": f"De aanvraag klopt niet: controleer het veld {fields}."}, status_code=422)
+
+    @app.exception_handler(FeedbackStoreError)
+    async def store_down(request: Request, exc: FeedbackStoreError) -> JSONResponse:
+        log.warning("feedback store unavailable on %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": "De feedbackopslag is nu niet beschikbaar. Probeer het later opnieuw."},
+                            status_code=503, headers={"Retry-After": "30"})
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
@@ -162,7 +223,7 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         return [{**asdict(d), "sections": sum(1 for s in corpus.sections if s.document_id == d.id)}
                 for d in corpus.documents]
 
-    @app.post("/api/feedback", status_code=201)
+    @app.post("/api/feedback", status_code=201, responses={503: STAFF_RESPONSES[503]})
     def feedback(body: FeedbackRequest) -> dict[str, int]:
         if not body.question.strip():
             raise HTTPException(400, "De vraag ontbreekt in de feedback.")
@@ -170,11 +231,11 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
                                                body.conversation_id)
         return {"id": new_id}
 
-    @app.get("/api/feedback")
+    @app.get("/api/feedback", dependencies=staff_only, responses=STAFF_RESPONSES)
     def feedback_list(limit: int = Query(50, ge=1, le=1000)) -> list[dict[str, Any]]:
         return [asdict(r) for r in feedback_store().feedback(limit)]
 
-    @app.get("/api/unanswered")
+    @app.get("/api/unanswered", dependencies=staff_only, responses=STAFF_RESPONSES)
     def unanswered(limit: int = Query(50, ge=1, le=1000)) -> list[dict[str, Any]]:
         return [{"question": q, "count": n} for q, n in feedback_store().unanswered(limit)]
 
@@ -184,7 +245,8 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         url = f"{settings.rasa_url.rstrip('/')}/webhooks/rest/webhook"
         try:
             async with httpx.AsyncClient(timeout=15) as client:
-                reply = await client.post(url, json={"sender": body.sender, "message": body.message})
+                # Only the message text is masked; the sender id is an id and goes as it is.
+                reply = await client.post(url, json={"sender": body.sender, "message": mask_pii(body.message)})
                 reply.raise_for_status()
                 return reply.json()
         except (httpx.HTTPError, ValueError) as exc:

@@ -1,14 +1,25 @@
-"""Edge: the feedback store (helped / didn't help) and the log of unanswered questions, in SQLite, masked."""
+"""Edge: the feedback store (helped / didn't help) and the log of unanswered questions, in SQLite, masked.
+
+The database file is created with mode 0600 (its folder 0700 when created here). A fault of the store
+(database locked, read-only file, unwritable folder) never stops the service: the store starts anyway, each
+call tries again, and errors surface as :class:`FeedbackStoreError` (the API answers 503) — except for
+:meth:`FeedbackStore.add_unanswered`, which is best-effort so an answer never depends on it.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import time
 from contextlib import closing
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from nlu.privacy import mask_pii
+
+log = logging.getLogger("knowledge.feedback")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -28,6 +39,23 @@ CREATE TABLE IF NOT EXISTS unanswered (
 );
 """
 MAX_TEXT = 4000
+FILE_MODE = 0o600
+# Waiting for a lock: feedback writes may wait a little; logging an unanswered question must not delay an answer.
+WRITE_TIMEOUT = 2.0
+BEST_EFFORT_TIMEOUT = 0.2
+
+
+class FeedbackSource(str, Enum):
+    """Where feedback comes from: the residents' chat, the KCC page, the Rasa assistant or the command line."""
+
+    WEB = "web"
+    KCC = "kcc"
+    RASA = "rasa"
+    CLI = "cli"
+
+
+class FeedbackStoreError(Exception):
+    """The feedback database cannot be read or written right now."""
 
 
 @dataclass(frozen=True)
@@ -44,53 +72,105 @@ class FeedbackRow:
 
 
 class FeedbackStore:
-    """SQLite store; every text is masked (BSN, e-mail, phone, IBAN) before it is written."""
+    """SQLite store; every text is masked (nlu.privacy) before it is written."""
 
     def __init__(self, path: Path) -> None:
+        """Prepare the database; a fault is logged and retried on the next call, never raised here."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
-            db.executescript(SCHEMA)
+        self._ready = False
+        try:
+            self._prepare()
+        except FeedbackStoreError as error:
+            log.warning("feedback store not available at start-up: %s", error)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=5)
+    def _prepare(self) -> None:
+        """Create folder (0700), file (0600) and tables once."""
+        if self._ready:
+            return
+        try:
+            if not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+            if not self.path.exists():
+                try:
+                    os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, FILE_MODE))
+                except FileExistsError:  # another worker was first
+                    pass
+            mode = self.path.stat().st_mode & 0o777
+            if mode & 0o077:  # an older, world-readable file: owner only (a read-only file stays read-only)
+                os.chmod(self.path, mode & 0o700)
+            with closing(self._connect(WRITE_TIMEOUT)) as db, db:
+                db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise FeedbackStoreError(f"{self.path}: {error}") from error
+        self._ready = True
+
+    def _connect(self, timeout: float) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=timeout)
+
+    def available(self) -> bool:
+        """True when the database can be opened and read now."""
+        try:
+            self._prepare()
+            with closing(self._connect(BEST_EFFORT_TIMEOUT)) as db:
+                db.execute("SELECT count(*) FROM feedback").fetchone()
+        except (FeedbackStoreError, sqlite3.Error):
+            return False
+        return True
 
     @staticmethod
     def _now() -> str:
         return time.strftime("%Y-%m-%dT%H:%M:%S")
 
-    def add_feedback(self, question: str, answer: str, helped: bool, source: str,
+    def add_feedback(self, question: str, answer: str, helped: bool, source: FeedbackSource,
                      conversation_id: str | None = None) -> int:
-        """Store feedback on an answer; returns its id."""
-        with closing(self._connect()) as db, db:
-            cur = db.execute(
-                "INSERT INTO feedback (created, question, answer, helped, source, conversation_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (self._now(), mask_pii(question[:MAX_TEXT]), mask_pii(answer[:MAX_TEXT]), int(helped),
-                 source[:20], mask_pii(conversation_id[:100]) if conversation_id else None),
-            )
-            return int(cur.lastrowid or 0)
+        """Store feedback on an answer; returns its id. Raises FeedbackStoreError when the store fails."""
+        self._prepare()
+        try:
+            with closing(self._connect(WRITE_TIMEOUT)) as db, db:
+                cur = db.execute(
+                    "INSERT INTO feedback (created, question, answer, helped, source, conversation_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (self._now(), mask_pii(question[:MAX_TEXT]), mask_pii(answer[:MAX_TEXT]), int(helped),
+                     FeedbackSource(source).value, conversation_id[:100] if conversation_id else None),
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.Error as error:
+            raise FeedbackStoreError(f"{self.path}: {error}") from error
 
-    def add_unanswered(self, question: str, reason: str) -> None:
-        """Log a question the budget could not answer."""
-        with closing(self._connect()) as db, db:
-            db.execute("INSERT INTO unanswered (created, question, reason) VALUES (?, ?, ?)",
-                       (self._now(), mask_pii(question[:MAX_TEXT]), reason[:200]))
+    def add_unanswered(self, question: str, reason: str) -> bool:
+        """Log a question the budget could not answer, best-effort: False (and a warning) when that failed."""
+        try:
+            self._prepare()
+            with closing(self._connect(BEST_EFFORT_TIMEOUT)) as db, db:
+                db.execute("INSERT INTO unanswered (created, question, reason) VALUES (?, ?, ?)",
+                           (self._now(), mask_pii(question[:MAX_TEXT]), reason[:200]))
+        except (FeedbackStoreError, sqlite3.Error) as error:
+            log.warning("unanswered question not logged: %s", error)
+            return False
+        return True
 
     def feedback(self, limit: int = 100) -> list[FeedbackRow]:
-        """The most recent feedback first."""
-        with closing(self._connect()) as db:
-            rows = db.execute(
-                "SELECT id, created, question, answer, helped, source, conversation_id FROM feedback "
-                "ORDER BY id DESC LIMIT ?", (limit,)
-            ).fetchall()
+        """The most recent feedback first. Raises FeedbackStoreError when the store fails."""
+        self._prepare()
+        try:
+            with closing(self._connect(WRITE_TIMEOUT)) as db:
+                rows = db.execute(
+                    "SELECT id, created, question, answer, helped, source, conversation_id FROM feedback "
+                    "ORDER BY id DESC LIMIT ?", (limit,)
+                ).fetchall()
+        except sqlite3.Error as error:
+            raise FeedbackStoreError(f"{self.path}: {error}") from error
         return [FeedbackRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in rows]
 
     def unanswered(self, limit: int = 100) -> list[tuple[str, int]]:
         """Unanswered questions with how often they were asked, most frequent first."""
-        with closing(self._connect()) as db:
-            rows = db.execute(
-                "SELECT lower(question), count(*) AS n FROM unanswered GROUP BY lower(question) "
-                "ORDER BY n DESC LIMIT ?", (limit,)
-            ).fetchall()
+        self._prepare()
+        try:
+            with closing(self._connect(WRITE_TIMEOUT)) as db:
+                rows = db.execute(
+                    "SELECT lower(question), count(*) AS n FROM unanswered GROUP BY lower(question) "
+                    "ORDER BY n DESC LIMIT ?", (limit,)
+                ).fetchall()
+        except sqlite3.Error as error:
+            raise FeedbackStoreError(f"{self.path}: {error}") from error
         return [(r[0], int(r[1])) for r in rows]

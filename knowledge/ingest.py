@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge.parse import ParseError, parse_budget
@@ -45,7 +48,46 @@ def read_document(path: Path) -> tuple[Document, list[Section], list[Table]]:
     except ParseError as exc:
         raise IngestError(path, str(exc)) from exc
     document = Document(path.stem, title, path.name, text.count("\n") + 1)
-    return document, sections, tables
+    return with_metadata(document, sections, read_sidecar(path)), sections, tables
+
+
+_TITLE_YEAR = re.compile(r"^(.*?)\s*((?:19|20)\d{2})\b")
+_NUMBER = re.compile(r"^Programmanummer:\s*(\S+)", re.MULTILINE)
+SIDECAR_FIELDS = ("kind", "year", "programme", "programme_number", "municipality", "title")
+
+
+def read_sidecar(path: Path) -> dict[str, object]:
+    """Metadata from '<name>.meta.json' next to the document (the municipality is not in the text)."""
+    sidecar = path.with_name(f"{path.stem}.meta.json")
+    if not sidecar.is_file():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IngestError(sidecar, f"het metadatabestand is geen geldige JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise IngestError(sidecar, "het metadatabestand moet een JSON-object zijn")
+    unknown = set(data) - set(SIDECAR_FIELDS)
+    if unknown:
+        raise IngestError(sidecar, f"onbekende velden in het metadatabestand: {', '.join(sorted(unknown))}")
+    return data
+
+
+def with_metadata(document: Document, sections: list[Section], sidecar: dict[str, object]) -> Document:
+    """Kind, year and programme from the document's own header lines, overridden by the sidecar."""
+    m = _TITLE_YEAR.match(document.title)
+    programme = next((s for s in sections if s.kind == "programme"), None)
+    number = _NUMBER.search(programme.text) if programme else None
+    fields: dict[str, object] = {
+        "kind": m.group(1).strip() if m else "",
+        "year": int(m.group(2)) if m else None,
+        "programme": programme.title if programme else "",
+        "programme_number": number.group(1) if number else "",
+    }
+    fields.update({k: v for k, v in sidecar.items() if v is not None})
+    year = fields.get("year")
+    fields["year"] = int(year) if isinstance(year, (int, str)) and str(year).isdigit() else None
+    return replace(document, **{k: (v if k == "year" else str(v)) for k, v in fields.items()})
 
 
 def budget_files(directory: Path) -> list[Path]:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: BM25 and dense rankings fused, with exact codes, parties and table labels winning."""
+"""Hybrid retrieval: BM25 and dense rankings fused; the frame's codes pin and its subject favours sections."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.index import Index
-from knowledge.lexical import tokens, words
+from knowledge.lexical import tokens
 from knowledge.types import Chunk, Section
-from nlu.entities import Entity, fold
 
 RRF_K = 60
 LEXICAL_WEIGHT = 1.0
@@ -19,14 +18,6 @@ PINNED = 2.0
 FAVOURED = 0.3
 HEADING_WEIGHT = 0.8
 CELL_WEIGHT = 0.3
-GENERIC = frozenset(
-    """gemeente gemeentes leiden leidse jaar jaren geld euro bedrag bedragen budget begroting begroot totaal
-    totale hoeveel kost kosten kosten uitgeven precies ongeveer eigenlijk informatie info vraag vragen
-    weten graag staat staan groot grote hoog hoge laag lage veel weinig nieuw nieuwe huidige vorig vorige
-    volgend volgende reserve reserves programma tabel bedraagt bedragen waarde""".split()
-)
-
-
 @dataclass(frozen=True)
 class SectionHit:
     """A section ranked for a query, with its best-matching chunk."""
@@ -54,36 +45,13 @@ def _rrf(scores: np.ndarray, positive_only: bool) -> np.ndarray:
     return fused
 
 
-def _subtree(index: Index, root: Section) -> set[str]:
-    ids = {root.id}
-    for s in index.corpus.sections:  # sections come in document order, parents first
+def subtree(corpus_sections: tuple[Section, ...], roots: set[str]) -> set[str]:
+    """Ids of the given sections and all their descendants."""
+    ids = set(roots)
+    for s in corpus_sections:  # sections come in document order, parents first
         if s.parent_id in ids:
             ids.add(s.id)
     return ids
-
-
-def entity_boosts(index: Index, entities: list[Entity]) -> np.ndarray:
-    """Boosts per chunk: an exact section code pins its section; parties, reserves and table labels are favoured."""
-    boost = np.zeros(len(index.chunks), np.float32)
-    sections = index.corpus.sections
-    codes = {e.value for e in entities if e.kind == "section_code"}
-    names = {fold(e.value) for e in entities if e.kind in ("party", "reserve", "table_label")}
-    pinned: set[str] = set()
-    favoured: set[str] = set()
-    for s in sections:
-        if s.code and s.code in codes:
-            pinned.add(s.id)
-        elif names and (fold(s.title) in names or any(fold(s.title).startswith(n) for n in names)):
-            favoured |= _subtree(index, s)
-    labels = {fold(e.value) for e in entities if e.kind in ("reserve", "table_label")}
-    for i, chunk in enumerate(index.chunks):
-        if chunk.section_id in pinned:
-            boost[i] += PINNED
-        elif chunk.section_id in favoured:
-            boost[i] += FAVOURED
-        if labels and chunk.kind == "cell" and any(f" {lab} " in f" {fold(chunk.text)} " for lab in labels):
-            boost[i] += FAVOURED
-    return boost
 
 
 def rank_chunks(
@@ -91,7 +59,7 @@ def rank_chunks(
     query: str,
     query_vector: np.ndarray | None,
     mode: str,
-    entities: list[Entity],
+    boost: np.ndarray | None = None,
     money: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fused score per chunk, plus the raw BM25 and dense scores.
@@ -116,7 +84,8 @@ def rank_chunks(
     if mode == "hybrid":
         fused /= LEXICAL_WEIGHT + DENSE_WEIGHT
     fused *= kind_weights(index, money)
-    fused += entity_boosts(index, entities)
+    if boost is not None:
+        fused += boost
     return fused, lexical, dense
 
 
@@ -139,16 +108,3 @@ def rank_sections(index: Index, fused: np.ndarray, k: int) -> list[SectionHit]:
             if len(best) >= k:
                 break
     return [SectionHit(by_id[sid], score, index.chunks[i]) for sid, (score, i) in best.items()]
-
-
-def coverage(index: Index, query: str) -> float:
-    """Share of the question's topic words that occur in the corpus (compound parts count)."""
-    content = [w for w in words(query) if not w.isdigit() and len(w) > 2 and w not in GENERIC]
-    if not content:
-        return 0.0
-    known = 0
-    for w in content:
-        stems = tokens(w, index.vocabulary)
-        if any(s in index.bm25.vocab_dict for s in stems):
-            known += 1
-    return known / len(content)

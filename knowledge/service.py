@@ -1,28 +1,35 @@
-"""The answering service: entities, table lookup, hybrid retrieval and composition over one loaded index."""
+"""The answering service: understand once, then tables, linked explanations or passages, then verify."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from knowledge.answer import abstain, sentence_stems, table_answer, text_answer
+from knowledge.answer import (
+    abstain,
+    clarify_answer,
+    definition_answer,
+    explanation_answer,
+    goal_answer,
+    sentence_stems,
+    table_answer,
+    text_answer,
+)
 from knowledge.embedding import Embedder
 from knowledge.index import Index
-from knowledge.lexical import correct_typos, words
-from knowledge.retrieve import GENERIC, PINNED, coverage, rank_chunks, rank_sections
+from knowledge.lexical import tokens
+from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections, subtree
 from knowledge.settings import Settings
-from knowledge.table_answer import TableFacts, describe, find_facts, is_follow_up, table_vocabulary, wants_money
-from knowledge.types import Answer, Resolved, SearchResult, Section
-from nlu.entities import Entity, extract_entities
-from nlu.glossary import expand, expansion, looks_english
+from knowledge.table_answer import NoAmount, describe, find_facts
+from knowledge.types import Answer, Query, Resolved, SearchResult, Section
+from knowledge.understand import understand
+from knowledge.vocabulary import Vocabulary, build_vocabulary
 
-AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
-NO_AMOUNT = ("In de begroting van programma 1 (Bestuur en dienstverlening) staat daar geen bedrag of cijfer voor. "
-             "Ik wil u geen verkeerd antwoord geven.")
 DENSE_FLOOR = 0.76
 DENSE_SPAN = 0.10
+MIN_CITED_COVERAGE = 0.5
+TABLE_INTENTS = ("amount", "compare")
 
 
 @dataclass
@@ -32,118 +39,161 @@ class Service:
     settings: Settings
     index: Index
     embedder: Embedder | None
-    vocabulary: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    vocab: Vocabulary = field(init=False)
     stems: list[frozenset[str]] = field(default_factory=list)
+    section_chunks: dict[str, np.ndarray] = field(default_factory=dict)
+    section_stems: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.vocabulary = table_vocabulary(self.index.corpus)
+        corpus = self.index.corpus
+        self.vocab = build_vocabulary(corpus)
         self.stems = sentence_stems(self.index)
+        by_section: dict[str, list[int]] = {}
+        for i, chunk in enumerate(self.index.chunks):
+            by_section.setdefault(chunk.section_id, []).append(i)
+        self.section_chunks = {sid: np.array(ids, dtype=np.int64) for sid, ids in by_section.items()}
+        for s in corpus.sections:
+            self.section_stems[s.id] = frozenset(tokens(" ".join((s.text, *s.path, *s.alt_titles)),
+                                                        self.index.vocabulary))
 
-    def _query_vector(self, question: str) -> np.ndarray | None:
+    # -- understanding -------------------------------------------------------------------------------------
+    def understand(self, question: str, context: Resolved | None = None) -> Query:
+        """The question's frame, merged with the conversation state."""
+        return understand(question, self.vocab, self.index.vocabulary, context)
+
+    # -- answering -----------------------------------------------------------------------------------------
+    def answer(self, question: str, context: Resolved | None = None) -> Answer:
+        """Answer one question; a turn that does not answer leaves the conversation state as it was."""
+        query = self.understand(question, context)
+        result = self._answer(query)
+        documents = {d.id: d for d in self.index.corpus.documents}
+        citations = tuple(replace(c, document_title=documents[c.document].label if c.document in documents
+                                  else c.document) for c in result.citations)
+        resolved = result.resolved if result.answered else (context or Resolved())
+        if result.answered and context is not None and result.method in ("explanation", "definition", "text") \
+                and resolved.subject and resolved.subject == context.subject and context.intent in TABLE_INTENTS:
+            # an explanation of a number keeps the number's state for the next follow-up
+            resolved = replace(context, topic=resolved.topic or context.topic)
+        return replace(result, question=query.text, citations=citations, resolved=resolved, frame=query)
+
+    def _answer(self, query: Query) -> Answer:
+        s = self.settings
+        subject = self.vocab.subjects.get(query.subject or "")
+        if query.intent in TABLE_INTENTS and s.table_answers:
+            facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
+            if isinstance(facts, NoAmount):
+                if facts.clarify is not None:
+                    return clarify_answer(query.text, facts.clarify)
+                return abstain(s, query.text, 0.0, facts.reason)
+            label = self._document_label(facts.subject.document_id)
+            return table_answer(s, query.text, facts, describe(facts, label))
+        if query.intent in ("explain", "meaning") and subject is not None:
+            explained = explanation_answer(s, self.index.corpus, self.vocab, query, subject)
+            if explained is not None:
+                return explained
+        if query.intent == "define" and subject is not None and subject.section_id and not query.topic_words:
+            return definition_answer(s, self.index.corpus, query, subject)
+        if query.intent == "goal" and subject is not None:
+            goals = goal_answer(s, self.index.corpus, query, subject)
+            if goals is not None:
+                return goals
+        return self._passage_answer(query)
+
+    def _document_label(self, document_id: str) -> str:
+        """The document named in an answer when the index holds more than one."""
+        if len(self.index.corpus.documents) < 2:
+            return ""
+        doc = next((d for d in self.index.corpus.documents if d.id == document_id), None)
+        return doc.label if doc else ""
+
+    def _passage_answer(self, query: Query, subject_id: str | None = None) -> Answer:
+        subject = self.vocab.subjects.get(query.subject or "")
+        roots = set(subject.sections) if subject is not None else set()
+        vector = self._query_vector(query.search_text)
+        fused, dense = self._rank(query, vector, roots)
+        confidence = self.confidence(query, dense if vector is not None else None, bool(roots or query.codes))
+        if confidence < self.settings.min_confidence:
+            return abstain(self.settings, query.text, confidence)
+        result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems)
+        if not result.answered:
+            return result
+        if not self._covered(query, result):
+            return abstain(self.settings, query.text, confidence)
+        if query.intent in TABLE_INTENTS and not self.settings.table_answers:
+            return result
+        subject_after = subject.id if subject is not None else None
+        topic = result.citations[0].section_id if result.citations else None
+        resolved = Resolved(year=query.years[-1] if query.years else None, measure=query.measure, topic=topic,
+                            subject=subject_after, intent=query.intent,
+                            document=result.citations[0].document if result.citations else None)
+        return replace(result, resolved=resolved)
+
+    def _query_vector(self, text: str) -> np.ndarray | None:
         if self.embedder is None or self.settings.retrieval == "bm25":
             return None
-        return self.embedder.embed_queries([question])[0]
+        return self.embedder.embed_queries([text])[0]
 
-    def confidence(self, question: str, dense: np.ndarray | None, pinned: bool) -> float:
+    def _rank(self, query: Query, vector: np.ndarray | None, roots: set[str],
+              restrict: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Fused chunk scores; codes pin their section, and a subject's subtree is searched first."""
+        n = len(self.index.chunks)
+        boost = np.zeros(n, np.float32)
+        sections = self.index.corpus.sections
+        pinned = {s.id for s in sections if s.code and s.code in query.codes}
+        for sid in pinned:
+            boost[self.section_chunks.get(sid, np.zeros(0, np.int64))] += PINNED
+        inside = subtree(sections, roots) if roots else set()
+        mask = np.zeros(n, bool)
+        for sid in inside:
+            mask[self.section_chunks.get(sid, np.zeros(0, np.int64))] = True
+        boost[mask] += FAVOURED
+        money = query.intent in TABLE_INTENTS
+        fused, _, dense = rank_chunks(self.index, query.search_text, vector, self.settings.retrieval, boost, money)
+        if restrict and mask.any() and float(fused[mask].max(initial=0.0)) > 0:
+            fused = np.where(mask, fused, 0.0).astype(np.float32)  # the topic's subtree first
+        return fused, dense
+
+    def confidence(self, query: Query, dense: np.ndarray | None, anchored: bool) -> float:
         """How sure we are the budget covers the question: its topic words are known, and dense similarity."""
-        if pinned:
+        if anchored and not query.topic_words:
             return 0.9
-        expanded = expand(question)
-        cov = coverage(self.index, expanded[len(question):] if looks_english(question) else question)
+        words = query.topic_words
+        known = sum(1 for w in words if any(t in self.index.bm25.vocab_dict for t in tokens(w, self.index.vocabulary)))
+        cov = known / len(words) if words else (0.9 if anchored else 0.0)
+        if anchored:
+            cov = max(cov, 0.6)
         if dense is None or not len(dense):
             return round(cov, 3)
         closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
         return round(cov * (0.5 + 0.5 * closeness), 3)
 
-    def prepare(self, question: str) -> tuple[str, list[Entity], bool]:
-        """Normalise spaces, correct typos against the corpus, find entities and the money intent."""
-        question = re.sub(r"\s+", " ", question).strip()
-        if looks_english(question):
-            question = expand(question)  # Dutch budget terms for entities, tables and BM25
-        else:
-            spans = [(e.start, e.end) for e in extract_entities(question, extra=self.vocabulary)]
-            question = correct_typos(question, self.index.vocabulary, spans)
-        entities = extract_entities(question, extra=self.vocabulary)
-        return question, entities, wants_money(question, entities)
+    def _covered(self, query: Query, answer: Answer) -> bool:
+        """The cited passages cover the question's topic words (one shared word is not coverage)."""
+        words = query.topic_words
+        if not words:
+            return True
+        cited: set[str] = set()
+        for c in answer.citations:
+            cited |= self.section_stems.get(c.section_id, frozenset())
+            cited |= set(tokens(c.quote, self.index.vocabulary))
+        hits = sum(1 for w in words if set(tokens(w, self.index.vocabulary)) & cited)
+        needed = 1 if len(words) == 1 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
+        return hits >= min(needed, len(words))
 
-    def facts(self, question: str, entities: list[Entity], money: bool, context: Resolved | None) -> TableFacts | None:
-        """Table cells answering the question, when it asks for an amount on a named line, reserve or party."""
-        if not self.settings.table_answers or not (money or (context is not None and is_follow_up(question))):
-            return None
-        facts = find_facts(self.index.corpus, question, entities, context)
-        if facts is None or not (self._explicit(entities) or not self._off_topic_words(question, entities)):
-            return None
-        return facts
-
-    def answer(self, question: str, context: Resolved | None = None) -> Answer:
-        """Answer one question, using context (slots of a conversation) for follow-ups."""
-        result = self._answer(question, context)
-        titles = {d.id: d.title for d in self.index.corpus.documents}
-        citations = tuple(replace(c, document_title=titles.get(c.document, c.document)) for c in result.citations)
-        return replace(result, citations=citations)
-
-    def _answer(self, question: str, context: Resolved | None) -> Answer:
-        original = re.sub(r"\s+", " ", question).strip()
-        question, entities, money = self.prepare(question)
-        facts = self.facts(question, entities, money, context)
-        if facts is not None:
-            return replace(table_answer(self.settings, original, facts), question=original)
-        vector = self._query_vector(question)
-        fused, _, dense = rank_chunks(self.index, question, vector, self.settings.retrieval, entities, money)
-        pinned = bool(fused.max() >= PINNED) if len(fused) else False
-        confidence = self.confidence(question, dense if vector is not None else None, pinned)
-        if confidence < self.settings.min_confidence:
-            return abstain(self.settings, original, confidence)
-        if self.settings.table_answers and money:
-            indicator = self._indicator_facts(question, entities, fused, context)
-            if indicator is not None:
-                return replace(table_answer(self.settings, original, indicator), question=original)
-        result = text_answer(self.settings, self.index, question, vector, fused, confidence, self.stems)
-        if money and (result.method != "text" or not AMOUNT.search(result.text)):
-            # an amount was asked for, but neither a table nor the best passage gives one
-            return abstain(self.settings, original, confidence, NO_AMOUNT)
-        return replace(result, question=original)
-
-    @staticmethod
-    def _explicit(entities: list[Entity]) -> bool:
-        """The question names a budget line, reserve, party, table row or indicator code."""
-        return any(e.kind in ("line", "reserve", "party", "table_label", "section_code") for e in entities)
-
-    def _off_topic_words(self, question: str, entities: list[Entity]) -> list[str]:
-        """Topic words outside the recognised entities: 'parkeervergunning' in 'Hoeveel kost een parkeervergunning?'."""
-        rest = list(question)
-        for e in entities:
-            rest[e.start : e.end] = " " * (e.end - e.start)
-        topic = words("".join(rest))
-        if looks_english(question):  # only the Dutch terms the glossary added can name a topic
-            covered = {w for e in entities for w in words(e.text)}
-            topic = [w for w in words(expansion(question)) if w not in covered]
-        return [w for w in topic if not w.isdigit() and len(w) > 2 and w not in GENERIC]
-
-    def _indicator_facts(
-        self, question: str, entities: list[Entity], fused: np.ndarray, context: Resolved | None
-    ) -> TableFacts | None:
-        """When a top section is an effect indicator, answer from its table row."""
-        measures = {e.value for e in entities if e.kind == "measure"}
-        if measures - {"Streefwaarde", "Realisatie", "Indicator"}:
-            return None
-        top = [h.section for h in rank_sections(self.index, fused, 3)]
-        indicator = next((sec for sec in top if sec.kind == "indicator" and sec.code), None)
-        if indicator is None or indicator.code is None:
-            return None
-        code = indicator.code
-        return find_facts(self.index.corpus, question, [*entities, Entity("section_code", code, 0, 0, code)], context)
-
-    def search(self, query: str, k: int = 5) -> list[SearchResult]:
+    # -- search --------------------------------------------------------------------------------------------
+    def search(self, query_text: str, k: int = 5) -> list[SearchResult]:
         """Sections ranked for a query, with the best passage of each; a table lookup puts its table first."""
-        query, entities, money = self.prepare(query)
-        vector = self._query_vector(query)
-        fused, _, _ = rank_chunks(self.index, query, vector, self.settings.retrieval, entities, money)
+        query = self.understand(query_text)
+        subject = self.vocab.subjects.get(query.subject or "")
+        roots = set(subject.sections) if subject is not None else set()
+        vector = self._query_vector(query.search_text)
+        fused, _ = self._rank(query, vector, roots, restrict=False)
         hits = [SearchResult(h.section, round(h.score, 4), h.chunk.text) for h in rank_sections(self.index, fused, k)]
-        facts = self.facts(query, entities, money, None)
-        if facts is not None:
-            first = SearchResult(facts.section, 2.0, describe(facts))
-            hits = [first, *[h for h in hits if h.section.id != facts.section.id]][:k]
+        if query.intent in TABLE_INTENTS and self.settings.table_answers:
+            facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
+            if not isinstance(facts, NoAmount):
+                first = SearchResult(facts.section, 2.0, describe(facts))
+                hits = [first, *[h for h in hits if h.section.id != facts.section.id]][:k]
         return hits
 
     def section(self, section_id: str) -> Section | None:

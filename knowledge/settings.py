@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 RETRIEVERS = ("bm25", "dense", "hybrid")
@@ -27,6 +27,11 @@ class Settings:
     web_dir: Path = Path("web")
     max_question_chars: int = 1000
     min_confidence: float = 0.5
+    # Staff-only endpoints (feedback, unanswered questions): a bearer token and/or HTTP basic credentials.
+    # With none configured those endpoints stay closed.
+    staff_token: str = field(default="", repr=False)
+    staff_user: str = field(default="", repr=False)
+    staff_password: str = field(default="", repr=False)
 
     def with_(self, **changes: object) -> Settings:
         """Return a copy with some fields changed."""
@@ -53,4 +58,7 @@ class Settings:
             feedback_db=Path(e.get("BW_FEEDBACK_DB", str(base.feedback_db))),
             rasa_url=e.get("BW_RASA_URL", base.rasa_url),
             web_dir=Path(e.get("BW_WEB_DIR", str(base.web_dir))),
+            staff_token=e.get("BW_STAFF_TOKEN", "").strip(),
+            staff_user=e.get("BW_STAFF_USER", "").strip(),
+            staff_password=e.get("BW_STAFF_PASSWORD", ""),
         )

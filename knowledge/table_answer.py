@@ -1,101 +1,265 @@
-"""Answer money and indicator questions from the parsed tables: line × measure × year, exact cells."""
+"""Amounts from the parsed tables, read from the Query frame: subject row × measure × year, verified cells.
+
+A cell is used only when its row belongs to the asked subject and its measure to the asked measure family;
+otherwise the result is a clarifying question or an honest 'no amount' (a wrong number is worse than none).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from knowledge.lexical import stem
 from knowledge.numbers import format_euro, format_number
 from knowledge.render import cell_amount
-from knowledge.types import Cell, Corpus, Resolved, Section, Table
-from nlu.entities import Entity, extract_entities, first_value, fold, values
+from knowledge.types import Cell, Clarify, ClarifyOption, Corpus, Query, Resolved, RowRef, Section, Subject, Table
+from knowledge.vocabulary import Vocabulary, key
+from nlu.entities import fold
 
-BUDGET_YEAR = 2026
-FINANCIAL = ("Lasten", "Baten", "Saldo", "Saldo van baten en lasten", "Toevoeging", "Onttrekking",
-             "Mutaties reserves", "Resultaat")
-RESERVE_GROUP = ("Toevoeging", "Onttrekking", "Mutaties reserves", "Resultaat")
-LINES = ("Bestuur", "Dienstverlening", "Programma")
-MONEY_HINTS = ("bedrag", "geld", "budget", "begroot", "euro", "€", "how much", "money", "hoe hoog", "hoe duur",
-               "tarief", "tarieven", "prijs", "price")
-EXPLAIN_HINTS = ("waarom", "waardoor", "hoe komt", "oorzaak", "verklaring", "toelichting", "why", "reden")
-INDICATOR_MEASURES = ("Streefwaarde", "Realisatie", "Indicator")
-_INDICATOR_CODE = re.compile(r"^\d[A-Z]\d\.[a-z]$")
-COMPARE_HINTS = ("stijg", "daal", "verschil", "vergelek", "verander", "toename", "afname", "hoger", "lager",
-                 "groei", "omhoog", "omlaag", "increase", "decrease", "rise", "compare", "meer of minder")
-ANAPHORA = re.compile(r"\b(daar|hier|er)(aan|voor|van|in|mee|op|over)\b", re.IGNORECASE)
-FOLLOW_UP = re.compile(r"^\s*(en|and|ook|wat als|hoe zit het met|what about)\b", re.IGNORECASE)
-RESERVE_WORDS = {
-    "Toevoeging": "de toevoeging (geld dat in de reserve wordt gestort)",
-    "Onttrekking": "de onttrekking (geld dat uit de reserve wordt gehaald)",
-    "Saldo": "het saldo (toevoegingen min onttrekkingen)",
+# Plain-Dutch words for the general measure families (BBV terms), used in answers.
+FAMILY_WORDS = {
+    "lasten": "de lasten (uitgaven)",
+    "baten": "de baten (inkomsten)",
+    "saldo": "het saldo",
+    "toevoeging": "de toevoeging (geld dat in de reserve wordt gestort)",
+    "onttrekking": "de onttrekking (geld dat uit de reserve wordt gehaald)",
+    "mutaties": "de mutaties in de reserves (toevoegingen en onttrekkingen samen)",
+    "resultaat": "het resultaat (saldo na reserves)",
+    "bijdrage": "de bijdrage",
+    "investering": "de investering",
+    "subsidie": "het totaal aan subsidies",
 }
-PLURAL = ("Lasten", "Baten", "Mutaties reserves")
-NEGATIVE_WORDS = {"Baten": "Baten", "Onttrekking": "Onttrekkingen"}
-MEASURE_WORDS = {
-    "Lasten": "de lasten (uitgaven)",
-    "Baten": "de baten (inkomsten)",
-    "Saldo": "het saldo (lasten min baten)",
-    "Saldo van baten en lasten": "het saldo van baten en lasten (wat het programma per saldo kost)",
-    "Toevoeging": "de toevoeging aan de reserve",
-    "Onttrekking": "de onttrekking uit de reserve (geld dat uit de spaarpot wordt gehaald)",
-    "Mutaties reserves": "de mutaties in de reserves (toevoegingen en onttrekkingen samen)",
-    "Resultaat": "het resultaat (saldo na reserves)",
-    "Bijdrage": "de bijdrage",
-    "Investering": "de investering",
-    "Subsidie": "het totaal aan subsidies",
-}
+FAMILY_LABELS = {"lasten": "lasten", "baten": "baten", "saldo": "saldo", "toevoeging": "toevoeging",
+                 "onttrekking": "onttrekking", "mutaties": "mutaties reserves", "resultaat": "resultaat"}
+PLURAL = ("lasten", "baten", "mutaties")
+NEGATIVE_WORDS = {"baten": "Baten", "onttrekking": "Onttrekkingen"}
+SPEND_FAMILY = "lasten"
+INDICATOR_FAMILIES = ("streefwaarde", "realisatie")
 
 
 @dataclass(frozen=True)
 class TableFacts:
-    """The cells that answer a question, with the table and section to cite."""
+    """The verified cells that answer a question, with the table, section and subject to cite."""
 
     table: Table
     section: Section
+    subject: Subject
     cells: tuple[Cell, ...]
+    family: str
     resolved: Resolved
     compare: bool
-    default_year: bool
+    default_year: int | None
+    total_of: tuple[Cell, ...] = ()
 
 
-def has_hint(folded: str, hints: tuple[str, ...]) -> bool:
-    """A hint word (or word start) occurs in the folded question."""
-    return any(re.search(r"(?<![\w])" + re.escape(h), folded) for h in hints)
+@dataclass(frozen=True)
+class NoAmount:
+    """The budget has no amount for what was asked; the reason in plain Dutch, maybe with options."""
+
+    reason: str
+    clarify: Clarify | None = None
 
 
-def wants_money(question: str, entities: list[Entity]) -> bool:
-    """The question asks for an amount or an indicator value: a measure, a money word, or 'hoeveel' + a line."""
-    folded = fold(question)
-    if has_hint(folded, EXPLAIN_HINTS):
-        return False
-    if any(e.kind == "measure" for e in entities) or has_hint(folded, MONEY_HINTS):
-        return True
-    return has_hint(folded, ("hoeveel",)) and any(e.kind in ("line", "reserve") for e in entities)
+def _row_cells(vocab: Vocabulary, row: RowRef) -> list[Cell]:
+    table = vocab.tables.get(row.table_id)
+    return [c for c in table.cells if c.line == row.line] if table else []
 
 
-def is_follow_up(question: str) -> bool:
-    """A short, 'en …' or 'daaraan' question that leans on the previous turn."""
-    return bool(FOLLOW_UP.match(question) or ANAPHORA.search(question)) or len(question.split()) <= 3
+def _families(vocab: Vocabulary, subject: Subject) -> list[str]:
+    out: list[str] = []
+    for row in subject.rows:
+        for c in _row_cells(vocab, row):
+            fam = vocab.families.get(c.measure, fold(c.measure))
+            if fam not in out:
+                out.append(fam)
+    return out
 
 
-def table_vocabulary(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
-    """Row labels of the tables that entity recognition does not already know, as extra vocabulary."""
-    labels: dict[str, list[str]] = {}
-    for table in corpus.tables:
-        for cell in table.cells:
-            label = cell.line
-            if label in LINES or label == "Reserves" or re.match(r"^\d[A-Z]\d", label) or label in labels:
-                continue
-            if any(e.kind in ("party", "reserve") for e in extract_entities(label)):
-                continue
-            labels[label] = [label.lower()]
-    return {"table_label": labels}
+def _year_phrase(query: Query) -> str:
+    return f" in {query.years[-1]}" if query.years else ""
 
 
-def _topic_entities(corpus: Corpus, context: Resolved) -> list[Entity]:
-    """Entities named by the section the conversation was about ('daaraan' after a question on a party)."""
-    section = corpus.section(context.topic) if context.topic else None
-    return extract_entities(" / ".join(section.path)) if section else []
+def _option(subject: Subject, family: str, query: Query) -> ClarifyOption:
+    word = FAMILY_LABELS.get(family, family)
+    label = f"{word.capitalize()} {subject.label}"
+    return ClarifyOption(label, f"Wat is de {word} van {subject.label}{_year_phrase(query)}?"
+                         if family not in PLURAL else f"Wat zijn de {word} van {subject.label}{_year_phrase(query)}?")
+
+
+def _measure_clarify(subject: Subject, families: list[str], query: Query) -> Clarify:
+    options = tuple(_option(subject, f, query) for f in families[:4])
+    words = ", ".join(FAMILY_LABELS.get(f, f) for f in families[:4])
+    return Clarify(f"Welk bedrag van {subject.label} bedoelt u? De begroting geeft: {words}.", options)
+
+
+def _narrower_words(query: Query, subject: Subject | None, corpus_titles: dict[str, str]) -> list[str]:
+    """Topic words the subject's own name does not cover: they ask about something narrower or different."""
+    own = set(key(subject.label).split()) | {w for a in subject.aliases for w in a.split()} if subject else set()
+    own_stems = {stem(w) for w in own}
+    return [w for w in query.topic_words if stem(w) not in own_stems]
+
+
+def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: frozenset[str]) -> TableFacts | NoAmount:
+    """The cells answering an amount question, or why there is none (and which readings to offer)."""
+    subject = vocab.subjects.get(query.subject or "")
+    family = query.measure
+    titles = {s.id: fold(s.title) for s in corpus.sections}
+    leftover = _narrower_words(query, subject, titles)
+    unknown = [w for w in leftover if w not in corpus_words and stem(w) not in {stem(v) for v in corpus_words
+                                                                               if v[:3] == w[:3]}]
+    if unknown:
+        return NoAmount(f"In de begroting staat geen bedrag voor '{unknown[0]}'.")
+    titled = [w for w in leftover if any(re.search(rf"\b{re.escape(w[:max(5, len(w) - 2)])}", t)
+                                         for t in titles.values())]
+    if subject is None or not subject.rows:
+        candidates = _candidates(vocab, query, family, titled, subject)
+        if len(candidates) == 1 and not titled:
+            subject = candidates[0]
+        elif candidates:
+            what = f"'{titled[0]}'" if titled else (subject.label if subject else "dat")
+            options = tuple(_option(c, family or _families(vocab, c)[0], query) for c in candidates[:4])
+            return NoAmount(f"De begroting geeft geen apart bedrag voor {what}.",
+                            Clarify(f"De begroting geeft geen apart bedrag voor {what}. Bedoelt u een van deze?",
+                                    options))
+        else:
+            what = subject.label if subject else (f"'{titled[0]}'" if titled else "dat")
+            return NoAmount(f"In de begroting staat geen bedrag of cijfer voor {what}.")
+    elif titled:
+        options = (_option(subject, family or _families(vocab, subject)[0], query),)
+        return NoAmount(f"De begroting geeft geen apart bedrag voor '{titled[0]}'.",
+                        Clarify(f"De begroting geeft geen apart bedrag voor '{titled[0]}'. Wel voor {subject.label}. "
+                                "Wilt u dat bedrag?", options))
+    families = _families(vocab, subject)
+    if family is None:
+        if len(families) == 1:
+            family = families[0]
+        elif SPEND_FAMILY in families and query.intent in ("amount", "compare") and not _reserve_like(subject):
+            family = SPEND_FAMILY
+        else:
+            clarify = _measure_clarify(subject, [f for f in families if f not in INDICATOR_FAMILIES] or families,
+                                       query)
+            if any(f in INDICATOR_FAMILIES for f in families):
+                family = None
+            else:
+                return NoAmount(clarify.question, clarify)
+    if family is not None and family not in families:
+        clarify = _measure_clarify(subject, families, query) if families else None
+        word = FAMILY_LABELS.get(family, family)
+        return NoAmount(f"De begroting geeft voor {subject.label} geen bedrag voor {word}.", clarify)
+    return _cells(vocab, corpus, query, subject, family)
+
+
+def _reserve_like(subject: Subject) -> bool:
+    return subject.kind == "reserve"
+
+
+def _candidates(vocab: Vocabulary, query: Query, family: str | None, titled: list[str],
+                subject: Subject | None) -> list[Subject]:
+    """Subjects with rows that could be meant: named by a topic word, above the named section, or totals."""
+    scope = set(query.scope)
+    with_rows = [s for s in vocab.subjects.values() if s.rows and s.document_id in scope
+                 and (family is None or family in _families(vocab, s))]
+    if titled:
+        stems = {stem(w) for w in titled}
+        named = [s for s in with_rows if stems & {stem(w) for w in key(s.label).split()}]
+        return named + [s for s in _ancestors_with_rows(vocab, titled, with_rows) if s not in named]
+    if subject is not None:
+        return _ancestors_with_rows(vocab, [], with_rows, subject)
+    totals = [s for s in with_rows if s.total]
+    return totals or with_rows if family is not None else totals
+
+
+def _ancestors_with_rows(vocab: Vocabulary, words_: list[str], with_rows: list[Subject],
+                         subject: Subject | None = None) -> list[Subject]:
+    """Subjects with rows whose sections contain a section titled with one of the words (or the subject)."""
+    sections = {s for subj in vocab.subjects.values() for s in subj.sections}
+    targets: set[str] = set(subject.sections) if subject else set()
+    for subj in vocab.subjects.values():
+        if words_ and any(w[:max(5, len(w) - 2)] in key(subj.label) for w in words_):
+            targets.update(subj.sections)
+    out: list[Subject] = []
+    for cand in with_rows:
+        for sec in cand.sections:
+            if any(t.startswith(sec) or _is_under(vocab, t, sec) for t in targets if t in sections) and cand not in out:
+                out.append(cand)
+    return out
+
+
+def _is_under(vocab: Vocabulary, section_id: str, ancestor: str) -> bool:
+    parents = vocab.parents
+    seen = 0
+    current: str | None = section_id
+    while current and seen < 20:
+        if current == ancestor:
+            return True
+        current = parents.get(current)
+        seen += 1
+    return False
+
+
+def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
+           family: str | None) -> TableFacts | NoAmount:
+    rows = [r for r in subject.rows if family is None or any(
+        vocab.families.get(c.measure) == family for c in _row_cells(vocab, r))]
+    if query.total and len(rows) > 1:
+        rows = [r for r in rows if r.line in _totals(vocab, r)] or rows
+    row = rows[0]
+    table = vocab.tables[row.table_id]
+    cells = [c for c in _row_cells(vocab, row) if family is None or vocab.families.get(c.measure) == family]
+    if len(rows) > 1:
+        other = [c for r in rows[1:] for c in _row_cells(vocab, r) if vocab.families.get(c.measure) == family]
+        if any(o.year == c.year and o.value != c.value for o in other for c in cells if o.value is not None):
+            options = tuple(ClarifyOption(f"{r.line} ({vocab.tables[r.table_id].title})",
+                                          f"Wat is de {FAMILY_LABELS.get(family or '', family)} van {r.line}"
+                                          f"{_year_phrase(query)}?") for r in rows[:4])
+            return NoAmount("Er staan verschillende bedragen in de begroting.",
+                            Clarify(f"Welke tabel bedoelt u voor {subject.label}?", options))
+    available = sorted({c.year for c in cells if c.year is not None})
+    indicator = family in INDICATOR_FAMILIES or family is None
+    doc_year = vocab.budget_year([subject.document_id])
+    compare = query.intent == "compare"
+    years = list(query.years)
+    default_year = None
+    if not years:
+        if indicator:
+            years = available
+        elif len(available) == 1:
+            years = available
+        elif compare and doc_year in available and doc_year is not None and doc_year - 1 in available:
+            years = [doc_year - 1, doc_year]
+        else:
+            years = [doc_year] if doc_year in available else available[-1:]
+            default_year = years[0] if years else None
+    elif compare and len(years) == 1 and years[0] - 1 in available:
+        years = [years[0] - 1, years[0]]
+    chosen = tuple(c for c in cells if c.year in years)
+    if not chosen:
+        span = f"{available[0]} tot en met {available[-1]}" if available else "andere jaren"
+        return NoAmount(f"Voor {', '.join(map(str, years))} staat er geen bedrag voor {subject.label} in de tabel "
+                        f"'{table.title}'. De tabel gaat over {span}.")
+    section = _section_for(corpus, table, row, subject)
+    measure = chosen[0].measure
+    resolved = Resolved(year=years[-1] if years else None, line=row.line, measure=family or measure,
+                        topic=section.id, subject=subject.id, intent=query.intent, document=subject.document_id)
+    return TableFacts(table, section, subject, chosen, family or "", resolved, compare and len(years) >= 2,
+                      default_year)
+
+
+def _totals(vocab: Vocabulary, row: RowRef) -> set[str]:
+    from knowledge.vocabulary import total_rows
+
+    table = vocab.tables.get(row.table_id)
+    return total_rows(table) if table else set()
+
+
+def _section_for(corpus: Corpus, table: Table, row: RowRef, subject: Subject) -> Section:
+    if subject.kind == "indicator" and subject.section_id:
+        found = corpus.section(subject.section_id)
+        if found:
+            return found
+    section = corpus.section(table.section_id)
+    assert section is not None
+    return section
 
 
 def _kind_phrase(cell: Cell) -> str:
@@ -106,128 +270,20 @@ def _kind_phrase(cell: Cell) -> str:
     return f"In de begroting {cell.year}"
 
 
-def _section_for(corpus: Corpus, table: Table, cell: Cell) -> Section:
-    if re.match(r"^\d[A-Z]\d\.[a-z]$", cell.line):
-        found = next((s for s in corpus.sections if s.code == cell.line and s.document_id == table.document_id), None)
-        if found:
-            return found
-    section = corpus.section(table.section_id)
-    assert section is not None
-    return section
-
-
-def _financial_table(corpus: Corpus, suffix: str) -> Table | None:
-    return next((t for t in corpus.tables if t.section_id.endswith(f":{suffix}")), None)
-
-
-def find_facts(corpus: Corpus, question: str, entities: list[Entity], context: Resolved | None) -> TableFacts | None:
-    """Find the table cells a question asks for, or None when it is not a table question."""
-    folded = fold(question)
-    money = wants_money(question, entities)
-    compare = has_hint(folded, COMPARE_HINTS)
-    measure = first_value(entities, "measure")
-    line = first_value(entities, "line")
-    years = [int(y) for y in values(entities, "year")]
-    codes = [c for c in values(entities, "section_code") if _INDICATOR_CODE.match(c)]
-    reserve = first_value(entities, "reserve")
-    party = first_value(entities, "party")
-    label = first_value(entities, "table_label")
-    follow = context is not None and is_follow_up(question)
-    if follow and context is not None:
-        if not (line or reserve or party or label or codes):
-            topic = _topic_entities(corpus, context)
-            line = context.line if context.line in LINES else None
-            codes = [context.line] if context.line and _INDICATOR_CODE.match(context.line) else codes
-            reserve = reserve or (context.line if context.line and "reserve" in context.line.lower() else None)
-            reserve = reserve or first_value(topic, "reserve")
-            party = party or first_value(topic, "party")
-        if not measure and context.measure and not (codes and context.measure not in INDICATOR_MEASURES):
-            measure = context.measure
-        if not years and context.year:
-            years = [context.year]
-    if not (measure or money or codes or (follow and (line or measure))):
-        return None
-    if measure in INDICATOR_MEASURES and not codes:
-        return None  # which indicator is meant is left to retrieval
-    if measure == "Indicator":
-        measure = None
-
-    table: Table | None = None
-    line_key: str | None = None
-    if codes and (measure in (None, "Streefwaarde", "Realisatie")):
-        table = next((t for t in corpus.tables if t.find(line=codes[0])), None)
-        line_key = codes[0]
-    elif reserve:
-        table, line_key = _financial_table(corpus, "reserves"), reserve
-    elif party and (measure == "Bijdrage" or has_hint(folded, MONEY_HINTS)):
-        table = next((t for t in corpus.tables if t.find(line=party, measure="Bijdrage")), None)
-        line_key = party
-    elif label:
-        table = next((t for t in corpus.tables if t.find(line=label)), None)
-        line_key = label
-    elif measure in ("Investering", "Subsidie"):
-        table = next((t for t in corpus.tables if t.find(measure=measure)), None)
-        line_key = table.cells[0].line if table else None
-    elif measure in FINANCIAL or (measure is None and line and (money or follow)):
-        table = _financial_table(corpus, "programmakosten")
-        measure = measure or "Lasten"
-        line_key = "Reserves" if measure in RESERVE_GROUP and not line else (line or "Programma")
-        if line_key == "Programma" and measure == "Saldo":
-            measure = "Saldo van baten en lasten"
-        if line_key in ("Bestuur", "Dienstverlening") and measure == "Saldo van baten en lasten":
-            measure = "Saldo"
-        if line_key != "Reserves" and measure in RESERVE_GROUP:
-            line_key = "Reserves"
-    if table is None or line_key is None:
-        return None
-
-    row = table.find(line=line_key)
-    if measure and any(c.measure == measure and (not years or c.year in years) for c in row):
-        row = [c for c in row if c.measure == measure]
-    elif not codes and len({c.measure for c in row}) > 1:
-        row = [c for c in row if c.value is not None] or row
-    if not row:
-        return None
-    available = sorted({c.year for c in row if c.year is not None})
-    default_year = False
-    if not years and codes:
-        years = available
-    elif not years:
-        if len(available) == 1:
-            years = available
-        elif compare and BUDGET_YEAR in available and BUDGET_YEAR - 1 in available:
-            years = [BUDGET_YEAR - 1, BUDGET_YEAR]
-        else:
-            years = [BUDGET_YEAR] if BUDGET_YEAR in available else available[-1:]
-            default_year = not codes
-    elif compare and len(years) == 1 and years[0] - 1 in available:
-        years = [years[0] - 1, years[0]]
-    cells = tuple(c for c in row if c.year in years) or tuple(row if codes else ())
-    resolved = Resolved(year=years[-1] if years else None, line=line_key, measure=measure or row[0].measure)
-    section = _section_for(corpus, table, row[0])
-    return TableFacts(table, section, cells, resolved, compare and len(years) >= 2, default_year)
-
-
-def describe(facts: TableFacts) -> str:
+def describe(facts: TableFacts, document_label: str = "") -> str:
     """The answer in plain Dutch, with the exact values, unit, year and kind, and a word of explanation."""
     cells = facts.cells
-    if not cells:
-        years = sorted({c.year for c in facts.table.cells if c.year})
-        return (f"Voor dat jaar staat er geen bedrag in de tabel '{facts.table.title}'. "
-                f"De tabel gaat over de jaren {years[0]} tot en met {years[-1]}.")
     first = cells[0]
-    if first.measure in ("Streefwaarde", "Realisatie"):
+    if facts.family in INDICATOR_FAMILIES or facts.subject.kind == "indicator":
         return _describe_indicator(facts)
-    subject = _subject(first)
-    words = {**MEASURE_WORDS, **RESERVE_WORDS} if facts.table.section_id.endswith(":reserves") else MEASURE_WORDS
-    if facts.table.section_id.endswith(":reserves") and len({c.measure for c in cells}) > 1:
-        cells = tuple(c for c in cells if c.measure != "Saldo" and c.value is not None) or cells
+    subject = _subject_phrase(facts)
     sentences = []
     for cell in cells:
-        what = words.get(cell.measure, cell.measure.lower())
-        amount = _positive_amount(cell)
-        verb = "zijn" if cell.measure in PLURAL else "is"
-        sentences.append(f"{_kind_phrase(cell)} {verb} {what} {subject}: {amount}.")
+        what = FAMILY_WORDS.get(facts.family, cell.measure.lower())
+        if facts.family == "saldo" and fold(cell.measure) != "saldo":
+            what = f"het saldo ({cell.measure.lower()})"
+        verb = "zijn" if facts.family in PLURAL else "is"
+        sentences.append(f"{_kind_phrase(cell)} {verb} {what} {subject}: {_positive_amount(cell)}.")
     if facts.compare and len(cells) >= 2 and cells[0].value is not None and cells[-1].value is not None:
         sentences = sentences[:1] + sentences[-1:]
         diff = abs(cells[-1].value) - abs(cells[0].value)
@@ -236,49 +292,48 @@ def describe(facts: TableFacts) -> str:
         change = f"Dat is {format_euro(abs(diff) * unit_factor)} {direction}" if diff else "Dat is gelijk"
         sentences.append(f"{change} in {cells[-1].year} dan in {cells[0].year}.")
     if facts.default_year:
-        sentences.append("U noemde geen jaar; dit is het begrotingsjaar 2026.")
-    sentences.append(_explain(first))
+        sentences.append(f"U noemde geen jaar; dit is het begrotingsjaar {facts.default_year}.")
+    sentences.append(_explain(first, facts.family))
+    if document_label:
+        sentences.append(f"(Bron: {document_label}.)")
     return " ".join(s for s in sentences if s)
 
 
-def _subject(cell: Cell) -> str:
-    if cell.line in ("Programma", "Reserves"):
-        return "van het programma Bestuur en dienstverlening"
-    if cell.measure == "Bijdrage":
-        return f"aan {cell.line}"
-    if cell.measure in ("Investering", "Subsidie"):
-        return f"({cell.line})"
-    if cell.line.lower().startswith(("reserve", "egalisatiereserve")):
-        return f"bij de {cell.line}"
-    return f"van {cell.line}"
+def _subject_phrase(facts: TableFacts) -> str:
+    subject = facts.subject
+    if subject.kind in ("programme", "table") or subject.total:
+        return f"van {subject.label}" if subject.kind != "table" else f"({facts.cells[0].line})"
+    if facts.family == "bijdrage":
+        return f"aan {subject.label}"
+    if subject.kind == "reserve":
+        return f"bij de {subject.label}"
+    return f"van {subject.label}"
 
 
 def _positive_amount(cell: Cell) -> str:
     if cell.value is None:
         return "geen bedrag (in de tabel staat '-')"
-    shown = cell_amount(Cell(cell.line, cell.measure, cell.year, cell.kind, abs(cell.value), cell.raw, cell.unit))
-    return shown
+    return cell_amount(Cell(cell.line, cell.measure, cell.year, cell.kind, abs(cell.value), cell.raw, cell.unit))
 
 
-def _explain(cell: Cell) -> str:
+def _explain(cell: Cell, family: str) -> str:
     parts = []
     if cell.unit == "× €1.000":
         parts.append(f"In de tabel staat {cell.raw}, want de bedragen zijn × €1.000.")
-    elif cell.measure == "Bijdrage" and not cell.raw.replace(".", "").isdigit():
+    elif family == "bijdrage" and not cell.raw.replace(".", "").isdigit():
         parts.append(f"In de begroting staat: '{cell.raw}'.")
-    if cell.value is not None and cell.value < 0 and cell.measure in ("Baten", "Onttrekking"):
-        parts.append(f"{NEGATIVE_WORDS[cell.measure]} staan in de tabel als negatief getal.")
+    if cell.value is not None and cell.value < 0 and family in NEGATIVE_WORDS:
+        parts.append(f"{NEGATIVE_WORDS[family]} staan in de tabel als negatief getal.")
     return " ".join(parts)
 
 
 def _describe_indicator(facts: TableFacts) -> str:
-    code = facts.cells[0].line
-    title = facts.section.title
+    code = facts.section.code or facts.cells[0].line
     unit = facts.cells[0].unit
     unit_text = "" if unit == "%" else f" ({unit})" if unit else ""
-    real = [c for c in facts.cells if c.measure == "Realisatie"]
+    real = [c for c in facts.cells if facts.table and c.measure == "Realisatie"]
     target = [c for c in facts.cells if c.measure == "Streefwaarde"]
-    parts = [f"Indicator {code}: {title}."]
+    parts = [f"Indicator {code}: {facts.section.title}."]
     if real:
         parts.append("Gemeten (realisatie): " + ", ".join(f"{_value(c)} in {c.year}" for c in real) + f"{unit_text}.")
     if target:

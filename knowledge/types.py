@@ -7,12 +7,29 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Document:
-    """A budget document as ingested: its id (file stem), title and source file name."""
+    """A budget document as ingested: id (file stem), title, source file and metadata from its header."""
 
     id: str
     title: str
     source: str
     line_count: int
+    kind: str = ""
+    year: int | None = None
+    programme: str = ""
+    programme_number: str = ""
+    municipality: str = ""
+
+    @property
+    def label(self) -> str:
+        """Municipality, document kind, year and programme, as shown in citations."""
+        head = " ".join(p for p in (self.kind or self.title, str(self.year or "")) if p and p not in self.title)
+        head = head or self.title
+        if self.year and str(self.year) not in head:
+            head = f"{head} {self.year}"
+        who = f"gemeente {self.municipality}, " if self.municipality else ""
+        number = f"programma {self.programme_number}" if self.programme_number else "programma"
+        programme = f", {number} {self.programme}" if self.programme else ""
+        return f"{who}{head}{programme}".strip(", ")
 
 
 @dataclass(frozen=True)
@@ -108,12 +125,90 @@ class Citation:
 
 @dataclass(frozen=True)
 class Resolved:
-    """What an answer was about after merging the question with conversation context."""
+    """What an answer was about: the conversation state the next turn starts from."""
 
     year: int | None = None
     line: str | None = None
     measure: str | None = None
     topic: str | None = None
+    subject: str | None = None
+    intent: str | None = None
+    document: str | None = None
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """One row group of a table (e.g. 'Dienstverlening' in Programmakosten)."""
+
+    table_id: str
+    line: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Something a question can be about, taken from the corpus: a row, reserve, partij, section or table."""
+
+    id: str
+    kind: str
+    label: str
+    document_id: str
+    section_id: str | None
+    aliases: tuple[str, ...]
+    rows: tuple[RowRef, ...] = ()
+    explanations: tuple[str, ...] = ()
+    general_explanation: str | None = None
+    total: bool = False
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A subject named in a question, with the words that named it."""
+
+    subject_id: str
+    kind: str
+    label: str
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Query:
+    """The question frame, parsed once: every stage after understanding reads this, never the raw text."""
+
+    text: str
+    search_text: str
+    language: str
+    intent: str
+    mentions: tuple[Mention, ...]
+    subject: str | None
+    measure: str | None
+    years: tuple[int, ...]
+    scope: tuple[str, ...]
+    topic_words: tuple[str, ...]
+    follow_up: bool = False
+    inherited: tuple[str, ...] = ()
+    total: bool = False
+    codes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClarifyOption:
+    """One reading of an ambiguous question, as a label and the full question to send."""
+
+    label: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Clarify:
+    """A question back to the user when 2–4 readings are plausible."""
+
+    question: str
+    options: tuple[ClarifyOption, ...]
 
 
 @dataclass(frozen=True)
@@ -127,6 +222,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     resolved: Resolved = field(default_factory=Resolved)
     method: str = "text"
+    clarify: Clarify | None = None
+    frame: Query | None = None
 
 
 @dataclass(frozen=True)

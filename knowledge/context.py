@@ -1,0 +1,60 @@
+"""Conversation state: merge a new question's frame with the previous turn's (explicit, tested rules).
+
+1. What the new question fills wins (its own subject, measure, years).
+2. A follow-up without a subject of its own stays within the previous topic (subject, measure, years).
+3. A relative year ('vorig jaar', 'next year') resolves against the previous turn's year (else the budget year).
+4. A turn that abstained or failed leaves the state as it was: the service returns the old state unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from knowledge.types import Query, Resolved
+from knowledge.vocabulary import Vocabulary
+
+CARRY_INTENTS = ("amount", "compare")
+
+
+def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: int | None = None) -> Query:
+    """The frame after applying the previous turn's state to a new question."""
+    inherited: list[str] = []
+    subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
+    usable = previous is not None and previous.subject in vocab.subjects
+    leans = query.follow_up or (usable and not query.mentions and not query.topic_words)
+    if previous is not None and usable and leans and subject is None:
+        subject = previous.subject
+        inherited.append("subject")
+    if previous is not None and leans and (usable or previous.measure):
+        if measure is None and previous.measure and intent in ("info", "amount", "compare", "list", "meaning"):
+            same_kind = subject == previous.subject or subject is None
+            if same_kind or _has_measure(vocab, subject, previous.measure):
+                measure = previous.measure
+                inherited.append("measure")
+        if intent == "info" and previous.intent in CARRY_INTENTS and (measure or not query.topic_words):
+            intent = previous.intent if previous.intent != "compare" else "amount"
+            inherited.append("intent")
+        if not years and previous.year and relative is None and intent in ("amount", "compare", "info"):
+            years = (previous.year,)
+            inherited.append("year")
+    if relative is not None and not query.years:
+        base = previous.year if previous is not None and previous.year else vocab.budget_year(query.scope)
+        if base is not None:
+            years = (base + relative,)
+            inherited.append("relative year")
+    if subject != query.subject and intent == "info" and previous is not None and previous.intent:
+        intent = previous.intent if previous.intent in CARRY_INTENTS else intent
+    return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
+                   inherited=tuple(inherited))
+
+
+def _has_measure(vocab: Vocabulary, subject_id: str | None, family: str) -> bool:
+    """The subject has a table row with a measure of this family."""
+    subject = vocab.subjects.get(subject_id or "")
+    if subject is None:
+        return False
+    for row in subject.rows:
+        table = vocab.tables.get(row.table_id)
+        if table and any(vocab.families.get(c.measure) == family for c in table.cells if c.line == row.line):
+            return True
+    return False

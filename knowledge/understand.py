@@ -1,0 +1,209 @@
+"""Understanding: a question (plus the previous turn's state) becomes one typed Query frame, parsed once.
+
+Pure: the vocabulary comes from the corpus (knowledge.vocabulary); the word lists here are general Dutch and
+English question words and budget words, never names of lines, years, programmes or municipalities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from knowledge.context import merge
+from knowledge.lexical import STOPWORDS, correct_typos, words
+from knowledge.types import Mention, Query, Resolved
+from knowledge.vocabulary import Vocabulary
+from nlu.entities import extract_entities, fold
+from nlu.glossary import expansion, glossary_terms, looks_english
+
+# Words that say what kind of answer is wanted (question words and general budget words, both languages).
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    "meaning": ("wat betekent dat", "wat betekent dit", "wat houdt dat in", "wat bedoel je", "wat bedoelt u",
+                "what does that mean", "what does this mean", "what do you mean", "betekenis daarvan"),
+    "explain": ("waarom", "waardoor", "hoe komt", "hoezo", "oorzaak", "oorzaken", "reden", "redenen", "verklaring",
+                "verklaart", "why", "how come", "reason", "reasons", "waarvoor", "what for", "what is it for",
+                "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "waaraan"),
+    "compare": ("stijg", "stijgen", "stijgt", "daal", "dalen", "daalt", "verschil", "verander", "toename", "afname",
+                "hoger", "lager", "groei", "groeit", "meer of minder", "vergelijk", "omhoog", "omlaag", "increase",
+                "increases", "decrease", "decreases", "rise", "rises", "fall", "falls", "change", "changes",
+                "compare", "difference", "grow", "grows", "go up", "go down", "more or less"),
+    "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "ambitie", "ambities", "missie", "bereiken",
+             "goals", "goal", "aims", "aim", "objectives", "objective", "mission", "speerpunten", "priorities"),
+    "who": ("wie", "who", "leden", "deelnemers", "deelnemende", "doen mee", "meedoen", "doet mee", "members",
+            "participants", "partners", "welke gemeenten", "which municipalities"),
+    "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming"),
+    "when": ("wanneer", "when", "welk jaar", "which year", "datum", "mijlpaal", "mijlpalen"),
+    "define": ("wat is", "wat zijn", "wat betekent", "wat houdt", "wat doet", "wat doen", "what is", "what's",
+               "what are", "what does", "betekent", "betekenis", "mean", "means", "uitleg", "leg uit", "explain",
+               "wie is", "who is", "tell me about", "vertel", "informatie over", "info over"),
+    "how": ("hoe", "how", "op welke manier", "in what way"),
+}
+AMOUNT_CUES = ("hoeveel", "how much", "how many", "bedrag", "bedragen", "geld", "euro", "budget", "begroot",
+               "begroting voor", "hoe hoog", "hoe duur", "prijs", "tarief", "cijfer", "waarde", "percentage",
+               "procent", "amount", "money", "figure", "€")
+TOTAL_CUES = ("totaal", "totale", "in totaal", "samen", "alle", "alles", "opgeteld", "total", "altogether", "all")
+FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit dat met|what about|how about|"
+                         r"en wat|and what)\b", re.IGNORECASE)
+ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|\b(dat|dit|die|deze|het|it|"
+                      r"that|this|those|them|they|daarvan|ervan)\s*\??\s*$", re.IGNORECASE)
+RELATIVE_YEARS: dict[str, int] = {
+    "vorig jaar": -1, "vorige jaar": -1, "jaar ervoor": -1, "jaar daarvoor": -1, "het jaar daarvoor": -1,
+    "last year": -1, "previous year": -1, "year before": -1, "volgend jaar": 1, "volgende jaar": 1,
+    "jaar erna": 1, "jaar daarna": 1, "next year": 1, "following year": 1, "year after": 1,
+    "dit jaar": 0, "this year": 0, "huidige jaar": 0, "current year": 0,
+}
+# Words that carry no topic in a budget question (general budget and question words).
+GENERIC = frozenset(
+    """gemeente gemeentes gemeenten stad jaar jaren geld euro bedrag bedragen budget begroting begroot totaal
+    totale hoeveel kost kosten uitgeven precies ongeveer eigenlijk informatie info vraag vragen weten graag staat
+    staan groot grote hoog hoge laag lage veel weinig nieuw nieuwe huidige vorig vorige volgend volgende
+    programma tabel bedraagt waarde cijfer cijfers percentage procent much many money amount city council
+    municipality year years does will would could should please tell know want about there their this that
+    these those have has had been being was were be it its into from than then also only just more less most
+    much very can could may might must shall should did doing done get got gets give gives given go goes going
+    gaat gaan ging gegaan waarom wanneer welke welk hoe wie wat waar waarvoor waardoor dat dit die deze
+    zitten zit zat erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
+    betekent betekenis bedoel bedoelt bedoeld mean means meant explain reason why how what when which who
+    ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
+    stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
+    decrease change compare difference go up down""".split()
+)
+
+
+CUE_WORDS = frozenset(w for cues in (*INTENT_CUES.values(), AMOUNT_CUES, TOTAL_CUES) for c in cues for w in c.split()
+                      if w.isalpha())
+STRUCTURE_WORDS = frozenset("beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
+
+
+def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
+    """The kind of answer a question wants, from question words; a measure or amount word means an amount."""
+    def has(cues: tuple[str, ...]) -> bool:
+        return any(re.search(r"(?<![\w])" + re.escape(c) + (r"(?![\w])" if len(c) > 4 or " " in c else r"\w*"),
+                             folded) for c in cues)
+
+    if has(INTENT_CUES["meaning"]):
+        return "meaning"
+    if has(INTENT_CUES["explain"]):
+        return "explain"
+    if has(INTENT_CUES["compare"]) and (measure or amount_cue):
+        return "compare"
+    if measure or amount_cue:
+        return "amount"
+    for intent in ("goal", "who", "when", "list", "define", "how"):
+        if has(INTENT_CUES[intent]):
+            return intent
+    return "info"
+
+
+def _years(text: str) -> list[int]:
+    return [int(e.value) for e in extract_entities(text) if e.kind == "year"]
+
+
+def _relative_year(folded: str) -> int | None:
+    for phrase, offset in sorted(RELATIVE_YEARS.items(), key=lambda kv: -len(kv[0])):
+        if re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded):
+            return offset
+    return None
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def rank_mentions(mentions: list[Mention], intent: str, vocab: Vocabulary, scope: tuple[str, ...]) -> list[Mention]:
+    """Order subject candidates: in scope, fitting the intent (rows for amounts, sections for goals), longest."""
+    def fit(m: Mention) -> float:
+        subject = vocab.subjects[m.subject_id]
+        score = len(m.text) / 10 + m.score
+        if scope and subject.document_id not in scope:
+            score -= 100
+        if intent in ("amount", "compare") and subject.rows:
+            score += 5
+        if intent in ("goal", "define", "who", "list", "how", "when", "info") and subject.sections:
+            score += 2
+        if intent == "goal" and subject.kind in ("beleidsterrein", "programme", "doel"):
+            score += 3
+        if intent == "explain" and (subject.explanations or subject.rows):
+            score += 2
+        return score
+
+    return sorted(mentions, key=lambda m: (-fit(m), m.start))
+
+
+def _scope(folded: str, vocab: Vocabulary) -> tuple[str, ...]:
+    """Documents the question names by municipality, programme or budget year; all documents otherwise."""
+    chosen: list[str] = []
+    for doc in vocab.documents.values():
+        named = [fold(n) for n in (doc.municipality,) if n]
+        if any(re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", folded) for n in named):
+            chosen.append(doc.id)
+    if chosen and len(chosen) < len(vocab.documents):
+        return tuple(chosen)
+    return tuple(vocab.documents)
+
+
+def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
+               previous: Resolved | None = None) -> Query:
+    """Parse a question once into a Query frame, then merge it with the previous turn's state."""
+    text = re.sub(r"\s+", " ", question).strip()
+    english = looks_english(text)
+    notes: list[str] = []
+    if english:
+        search_text = f"{text} {expansion(text)}".strip()
+    else:
+        folded_raw = fold(text)
+        spans = [(m.start, m.end) for m in vocab.mentions(folded_raw)]
+        spans += [(s, e) for _, s, e in vocab.measures(folded_raw)]
+        spans += [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", folded_raw) if m.group(0) in CUE_WORDS]
+        search_text = correct_typos(text, corpus_words, spans)
+        if search_text != text:
+            notes.append(f"spelling verbeterd: '{search_text}'")
+    folded = fold(search_text)
+    scope = _scope(folded, vocab)
+    measures = vocab.measures(folded)
+    measure = measures[0][0] if measures else None
+    amount_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in AMOUNT_CUES if c != "€")
+    amount_cue = amount_cue or "€" in folded
+    total_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in TOTAL_CUES)
+    intent = detect_intent(folded, measure, amount_cue)
+    mentions = [m for m in vocab.mentions(folded) if not any(
+        ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
+    ranked = rank_mentions(mentions, intent, vocab, scope)
+    subject = ranked[0].subject_id if ranked else None
+    if subject and total_cue and vocab.subjects[subject].rows and intent in ("define", "info"):
+        intent = "amount"  # 'het totaal van X' asks for X's total row
+    if subject and intent in ("amount", "compare") and not vocab.subjects[subject].rows and measure is None \
+            and not amount_cue:
+        intent = "info"
+    years = sorted(set(_years(text)))
+    relative = _relative_year(folded)
+    taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures]
+    if english:  # English words the glossary translated are represented by their Dutch terms
+        translated = {w for term in glossary_terms(text) for w in term.split()}
+        topic = [w for w in _content_words(folded, taken) if w not in vocab.generic and w not in translated]
+    else:
+        topic = [w for w in _content_words(folded, taken) if w not in vocab.generic]
+    total = total_cue
+    codes = tuple(e.value for e in extract_entities(text) if e.kind == "section_code")
+    follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or (len(text.split()) <= 4 and not ranked)
+    query = Query(
+        text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
+        mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
+        topic_words=tuple(topic), follow_up=follow, total=total, codes=codes, notes=tuple(notes),
+    )
+    if relative is not None:
+        query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
+    return merge(query, previous, vocab, relative)
+
+
+def _content_words(folded: str, taken: list[tuple[int, int]]) -> list[str]:
+    """Topic words outside recognised spans: not numbers, not stopwords, not generic."""
+    out: list[str] = []
+    for m in re.finditer(r"[a-z][a-z'-]+", folded):
+        if _overlaps(m.start(), m.end(), taken):
+            continue
+        w = m.group(0).strip("'-")
+        if len(w) <= 2 or w in STOPWORDS or w in GENERIC or w in CUE_WORDS or w in STRUCTURE_WORDS or not words(w):
+            continue
+        out.append(w)
+    return out
