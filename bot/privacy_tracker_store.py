@@ -1,4 +1,4 @@
-"""SQL tracker store that masks personal data (BSN, e-mail, phone, IBAN) before events are stored.
+"""SQL tracker store that masks personal data (nlu/privacy.py: names, addresses, BSN, phone …) in stored events.
 
 Referenced from bot/endpoints.yml as ``privacy_tracker_store.PrivacySQLTrackerStore``; Rasa must run
 with bot/ and the repository root on PYTHONPATH (scripts/run_all.py and mk/rasa.mk take care of it).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,55 +17,97 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from nlu.privacy import mask_pii
+from nlu.privacy import install_log_masking, mask_pii, pii_values
 
 logger = logging.getLogger(__name__)
+# Rasa loads this module at start-up: from then on every log line of the Rasa process is masked too.
+install_log_masking()
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-# Keys of an event's dict form whose string content is masked (recursively).
-MASKED_KEYS = ("text", "parse_data", "value", "data", "metadata", "message")
+# Keys whose values are identifiers or dialogue structure, never free text: they are never masked, so a
+# message id such as "0612345678e540…" or a sender id stays intact. Every other string is masked.
+ID_KEYS = frozenset({
+    "event", "timestamp", "message_id", "sender_id", "conversation_id", "id", "input_channel", "name", "policy",
+    "intent", "intent_ranking", "entity", "extractor", "role", "group", "action_name", "utter_action",
+    "model_id", "assistant_id", "confidence", "start", "end",
+})
 
 
-def mask_value(value: Any) -> Any:
-    """Mask every string inside ``value`` (str, list or dict), leaving other types unchanged."""
+def _is_id_key(key: object) -> bool:
+    return isinstance(key, str) and (key in ID_KEYS or key.endswith("_id"))
+
+
+def _strings(value: Any, key: object = None) -> Iterator[str]:
+    """Every free-text string inside ``value`` (id keys skipped)."""
+    if _is_id_key(key):
+        return
     if isinstance(value, str):
-        return mask_pii(value)
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _strings(item, name)
+
+
+def known_pii(values: Iterable[Any]) -> set[str]:
+    """The personal data found in the free text of ``values`` (so it can be masked wherever it recurs)."""
+    return {found for value in values for text in _strings(value) for found in pii_values(text)}
+
+
+def mask_value(value: Any, also: Iterable[str] = (), key: object = None) -> Any:
+    """Mask every free-text string inside ``value`` (str, list or dict); ids and other types stay unchanged.
+
+    ``also``: personal data found elsewhere in the same conversation turn (an entity value "Jan" repeats
+    the name of "ik ben Jan" without its context), masked wherever it occurs.
+    """
+    if _is_id_key(key):
+        return value
+    if isinstance(value, str):
+        return mask_pii(value, also)
     if isinstance(value, list):
-        return [mask_value(item) for item in value]
+        return [mask_value(item, also) for item in value]
     if isinstance(value, dict):
-        return {key: mask_value(item) for key, item in value.items()}
+        return {name: mask_value(item, also, name) for name, item in value.items()}
     return value
 
 
-def mask_event(event: Event) -> Event:
-    """Return a copy of ``event`` with personal data masked in its user-visible fields."""
+def mask_event(event: Event, also: Iterable[str] = ()) -> Event:
+    """Return a copy of ``event`` with personal data masked in every free-text field (ids untouched)."""
     data = event.as_dict()
-    changed = False
-    for key in MASKED_KEYS:
-        if key in data:
-            masked = mask_value(data[key])
-            if masked != data[key]:
-                data[key] = masked
-                changed = True
-    if not changed:
+    known = known_pii([data]) | set(also)
+    masked = mask_value(data, known)
+    if masked == data:
         return event
-    masked_event = Event.from_parameters(data)
+    masked_event = Event.from_parameters(masked)
     return masked_event if masked_event is not None else event
 
 
+def mask_events(events: Iterable[Event]) -> list[Event]:
+    """Mask a batch of events; personal data found in one of them is masked in all of them."""
+    batch = list(events)
+    known = known_pii(event.as_dict() for event in batch)
+    return [mask_event(event, known) for event in batch]
+
+
 def resolve_sqlite_path(db: str) -> str:
-    """Resolve a relative SQLite path against $BEGROTINGSWIJZER_HOME (default: repo root) and create its folder."""
-    if db in ("", ":memory:") or os.path.isabs(db):
+    """Resolve a relative SQLite path against $BEGROTINGSWIJZER_HOME (default: repo root); create it, mode 0600."""
+    if db in ("", ":memory:"):
         return db
-    base = Path(os.environ.get("BEGROTINGSWIJZER_HOME", str(REPO_ROOT)))
-    path = base / db
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(db) if os.path.isabs(db) else Path(os.environ.get("BEGROTINGSWIJZER_HOME", str(REPO_ROOT))) / db
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(path, 0o600)
+    except OSError as error:  # SQLAlchemy reports the unusable database itself
+        logger.warning("Tracker database %s not prepared: %s", path, error)
     return str(path)
 
 
 class PrivacySQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
-    """SQLTrackerStore that stores only masked user text, parse data, slot values and bot texts."""
+    """SQLTrackerStore that stores every free-text field masked (user and bot text, parse data, slots, entities)."""
 
     def __init__(
         self,
@@ -102,5 +144,8 @@ class PrivacySQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """Yield the not yet stored events of ``tracker``, masked."""
         stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-        for event in itertools.islice(tracker.events, stored, len(tracker.events)):
-            yield mask_event(event)
+        yield from mask_events(itertools.islice(tracker.events, stored, len(tracker.events)))
+
+    async def _stream_new_events(self, event_broker: Any, new_events: list[Event], sender_id: str) -> None:
+        """Publish new events to a configured event broker, masked like the stored ones."""
+        await super()._stream_new_events(event_broker, mask_events(new_events), sender_id)

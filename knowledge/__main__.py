@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.add_parser("ask", help="stel een vraag")
     a.add_argument("question", nargs="?")
     a.add_argument("--json", action="store_true")
+    a.add_argument("--explain", action="store_true", help="toon het begrepen vraagframe en de gekozen route")
     a.add_argument("--batch", type=Path, help="bestand met één vraag per regel")
     s = sub.add_parser("serve", help="start de API en de webpagina's")
     s.add_argument("--host", default="127.0.0.1")
@@ -119,12 +120,35 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     service = _service(settings)
     for q in questions:
         answer = service.answer(q)
+        if args.explain and answer.frame is not None:
+            print(explain_frame(answer))
         if args.json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
             print_answer(answer)
             print()
     return 0
+
+
+def explain_frame(answer: Answer) -> str:
+    """The frame and the decisions taken, in a few readable lines (for staff and evaluators)."""
+    f = answer.frame
+    assert f is not None
+    mentions = ", ".join(f"{m.label} [{m.kind}] via '{m.text}'" for m in f.mentions) or "geen"
+    lines = [
+        f"vraag:        {f.text}",
+        f"zoektekst:    {f.search_text}",
+        f"taal:         {f.language}    bedoeling: {f.intent}    vervolgvraag: {'ja' if f.follow_up else 'nee'}",
+        f"onderwerpen:  {mentions}",
+        f"gekozen:      {f.subject or '-'}",
+        f"maat:         {f.measure or '-'}    jaren: {', '.join(map(str, f.years)) or '-'}    totaal: {f.total}",
+        f"documenten:   {', '.join(f.scope) or 'geen'}",
+        f"onderwerpwoorden: {', '.join(f.topic_words) or '-'}    namen: {', '.join(f.names) or '-'}",
+        f"overgenomen uit vorige vraag: {', '.join(f.inherited) or '-'}",
+        f"notities:     {'; '.join(f.notes) or '-'}",
+        f"route:        {answer.method}    beantwoord: {answer.answered}    zekerheid: {answer.confidence}",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -108,7 +108,7 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
             text = _trim(re.sub(r"\s+", " ", section.text), MAX_WORDS)
             parts.append(f"{section.title}: {text}" if subject.kind != "indicator" else text)
             citations.append(cite(settings, n, section, text))
-    elif subject.rows:
+    elif subject.rows and (query.measure or "subject" in query.inherited or query.years):
         general = corpus.section(subject.general_explanation or "")
         parts.append(f"De begroting geeft geen specifieke reden voor {subject.label}.")
         if general is not None:

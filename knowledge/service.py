@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -22,9 +23,12 @@ from knowledge.lexical import tokens
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections, subtree
 from knowledge.settings import Settings
 from knowledge.table_answer import NoAmount, describe, find_facts
-from knowledge.types import Answer, Query, Resolved, SearchResult, Section
+from knowledge.types import Answer, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
 from knowledge.vocabulary import Vocabulary, build_vocabulary
+from nlu.entities import fold
+
+AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
 
 DENSE_FLOOR = 0.76
 DENSE_SPAN = 0.10
@@ -74,19 +78,34 @@ class Service:
                 and resolved.subject and resolved.subject == context.subject and context.intent in TABLE_INTENTS:
             # an explanation of a number keeps the number's state for the next follow-up
             resolved = replace(context, topic=resolved.topic or context.topic)
-        return replace(result, question=query.text, citations=citations, resolved=resolved, frame=query)
+        return replace(result, question=query.text, citations=citations, resolved=resolved,
+                       frame=result.frame or query)
 
     def _answer(self, query: Query) -> Answer:
         s = self.settings
+        if not query.scope:
+            return abstain(s, query.text, 0.0, "Die begroting staat niet in deze zoekdienst.")
         subject = self.vocab.subjects.get(query.subject or "")
+        if s.table_answers and (subject is None or not subject.rows) and query.intent in (*TABLE_INTENTS, "how",
+                                                                                          "info", "when"):
+            found = self._subject_by_retrieval(query)
+            if found is not None:
+                query = replace(query, subject=found.id, intent="amount" if query.intent not in TABLE_INTENTS
+                                else query.intent, inherited=(*query.inherited, "retrieval"),
+                                notes=(*query.notes, f"onderwerp via zoeken: {found.label}"))
+                subject = found
         if query.intent in TABLE_INTENTS and s.table_answers:
             facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
+            if isinstance(facts, NoAmount) and subject is None and query.topic_words:
+                passage = self._passage_answer(query)
+                if passage.answered and AMOUNT.search(passage.text) and self._covered(query, passage, strict=True):
+                    return passage
             if isinstance(facts, NoAmount):
                 if facts.clarify is not None:
                     return clarify_answer(query.text, facts.clarify)
                 return abstain(s, query.text, 0.0, facts.reason)
             label = self._document_label(facts.subject.document_id)
-            return table_answer(s, query.text, facts, describe(facts, label))
+            return replace(table_answer(s, query.text, facts, describe(facts, label)), frame=query)
         if query.intent in ("explain", "meaning") and subject is not None:
             explained = explanation_answer(s, self.index.corpus, self.vocab, query, subject)
             if explained is not None:
@@ -98,6 +117,25 @@ class Service:
             if goals is not None:
                 return goals
         return self._passage_answer(query)
+
+    def _subject_by_retrieval(self, query: Query) -> Subject | None:
+        """A subject with table rows whose section ranks on top and whose title covers the topic words
+        (indicators have long titles nobody types in full)."""
+        words = [w for w in query.topic_words if len(w) >= 4]
+        if not words or not (query.years or query.measure or query.intent in TABLE_INTENTS):
+            return None
+        vector = self._query_vector(query.search_text)
+        fused, _ = self._rank(query, vector, set())
+        by_section = {sec: subj for subj in self.vocab.subjects.values() if subj.rows for sec in subj.sections}
+        for hit in rank_sections(self.index, fused, 3):
+            subj = by_section.get(hit.section.id)
+            if subj is None or subj.document_id not in query.scope:
+                continue
+            title = fold(" ".join((subj.label, *self.index.corpus.section(hit.section.id).alt_titles)))  # type: ignore[union-attr]
+            covered = sum(1 for w in words if w[:max(5, len(w) - 3)] in title)
+            if covered * 2 >= len(words):
+                return subj
+        return None
 
     def _document_label(self, document_id: str) -> str:
         """The document named in an answer when the index holds more than one."""
@@ -167,18 +205,22 @@ class Service:
         closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
         return round(cov * (0.5 + 0.5 * closeness), 3)
 
-    def _covered(self, query: Query, answer: Answer) -> bool:
+    def _covered(self, query: Query, answer: Answer, strict: bool = False) -> bool:
         """The cited passages cover the question's topic words (one shared word is not coverage)."""
         words = query.topic_words
-        if not words:
+        if not words and not query.names:
             return True
         cited: set[str] = set()
         for c in answer.citations:
             cited |= self.section_stems.get(c.section_id, frozenset())
             cited |= set(tokens(c.quote, self.index.vocabulary))
         hits = sum(1 for w in words if set(tokens(w, self.index.vocabulary)) & cited)
-        needed = 1 if len(words) == 1 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
-        return hits >= min(needed, len(words))
+        if any(not (set(tokens(n, self.index.vocabulary)) & cited) for n in query.names):
+            return False  # a name the passage does not mention ('Tweede Kamer', another municipality)
+        if strict:
+            return hits == len(words)
+        needed = len(words) if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
+        return hits >= needed
 
     # -- search --------------------------------------------------------------------------------------------
     def search(self, query_text: str, k: int = 5) -> list[SearchResult]:

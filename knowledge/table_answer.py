@@ -104,7 +104,14 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     subject = vocab.subjects.get(query.subject or "")
     family = query.measure
     titles = {s.id: fold(s.title) for s in corpus.sections}
-    leftover = _narrower_words(query, subject, titles)
+    if not query.scope:
+        return NoAmount("Die begroting staat niet in deze zoekdienst.")
+    strange = [n for n in query.names if subject is None or n not in fold(" ".join(subject.aliases))]
+    if strange:
+        return NoAmount(f"In de begroting staat geen bedrag voor '{strange[0].capitalize()}'.")
+    named = subject is not None and subject.rows and (
+        query.mentions or "subject" in query.inherited or "retrieval" in query.inherited)
+    leftover = [] if named else _narrower_words(query, subject, titles)
     unknown = [w for w in leftover if w not in corpus_words and stem(w) not in {stem(v) for v in corpus_words
                                                                                if v[:3] == w[:3]}]
     if unknown:
@@ -130,9 +137,16 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
                         Clarify(f"De begroting geeft geen apart bedrag voor '{titled[0]}'. Wel voor {subject.label}. "
                                 "Wilt u dat bedrag?", options))
     families = _families(vocab, subject)
+    if family is not None and family not in families:
+        sibling = _sibling_row(vocab, subject, family)
+        if sibling is not None:
+            return _cells(vocab, corpus, query, sibling, family)
     if family is None:
+        with_value = _families_with_value(vocab, subject, query.years)
         if len(families) == 1:
             family = families[0]
+        elif len(with_value) == 1 and query.years:
+            family = with_value[0]
         elif SPEND_FAMILY in families and query.intent in ("amount", "compare") and not _reserve_like(subject):
             family = SPEND_FAMILY
         else:
@@ -147,6 +161,26 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         word = FAMILY_LABELS.get(family, family)
         return NoAmount(f"De begroting geeft voor {subject.label} geen bedrag voor {word}.", clarify)
     return _cells(vocab, corpus, query, subject, family)
+
+
+def _families_with_value(vocab: Vocabulary, subject: Subject, years: tuple[int, ...]) -> list[str]:
+    """Measure families (net results left out) that have a value in the asked years."""
+    out: list[str] = []
+    for row in subject.rows:
+        for c in _row_cells(vocab, row):
+            fam = vocab.families.get(c.measure, fold(c.measure))
+            if c.value and c.year in years and fam not in ("saldo", "mutaties", "resultaat") and fam not in out:
+                out.append(fam)
+    return out
+
+
+def _sibling_row(vocab: Vocabulary, subject: Subject, family: str) -> Subject | None:
+    """The one other row of the subject's table that has the measure ('resultaat' of the programme's table)."""
+    tables = {r.table_id for r in subject.rows}
+    found = [s for s in vocab.subjects.values() if s.id != subject.id and s.rows
+             and any(r.table_id in tables for r in s.rows) and family in _families(vocab, s)]
+    lines = {r for s in found for r in s.rows if r.table_id in tables}
+    return found[0] if len(lines) == 1 else None
 
 
 def _reserve_like(subject: Subject) -> bool:
@@ -166,7 +200,12 @@ def _candidates(vocab: Vocabulary, query: Query, family: str | None, titled: lis
     if subject is not None:
         return _ancestors_with_rows(vocab, [], with_rows, subject)
     totals = [s for s in with_rows if s.total]
-    return totals or with_rows if family is not None else totals
+    found = totals or with_rows if family is not None else totals
+    unique: list[Subject] = []
+    for cand in found:  # a programme and its cost table share one total row: one reading
+        if not any(set(cand.rows) & set(u.rows) for u in unique):
+            unique.append(cand)
+    return unique
 
 
 def _ancestors_with_rows(vocab: Vocabulary, words_: list[str], with_rows: list[Subject],

@@ -193,6 +193,7 @@ class Query:
     total: bool = False
     codes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,10 @@ def rank_mentions(mentions: list[Mention], intent: str, vocab: Vocabulary, scope
 
 def _scope(folded: str, vocab: Vocabulary) -> tuple[str, ...]:
     """Documents the question names by municipality, programme or budget year; all documents otherwise."""
+    numbers = re.findall(r"(?<![\w])(?:programma|programme|program)\s+(\d{1,2})(?![\w.])", folded)
+    if numbers:
+        by_number = tuple(d.id for d in vocab.documents.values() if d.programme_number in numbers)
+        return by_number  # empty when the index holds no such programme
     chosen: list[str] = []
     for doc in vocab.documents.values():
         named = [fold(n) for n in (doc.municipality,) if n]
@@ -172,6 +176,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     subject = ranked[0].subject_id if ranked else None
     if subject and total_cue and vocab.subjects[subject].rows and intent in ("define", "info"):
         intent = "amount"  # 'het totaal van X' asks for X's total row
+    if subject and vocab.subjects[subject].rows and intent == "info" and _years(text) \
+            and len(text.split()) <= 5:
+        intent = "amount"  # keyword style: 'reserve rekenkamer 2027'
     if subject and intent in ("amount", "compare") and not vocab.subjects[subject].rows and measure is None \
             and not amount_cue:
         intent = "info"
@@ -186,10 +193,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     total = total_cue
     codes = tuple(e.value for e in extract_entities(text) if e.kind == "section_code")
     follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or (len(text.split()) <= 4 and not ranked)
+    names = _proper_names(text, taken)
     query = Query(
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
         topic_words=tuple(topic), follow_up=follow, total=total, codes=codes, notes=tuple(notes),
+        names=names,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
@@ -207,3 +216,13 @@ def _content_words(folded: str, taken: list[tuple[int, int]]) -> list[str]:
             continue
         out.append(w)
     return out
+
+
+def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
+    """Capitalised words inside a sentence ('Leiderdorp', 'Tweede Kamer') that no subject explains."""
+    out: list[str] = []
+    for m in re.finditer(r"(?<=[\w,;:)] )([A-Z][a-zà-ÿ]{3,}(?:-[A-Z]?[a-zà-ÿ]+)*)", text):
+        if _overlaps(m.start(1), m.end(1), taken) or fold(m.group(1)) in GENERIC or fold(m.group(1)) in STOPWORDS:
+            continue
+        out.append(fold(m.group(1)))
+    return tuple(out)

@@ -25,7 +25,8 @@ MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
                    "additions", "added", "deposit", "deposits", "deposited"),
     "onttrekking": ("onttrekking", "onttrekkingen", "onttrokken", "onttrekken", "onttrekt", "withdrawal",
                     "withdrawals", "withdrawn", "withdraw", "taken out"),
-    "mutaties": ("mutaties", "mutatie", "reservemutaties", "mutaties reserves", "changes in reserves"),
+    "mutaties": ("mutaties", "mutatie", "reservemutaties", "mutaties reserves", "changes in reserves",
+                 "mutations", "reserve mutations"),
     "resultaat": ("resultaat", "result", "resultaten"),
     "bijdrage": ("bijdrage", "bijdragen", "betaalt", "betalen", "betaald", "draagt bij", "dragen bij",
                  "contribution", "contributions", "contributes", "pay", "pays", "paid"),
@@ -198,9 +199,15 @@ def _distinctive(labels: dict[str, str], generic: frozenset[str]) -> dict[str, l
             words_of.items()}
 
 
-def _acronym(label: str) -> str | None:
+def _acronym(label: str, words: frozenset[str]) -> str | None:
+    """Initials of a name, compounds split on corpus words: 'Belastingsamenwerking Gouwe-Rijnland' -> 'bsgr'."""
     parts = [p for p in re.split(r"[\s-]+", label) if p[:1].isupper()]
-    return fold("".join(p[0] for p in parts)) if len(parts) >= 3 else None
+    letters: list[str] = []
+    for part in parts:
+        folded = fold(part)
+        cut = next((i for i in range(4, len(folded) - 3) if folded[:i] in words and folded[i:] in words), None)
+        letters += [folded[0], folded[cut]] if cut else [folded[0]]
+    return "".join(letters) if len(letters) >= 3 else None
 
 
 def _explanation_links(corpus: Corpus, doc_sections: list[Section], table: Table) -> tuple[dict[str, str], str | None]:
@@ -251,6 +258,8 @@ def build_vocabulary(corpus: Corpus, generic: Iterable[str] = ()) -> Vocabulary:
 def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, Subject],
                        generic: frozenset[str]) -> None:
     """Subjects of one document: sections by title, table rows by label, merged when the key is the same."""
+    words = frozenset(w for s in corpus.sections if s.document_id == document.id
+                      for w in _WORDS.findall(fold(s.text)) if len(w) >= 4)
     doc_sections = [s for s in corpus.sections if s.document_id == document.id]
     doc_tables = [t for t in corpus.tables if t.document_id == document.id]
     by_key: dict[str, dict[str, object]] = {}
@@ -329,7 +338,7 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
         aliases: list[str] = list(e["aliases"])  # type: ignore[arg-type]
         if kind in ("partij", "reserve", "row"):
             aliases += distinct.get(k, [])
-            acronym = _acronym(str(e["label"])) if kind == "partij" else None
+            acronym = _acronym(str(e["label"]), words) if kind == "partij" else None
             if acronym:
                 aliases.append(acronym)
         aliases = [a for a in dict.fromkeys(aliases) if a and a not in generic and a not in MEASURE_FAMILIES]

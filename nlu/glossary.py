@@ -42,7 +42,7 @@ GLOSSARY: dict[str, str] = {
     "opportunities": "kansen", "milestones": "mijlpalen", 
     "withdrawn": "onttrokken", "withdraw": "onttrekken", "withdrawal": "onttrekking", "added": "toegevoegd",
     "addition": "toevoeging", "equalisation reserve": "egalisatiereserve", "equalization reserve": "egalisatiereserve",
-    "result": "resultaat", "balance": "saldo", "pay": "betaalt", "pays": "betaalt", "paid": "betaald",
+    "governance": "bestuur", "administration": "bestuur", "result": "resultaat", "balance": "saldo", "pay": "betaalt", "pays": "betaalt", "paid": "betaald",
     "spend": "lasten", "spent": "lasten", "measured": "realisatie gemeten", "score": "score",
     
     

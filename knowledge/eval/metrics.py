@@ -22,6 +22,7 @@ class TurnOutcome:
     answered: bool
     cited_sections: tuple[str, ...] = ()
     error: str | None = None
+    expected_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Metrics:
     abstain_recall: float | None = None
     abstain_accuracy: float | None = None
     turn_success: float | None = None
+    conversation_pass: float | None = None
+    wrong_amounts: int = 0
     latency_p50: float | None = None
     latency_p95: float | None = None
     errors: int = 0
@@ -77,9 +80,33 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _EURO.sub("€ ", text)).strip().casefold()
 
 
+_AMOUNT = re.compile(r"(?<![×x] )(?<![×x])€\s?(\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+
+
 def fact_found(fact: str, text: str) -> bool:
-    """True when the (normalised) fact occurs in the (normalised) text."""
-    return normalise(fact) in normalise(text)
+    """True when the (normalised) fact occurs in the (normalised) text as whole words or a whole number."""
+    pattern = r"(?<![\w.,])" + re.escape(normalise(fact)) + r"(?![\w]|[.,]\d)"
+    return re.search(pattern, normalise(text)) is not None
+
+
+def amounts(text: str) -> list[int]:
+    """Euro amounts written in a text ('€ 14.909.000' -> 14909000)."""
+    return [int(m.group(1).replace(".", "")) for m in _AMOUNT.finditer(text)]
+
+
+def wrong_amounts(expected_facts: Sequence[str], answerable: bool, answered: bool, text: str) -> list[int]:
+    """Euro amounts in an answer that are not expected (nor a difference or sum of expected ones).
+
+    Counted for amount questions (an expected fact is a euro amount) and for answers to unanswerable questions.
+    """
+    if not answered:
+        return []
+    expected = [a for f in expected_facts for a in amounts(f)]
+    if answerable and not expected:
+        return []
+    allowed = set(expected)
+    allowed |= {abs(a - b) for a in expected for b in expected} | {a + b for a in expected for b in expected}
+    return [a for a in amounts(text) if a not in allowed]
 
 
 def missing_facts(facts: Iterable[str], text: str) -> list[str]:
@@ -139,10 +166,25 @@ def _ratio(num: int, den: int) -> float | None:
 
 
 def turn_ok(turn: TurnOutcome) -> bool:
-    """A turn succeeds when it answers (or abstains) as it should and says every expected fact."""
+    """A turn succeeds when it answers (or abstains) as it should, says every fact and cites an expected section."""
     if turn.error is not None or turn.answered != turn.answerable:
         return False
+    if wrong_amounts(turn.expected_facts, turn.answerable, turn.answered, turn.text):
+        return False
+    if turn.answerable and turn.expected_sections and not rank_of(turn.cited_sections, turn.expected_sections):
+        return False
     return not missing_facts(turn.expected_facts, turn.text)
+
+
+def first_turn(outcome: Outcome) -> TurnOutcome:
+    """An outcome's own question as a turn."""
+    return TurnOutcome(outcome.question, outcome.expected_facts, outcome.answerable, outcome.text, outcome.answered,
+                       outcome.cited_sections, outcome.error, outcome.expected_sections)
+
+
+def conversation_ok(outcome: Outcome) -> bool:
+    """Every turn of a conversation, the first included, succeeds."""
+    return turn_ok(first_turn(outcome)) and all(turn_ok(t) for t in outcome.turns)
 
 
 def abstention_correct(outcome: Outcome) -> bool:
@@ -174,6 +216,9 @@ def compute(outcomes: Sequence[Outcome]) -> Metrics:
         abstain_recall=_ratio(true_abstain, len(should_abstain)),
         abstain_accuracy=_mean([1.0 if abstention_correct(o) else 0.0 for o in outcomes]),
         turn_success=_mean([1.0 if turn_ok(t) else 0.0 for t in turns]),
+        conversation_pass=_mean([1.0 if conversation_ok(o) else 0.0 for o in outcomes if o.turns]),
+        wrong_amounts=sum(len(wrong_amounts(o.expected_facts, o.answerable, o.answered, o.text)) for o in outcomes)
+        + sum(len(wrong_amounts(t.expected_facts, t.answerable, t.answered, t.text)) for t in turns),
         latency_p50=percentile(latencies, 50),
         latency_p95=percentile(latencies, 95),
         errors=sum(1 for o in outcomes if o.error is not None or any(t.error for t in o.turns)),
@@ -206,6 +251,9 @@ def failures(outcome: Outcome) -> list[str]:
         lost = missing_facts(outcome.expected_facts, outcome.text)
         if lost:
             reasons.append("ontbrekende feiten: " + ", ".join(lost))
+    wrong = wrong_amounts(outcome.expected_facts, outcome.answerable, outcome.answered, outcome.text)
+    if wrong:
+        reasons.append("verkeerd bedrag: " + ", ".join(f"€ {a:,}".replace(",", ".") for a in wrong))
     for i, turn in enumerate(outcome.turns, start=1):
         if not turn_ok(turn):
             reasons.append(f"vervolgvraag {i} mislukt")

@@ -20,10 +20,15 @@ KINDS = frozenset(
         "english",
         "out_of_scope",
         "followup",
+        "compare",
+        "explain",
+        "define",
+        "conversation",
     }
 )
 REQUIRED = ("id", "question", "kind", "expected_sections", "expected_facts", "answerable")
-OPTIONAL = ("turns", "note")
+OPTIONAL = ("turns", "note", "split")
+SPLITS = ("tune", "report")
 
 
 class QuestionFileError(ValueError):
@@ -42,6 +47,7 @@ class Turn:
     question: str
     expected_facts: tuple[str, ...] = ()
     answerable: bool = True
+    expected_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class Question:
     turns: tuple[Turn, ...] = ()
     source: str = ""
     line: int = 0
+    split: str = ""
 
 
 def _string_list(value: Any, field: str) -> tuple[str, ...]:
@@ -71,7 +78,7 @@ def _turn(value: Any, index: int) -> Turn:
     where = f"turns[{index}]"
     if not isinstance(value, dict):
         raise TypeError(f"{where} must be an object")
-    unknown = set(value) - {"question", "expected_facts", "answerable"}
+    unknown = set(value) - {"question", "expected_facts", "answerable", "expected_sections"}
     if unknown:
         raise ValueError(f"{where} has unknown field(s) {sorted(unknown)}")
     question = value.get("question")
@@ -81,13 +88,31 @@ def _turn(value: Any, index: int) -> Turn:
     if not isinstance(answerable, bool):
         raise TypeError(f"{where}.answerable must be true or false")
     facts = _string_list(value.get("expected_facts", []), f"{where}.expected_facts")
-    return Turn(question=question, expected_facts=facts, answerable=answerable)
+    sections = _string_list(value.get("expected_sections", []), f"{where}.expected_sections")
+    if answerable and "expected_sections" in value and not (facts and sections):
+        raise ValueError(f"{where}: an answerable turn needs expected facts and sections")
+    return Turn(question=question, expected_facts=facts, answerable=answerable, expected_sections=sections)
+
+
+def conversation_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A conversation line ({id, split, turns}) as a question whose first turn is the question."""
+    turns = record.get("turns")
+    if not isinstance(turns, list) or len(turns) < 2 or not isinstance(turns[0], dict):
+        raise ValueError("a conversation needs at least two turns")
+    first = turns[0]
+    return {
+        "id": record["id"], "question": first.get("question", ""), "kind": "conversation",
+        "expected_sections": first.get("expected_sections", []), "expected_facts": first.get("expected_facts", []),
+        "answerable": first.get("answerable", True), "turns": turns[1:], "split": record.get("split", ""),
+    }
 
 
 def parse_question(record: Any, source: str = "", line: int = 0) -> Question:
     """Validate one decoded JSON record; raise ValueError or TypeError describing the first problem."""
     if not isinstance(record, dict):
         raise TypeError("a line must hold a JSON object")
+    if "turns" in record and "question" not in record and "id" in record:
+        record = conversation_record(record)
     missing = [f for f in REQUIRED if f not in record]
     if missing:
         raise ValueError(f"missing field(s) {missing}")
@@ -112,6 +137,9 @@ def parse_question(record: Any, source: str = "", line: int = 0) -> Question:
         raise ValueError("an out_of_scope question must be unanswerable, without sections or facts")
     if answerable and not sections:
         raise ValueError("an answerable question needs at least one expected section")
+    split = record.get("split", "")
+    if split and split not in SPLITS:
+        raise ValueError(f"split {split!r} is not one of {SPLITS}")
     if not answerable and facts:
         raise ValueError("an unanswerable question cannot have expected facts")
     return Question(
@@ -124,6 +152,7 @@ def parse_question(record: Any, source: str = "", line: int = 0) -> Question:
         turns=turns,
         source=source,
         line=line,
+        split=split,
     )
 
 
@@ -168,3 +197,17 @@ def load_sets(paths: list[Path]) -> dict[str, list[Question]]:
             owner[q.id] = path
         sets[path.stem] = questions
     return sets
+
+
+def split_sets(sets: dict[str, list[Question]], only: str | None = None) -> dict[str, list[Question]]:
+    """Sets with a 'split' field become '<name>-tune' and '<name>-report'; ``only`` keeps one half."""
+    out: dict[str, list[Question]] = {}
+    for name, questions in sets.items():
+        if not any(q.split for q in questions):
+            out[name] = questions
+            continue
+        for half in SPLITS:
+            part = [q for q in questions if q.split == half]
+            if part and (only is None or only == half):
+                out[f"{name}-{half}"] = part
+    return out

@@ -159,8 +159,10 @@ def _turn(runner: Runner, turn: Turn, previous: Reply | None, conversation: str)
     try:
         reply = runner.ask(turn.question, previous, conversation)
     except Exception as exc:  # every failure is reported, not raised
-        return TurnOutcome(turn.question, turn.expected_facts, turn.answerable, "", False, error=_error(exc)), None
-    out = TurnOutcome(turn.question, turn.expected_facts, turn.answerable, reply.text, reply.answered, reply.cited)
+        return TurnOutcome(turn.question, turn.expected_facts, turn.answerable, "", False, error=_error(exc),
+                           expected_sections=turn.expected_sections), None
+    out = TurnOutcome(turn.question, turn.expected_facts, turn.answerable, reply.text, reply.answered, reply.cited,
+                      expected_sections=turn.expected_sections)
     return out, reply
 
 

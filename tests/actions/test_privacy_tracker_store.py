@@ -83,3 +83,59 @@ def test_endpoints_yml_loads_the_privacy_store(tmp_path: Path, monkeypatch: pyte
     inner = getattr(store, "_tracker_store", store)
     assert isinstance(inner, PrivacySQLTrackerStore)
     assert (tmp_path / "t.db").exists()
+
+
+NEW_KINDS_TEXT = ("Ik ben Jan de Vries, ik woon op de Breestraat 12, 2311 CS Leiden, geboren 12-03-1980, "
+                  "bsn111222333, bel 071 - 516 5000")
+NEW_SECRETS = ("Jan de Vries", "Breestraat 12", "2311 CS", "12-03-1980", "111222333", "516 5000")
+MESSAGE_ID = "0612345678e540c2d8f8b04f6b9ad6f6"
+
+
+def test_every_text_field_is_masked_but_ids_are_kept(tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    domain = Domain.load(str(ROOT / "bot" / "domain.yml"))
+    store = PrivacySQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
+    tracker = DialogueStateTracker("06-12345678", domain.slots)
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered(
+        NEW_KINDS_TEXT,
+        intent={"name": "ask_budget", "confidence": 0.9},
+        entities=[{"entity": "person", "value": "Jan de Vries", "start": 7, "end": 19}],
+        parse_data={"text": NEW_KINDS_TEXT, "intent": {"name": "ask_budget", "confidence": 0.9},
+                    "entities": [{"entity": "person", "value": "Jan de Vries", "start": 7, "end": 19}],
+                    "message_id": MESSAGE_ID},
+        message_id=MESSAGE_ID,
+        metadata={"note": NEW_KINDS_TEXT},
+    ))
+    tracker.update(SlotSet("last_question", "Jan de Vries"))  # the name alone, without its context
+    tracker.update(ActionExecuted("action_budget", action_text=NEW_KINDS_TEXT))
+    tracker.update(BotUttered(f"Dag {NEW_KINDS_TEXT}", metadata={"utter_action": "utter_greet"}))
+    asyncio.run(store.save(tracker))
+
+    dump = "\n".join(row[0] for row in sqlite3.connect(db).execute("select data from events").fetchall())
+    for secret in NEW_SECRETS:
+        assert secret not in dump, secret
+    for token in ("[NAAM]", "[ADRES]", "[POSTCODE]", "[GEBOORTEDATUM]", "[BSN]", "[TELEFOON]"):
+        assert token in dump
+    assert MESSAGE_ID in dump and "[TELEFOON]e540" not in dump
+    restored = asyncio.run(store.retrieve("06-12345678"))
+    assert restored is not None and restored.sender_id == "06-12345678"
+    assert restored.latest_message.message_id == MESSAGE_ID
+    assert restored.latest_message.intent["name"] == "ask_budget"
+
+
+def test_tracker_database_file_is_private(tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    PrivacySQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    assert db.stat().st_mode & 0o777 == 0o600
+
+
+def test_action_server_log_lines_are_masked(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    import actions  # noqa: F401 - importing the package installs the masking, as the action server does
+
+    with caplog.at_level(logging.INFO, logger="actions.knowledge_client"):
+        logging.getLogger("actions.knowledge_client").info("Asking knowledge: %r", NEW_KINDS_TEXT)
+    for secret in NEW_SECRETS:
+        assert secret not in caplog.text

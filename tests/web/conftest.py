@@ -25,6 +25,7 @@ from webtools import (
     DESKTOP,
     RASA,
     ROOT,
+    STAFF_TOKEN,
     DriverFactory,
     free_port,
     rasa_model,
@@ -48,6 +49,7 @@ def knowledge_env(tmp: Path) -> dict[str, str]:
     return {
         "BW_FEEDBACK_DB": str(tmp / "feedback.sqlite"),
         "BW_WEB_DIR": str(ROOT / "web"),
+        "BW_STAFF_TOKEN": STAFF_TOKEN,
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }

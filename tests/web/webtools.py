@@ -22,6 +22,8 @@ CHROMIUM = Path(os.environ.get("BW_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("BW_CHROMEDRIVER", "/usr/bin/chromedriver"))
 AXE_JS = Path(os.environ.get("BW_AXE_JS", str(ROOT / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js")))
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+# The knowledge service under test reads its staff-only views (GET /api/feedback) with this token.
+STAFF_TOKEN = "browser-tests-staff-token"
 RASA_MODELS = ROOT / "bot" / "models"
 
 DESKTOP = (1280, 800)
@@ -161,7 +163,8 @@ def stored_feedback(base: str, conversation_id: str, timeout: float = 10) -> lis
     deadline = time.monotonic() + timeout
     rows: list[dict[str, Any]] = []
     while time.monotonic() < deadline:
-        rows = [r for r in httpx.get(f"{base}/api/feedback", params={"limit": 1000}, timeout=10).json()
+        rows = [r for r in httpx.get(f"{base}/api/feedback", params={"limit": 1000}, timeout=10,
+                                     headers={"Authorization": f"Bearer {STAFF_TOKEN}"}).json()
                 if r.get("conversation_id") == conversation_id]
         if rows:
             return rows
