@@ -1,4 +1,4 @@
-"""Answer budget questions via the knowledge service, keeping year/line/measure/topic slots for follow-ups."""
+"""Answer budget questions via the knowledge service, keeping its conversation state (one frame slot) for follow-ups."""
 
 from __future__ import annotations
 
@@ -17,22 +17,9 @@ from nlu.privacy import mask_pii
 
 logger = logging.getLogger(__name__)
 
-# Knowledge-service context key -> Rasa slot name.
-CONTEXT_SLOTS: dict[str, str] = {"year": "year", "line": "budget_line", "measure": "measure", "topic": "topic"}
-# Rasa entities that show a message is about the budget (nlu.components).
-BUDGET_ENTITIES = {"year", "section_code", "budget_line", "measure", "party", "reserve", "amount"}
-CONTEXT_ENTITIES = {"year", "budget_line", "measure"}
-BUDGET_WORDS = re.compile(
-    r"\b(begrot\w*|budget\w*|programma|gemeenteraad|raad|college|griffie|rekenkamer|verkiezing\w*|"
-    r"dienstverlening|kcc|klant\s?contact\s?centrum|participatie|communicatie|reserve\w*|subsidie\w*|"
-    r"investering\w*|holland rijnland|bsgr|belastingsamenwerking|indicator\w*|streefwaarde\w*)\b",
-    re.IGNORECASE,
-)
-FOLLOWUP_START = re.compile(
-    r"^\s*(en|and|maar|ook|wat als|hoe zit het met|hoe zit dat met|what about|how about)\b", re.IGNORECASE
-)
+FRAME_SLOT = "frame"
 SOURCES_PRESENT = re.compile(r"^\s*(bron|bronnen|sources?)\s*:", re.IGNORECASE | re.MULTILINE)
-FALLBACK_SOURCE = "Programmabegroting 2026 gemeente Leiden, programma 1 Bestuur en dienstverlening"
+FALLBACK_SOURCE = "de begroting"
 FEEDBACK_QUESTION = "Heeft dit antwoord u geholpen?"
 FEEDBACK_BUTTONS = [
     {"title": "Ja", "payload": "/feedback_helped"},
@@ -41,30 +28,15 @@ FEEDBACK_BUTTONS = [
 MAX_STORED_ANSWER = 2000
 
 
-def message_entities(tracker: Tracker) -> list[dict[str, Any]]:
-    """Return the entities of the latest user message."""
-    return list(tracker.latest_message.get("entities") or [])
+def current_context(tracker: Tracker) -> dict[str, Any] | None:
+    """The knowledge service's state after the last answered turn (None at the start)."""
+    frame = tracker.get_slot(FRAME_SLOT)
+    return frame if isinstance(frame, dict) else None
 
 
-def has_budget_cues(text: str, entities: list[dict[str, Any]]) -> bool:
-    """Return True when a message mentions budget entities or budget words."""
-    return any(e.get("entity") in BUDGET_ENTITIES for e in entities) or bool(BUDGET_WORDS.search(text or ""))
-
-
-def is_followup(intent: str, text: str, entities: list[dict[str, Any]]) -> bool:
-    """Decide whether a message continues the previous question ("En in 2027?", "en de baten?")."""
-    if intent == "ask_followup":
-        return True
-    words = re.findall(r"\w+", text or "")
-    if FOLLOWUP_START.match(text or "") and len(words) <= 8:
-        return True
-    has_context_entity = any(e.get("entity") in CONTEXT_ENTITIES for e in entities)
-    return has_context_entity and len(words) <= 2
-
-
-def current_context(tracker: Tracker) -> dict[str, Any]:
-    """Return the conversation context from the slots (already updated with this message's entities)."""
-    return {key: tracker.get_slot(slot) for key, slot in CONTEXT_SLOTS.items()}
+def clarify_buttons(clarify: dict[str, Any]) -> list[dict[str, str]]:
+    """Buttons that send the full question of each reading."""
+    return [{"title": o["label"], "payload": o["question"]} for o in clarify.get("options", [])][:4]
 
 
 def absolute_url(url: str, settings: Settings) -> str:
@@ -100,32 +72,6 @@ def answer_text(result: KnowledgeAnswer, settings: Settings) -> str:
     return f"{text}\n{format_sources(result.citations, settings)}"
 
 
-def slot_value(key: str, value: Any) -> str | None:
-    """Convert a resolved context value to the slot's text representation."""
-    if value is None or value == "":
-        return None
-    if key == "year":
-        try:
-            return str(int(float(value)))
-        except (TypeError, ValueError):
-            return None
-    return str(value)
-
-
-def context_slot_events(
-    resolved: dict[str, Any], context: dict[str, Any], followup: bool, entities: list[dict[str, Any]]
-) -> list[EventType]:
-    """Set the context slots from what the service resolved, falling back to context or this message."""
-    from_message = {e.get("entity"): e.get("value") for e in entities}
-    events: list[EventType] = []
-    for key, slot in CONTEXT_SLOTS.items():
-        value = resolved.get(key)
-        if value is None or value == "":
-            value = context.get(key) if followup else from_message.get(slot)
-        events.append(SlotSet(slot, slot_value(key, value)))
-    return events
-
-
 class ActionAnswerBudget(Action):
     """Ask the knowledge service, answer with sources, or hand over warmly when there is no answer."""
 
@@ -140,34 +86,33 @@ class ActionAnswerBudget(Action):
         settings = load_settings()
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        entities = message_entities(tracker)
         done: list[EventType] = [SlotSet("awaiting_feedback", False)]
-
-        if intent == "out_of_scope" and not has_budget_cues(text, entities):
-            utter_handoff(dispatcher, "out_of_scope", settings)
-            return done
-
-        followup = is_followup(intent, text, entities)
         context = current_context(tracker)
         client = KnowledgeClient.from_settings(settings)
         try:
-            # the service decides whether the question leans on the context ("En in 2027?", "daaraan")
+            # the knowledge service understands the question and decides whether it leans on the context
             result = await client.answer_async(text, context)
         except KnowledgeUnavailable as error:
             logger.warning("Knowledge service unavailable: %s", error)
             utter_handoff(dispatcher, "unavailable", settings)
             return done
 
+        if result.clarify and result.clarify.get("options"):
+            dispatcher.utter_message(text=result.clarify["question"], buttons=clarify_buttons(result.clarify),
+                                     json_message={"clarify": result.clarify, "answered": False})
+            return done  # a question back leaves the conversation state as it was
+
         if not result.answered or not result.answer.strip():
-            payload = handoff_payload("not_found", settings)
+            reason = "out_of_scope" if intent == "out_of_scope" else "not_found"
+            payload = handoff_payload(reason, settings)
             payload["citations"] = result.citations
-            dispatcher.utter_message(text=handoff_text("not_found", settings), json_message=payload)
-            return done
+            dispatcher.utter_message(text=handoff_text(reason, settings), json_message=payload)
+            return done  # a turn that did not answer leaves the conversation state as it was
 
         reply = answer_text(result, settings)
         dispatcher.utter_message(text=reply, json_message={"citations": result.citations, "answered": True})
-        events = context_slot_events(result.resolved, context, followup, entities)
-        events += [
+        events: list[EventType] = [
+            SlotSet(FRAME_SLOT, result.resolved),
             SlotSet("last_question", mask_pii(text)),
             SlotSet("last_answer", mask_pii(reply)[:MAX_STORED_ANSWER]),
         ]

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actions.settings import Settings, load_settings
+from knowledge.serialize import OPTION_KEYS, RESOLVED_KEYS
 from nlu.privacy import mask_pii
 
 logger = logging.getLogger(__name__)
 
-CONTEXT_KEYS = ("year", "line", "measure", "topic")
+CONTEXT_KEYS = RESOLVED_KEYS
 
 
 class KnowledgeUnavailable(Exception):
@@ -32,6 +33,7 @@ class KnowledgeAnswer:
     confidence: float = 0.0
     citations: list[dict[str, Any]] = field(default_factory=list)
     resolved: dict[str, Any] = field(default_factory=dict)
+    clarify: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any], question: str) -> KnowledgeAnswer:
@@ -45,7 +47,16 @@ class KnowledgeAnswer:
             confidence=float(data.get("confidence") or 0.0),
             citations=[c for c in citations if isinstance(c, dict)],
             resolved={k: resolved.get(k) for k in CONTEXT_KEYS} if isinstance(resolved, dict) else {},
+            clarify=_clarify(data.get("clarify")),
         )
+
+
+def _clarify(data: Any) -> dict[str, Any] | None:
+    """A clarifying question with its options, or None."""
+    if not isinstance(data, dict) or not isinstance(data.get("question"), str):
+        return None
+    options = [{k: str(o.get(k) or "") for k in OPTION_KEYS} for o in data.get("options") or [] if isinstance(o, dict)]
+    return {"question": data["question"], "options": [o for o in options if o["label"] and o["question"]]}
 
 
 def clean_context(context: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -120,7 +131,7 @@ class KnowledgeClient:
             "question": mask_pii(question),
             "answer": mask_pii(answer),
             "helped": helped,
-            "source": "bot",
+            "source": "rasa",
             "conversation_id": conversation_id,
         }
         try:

@@ -122,9 +122,9 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
         if home is None:
             return None
         citations.append(cite(settings, 1, home, parts[-1] if parts else home.label))
-    section = corpus.section(citations[0].section_id)
-    assert section is not None
-    resolved = _resolved(query, subject, section)
+    cited = corpus.section(citations[0].section_id)
+    assert cited is not None
+    resolved = _resolved(query, subject, cited)
     return Answer(query.text, True, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
 
 

@@ -36,6 +36,9 @@ class Context(BaseModel):
     line: str | None = Field(None, max_length=100)
     measure: str | None = Field(None, max_length=100)
     topic: str | None = Field(None, max_length=300)
+    subject: str | None = Field(None, max_length=300)
+    intent: str | None = Field(None, max_length=40)
+    document: str | None = Field(None, max_length=300)
 
 
 class AnswerRequest(BaseModel):

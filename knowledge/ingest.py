@@ -87,7 +87,9 @@ def with_metadata(document: Document, sections: list[Section], sidecar: dict[str
     fields.update({k: v for k, v in sidecar.items() if v is not None})
     year = fields.get("year")
     fields["year"] = int(year) if isinstance(year, (int, str)) and str(year).isdigit() else None
-    return replace(document, **{k: (v if k == "year" else str(v)) for k, v in fields.items()})
+    return replace(document, kind=str(fields["kind"]), year=fields["year"] if isinstance(fields["year"], int) else None,
+                   programme=str(fields["programme"]), programme_number=str(fields["programme_number"]),
+                   municipality=str(fields.get("municipality", "")), title=str(fields.get("title", document.title)))
 
 
 def budget_files(directory: Path) -> list[Path]:

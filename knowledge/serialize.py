@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
-from knowledge.types import Answer, Query
+from knowledge.types import Answer, Citation, Clarify, ClarifyOption, Query, Resolved
+
+# The one JSON contract of an answer; the action server's client, the evaluation runner and the test fakes
+# import these names (knowledge.types and this module are pure Python and run in both venvs).
+RESOLVED_KEYS = tuple(f.name for f in fields(Resolved))
+CITATION_KEYS = tuple(f.name for f in fields(Citation))
+CLARIFY_KEYS = tuple(f.name for f in fields(Clarify))
+OPTION_KEYS = tuple(f.name for f in fields(ClarifyOption))
+ANSWER_KEYS = ("question", "answered", "answer", "confidence", "citations", "resolved", "method", "clarify")
 
 
 def answer_json(answer: Answer) -> dict[str, object]:
@@ -26,3 +34,16 @@ def frame_json(query: Query) -> dict[str, object]:
     data = asdict(query)
     data["mentions"] = [asdict(m) for m in query.mentions]
     return data
+
+
+def resolved_from_json(data: object) -> Resolved | None:
+    """The conversation state sent back by a client (unknown keys dropped, the year an int)."""
+    if not isinstance(data, dict):
+        return None
+    values = {k: data.get(k) or None for k in RESOLVED_KEYS}
+    try:
+        values["year"] = int(values["year"]) if values["year"] is not None else None
+    except (TypeError, ValueError):
+        values["year"] = None
+    values = {k: (v if k == "year" or v is None else str(v)[:300]) for k, v in values.items()}
+    return Resolved(**values)

@@ -150,16 +150,16 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         elif SPEND_FAMILY in families and query.intent in ("amount", "compare") and not _reserve_like(subject):
             family = SPEND_FAMILY
         else:
-            clarify = _measure_clarify(subject, [f for f in families if f not in INDICATOR_FAMILIES] or families,
-                                       query)
+            clarify: Clarify | None = _measure_clarify(
+                subject, [f for f in families if f not in INDICATOR_FAMILIES] or families, query)
             if any(f in INDICATOR_FAMILIES for f in families):
                 family = None
-            else:
+            elif clarify is not None:
                 return NoAmount(clarify.question, clarify)
     if family is not None and family not in families:
-        clarify = _measure_clarify(subject, families, query) if families else None
+        offer = _measure_clarify(subject, families, query) if families else None
         word = FAMILY_LABELS.get(family, family)
-        return NoAmount(f"De begroting geeft voor {subject.label} geen bedrag voor {word}.", clarify)
+        return NoAmount(f"De begroting geeft voor {subject.label} geen bedrag voor {word}.", offer)
     return _cells(vocab, corpus, query, subject, family)
 
 

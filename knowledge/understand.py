@@ -64,15 +64,17 @@ GENERIC = frozenset(
     gaat gaan ging gegaan waarom wanneer welke welk hoe wie wat waar waarvoor waardoor dat dit die deze
     zitten zit zat erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
     betekent betekenis bedoel bedoelt bedoeld mean means meant explain reason why how what when which who
-    ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
+    ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
+    hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down""".split()
 )
 
 
-CUE_WORDS = frozenset(w for cues in (*INTENT_CUES.values(), AMOUNT_CUES, TOTAL_CUES) for c in cues for w in c.split()
-                      if w.isalpha())
-STRUCTURE_WORDS = frozenset("beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
+CUE_WORDS = frozenset(w for cues in (*INTENT_CUES.values(), AMOUNT_CUES, TOTAL_CUES) for c in cues
+                      for w in c.split() if w.isalpha())
+STRUCTURE_WORDS = frozenset(
+    "beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
 
 
 def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:

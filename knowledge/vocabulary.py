@@ -262,7 +262,7 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
                       for w in _WORDS.findall(fold(s.text)) if len(w) >= 4)
     doc_sections = [s for s in corpus.sections if s.document_id == document.id]
     doc_tables = [t for t in corpus.tables if t.document_id == document.id]
-    by_key: dict[str, dict[str, object]] = {}
+    by_key: dict[str, _Entry] = {}
     explainers: set[str] = set()
     row_links: dict[RowRef, str] = {}
     general: dict[str, str | None] = {}
@@ -277,8 +277,8 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
             row_links[RowRef(table.id, line)] = section_id
         totals[table.id] = total_rows(table)
 
-    def entry(k: str, label: str) -> dict[str, object]:
-        return by_key.setdefault(k, {"label": label, "sections": [], "rows": [], "aliases": [], "kinds": []})
+    def entry(k: str, label: str) -> _Entry:
+        return by_key.setdefault(k, _Entry(label))
 
     indicator_codes = {s.code: s for s in doc_sections if s.kind == "indicator" and s.code}
     for s in doc_sections:
@@ -288,22 +288,22 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
             continue  # a reserve's toelichting belongs to the reserve's row, not a subject of its own
         k = f"code:{s.code}" if s.kind == "indicator" and s.code else key(s.title)
         e = entry(k, s.title)
-        e["sections"].append(s)  # type: ignore[attr-defined]
-        e["kinds"].append(s.kind)  # type: ignore[attr-defined]
-        e["aliases"].extend(_variants(s.title) + [_variants(t)[0] for t in s.alt_titles])  # type: ignore[attr-defined]
+        e.sections.append(s)
+        e.kinds.append(s.kind)
+        e.aliases.extend(_variants(s.title) + [_variants(t)[0] for t in s.alt_titles])
         if s.code:
-            e["aliases"].append(fold(s.code))  # type: ignore[attr-defined]
+            e.aliases.append(fold(s.code))
         if s.kind == "programme":
             number = document.programme_number
-            e["aliases"].extend(["programma", "het programma", "hele programma", "totale programma",  # type: ignore[attr-defined]
+            e.aliases.extend(["programma", "het programma", "hele programma", "totale programma",
                                  "programme", "program", *([f"programma {number}"] if number else [])])
         if s.kind == "part":
             table = next((t for t in doc_tables if t.section_id == s.id), None)
             if table is not None:
                 lines = list(dict.fromkeys(c.line for c in table.cells))
-                rows = sorted(totals[table.id]) or (lines if len(lines) == 1 else [])
-                e["rows"].extend(RowRef(table.id, line) for line in rows)  # type: ignore[attr-defined]
-                e["kinds"].append("table")  # type: ignore[attr-defined]
+                chosen = sorted(totals[table.id]) or (lines if len(lines) == 1 else [])
+                e.rows.extend(RowRef(table.id, line) for line in chosen)
+                e.kinds.append("table")
     programme = next((s for s in doc_sections if s.kind == "programme"), None)
     for table in doc_tables:
         home = next((s for s in doc_sections if s.id == table.section_id), None)
@@ -311,34 +311,34 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
         for line in lines:
             ref = RowRef(table.id, line)
             if line in indicator_codes:
-                entry(f"code:{line}", indicator_codes[line].title)["rows"].append(ref)  # type: ignore[attr-defined]
+                entry(f"code:{line}", indicator_codes[line].title).rows.append(ref)
                 continue
             if home is not None and home.kind == "partij-onderdeel":
                 partij = next((s for s in doc_sections if s.id == home.parent_id), None)
                 if partij is not None:
-                    entry(key(partij.title), partij.title)["rows"].append(ref)  # type: ignore[attr-defined]
+                    entry(key(partij.title), partij.title).rows.append(ref)
                     continue
             if line in totals[table.id]:
                 if programme is not None and any(measure_family(c.measure) == "lasten" for c in table.cells):
-                    entry(key(programme.title), programme.title)["rows"].append(ref)  # type: ignore[attr-defined]
+                    entry(key(programme.title), programme.title).rows.append(ref)
                 continue
             e = entry(key(line), line)
-            e["rows"].append(ref)  # type: ignore[attr-defined]
-            e["aliases"].extend(_variants(line) + _reserve_aliases(line))  # type: ignore[attr-defined]
-            e["kinds"].append("reserve" if "reserve" in fold(line) else "row")  # type: ignore[attr-defined]
-    labels = {k: str(e["label"]) for k, e in by_key.items() if not k.startswith("code:")}
+            e.rows.append(ref)
+            e.aliases.extend(_variants(line) + _reserve_aliases(line))
+            e.kinds.append("reserve" if "reserve" in fold(line) else "row")
+    labels = {k: e.label for k, e in by_key.items() if not k.startswith("code:")}
     distinct = _distinctive(labels, generic)
     for k, e in by_key.items():
-        kinds: list[str] = e["kinds"]  # type: ignore[assignment]
-        sections: list[Section] = sorted(e["sections"], key=lambda s: _rank(s.kind))  # type: ignore[arg-type]
-        rows: list[RowRef] = list(dict.fromkeys(e["rows"]))  # type: ignore[arg-type]
+        kinds = e.kinds
+        sections = sorted(e.sections, key=lambda s: _rank(s.kind))
+        rows = list(dict.fromkeys(e.rows))
         kind = next((k2 for k2 in ("partij", "reserve", "indicator", "beleidsterrein", "programme", "doel",
                                    "prestatie", "table", "row", "verbonden-partijen", "part") if k2 in kinds),
                     "indicator" if k.startswith("code:") else "row")
-        aliases: list[str] = list(e["aliases"])  # type: ignore[arg-type]
+        aliases = list(e.aliases)
         if kind in ("partij", "reserve", "row"):
             aliases += distinct.get(k, [])
-            acronym = _acronym(str(e["label"]), words) if kind == "partij" else None
+            acronym = _acronym(e.label, words) if kind == "partij" else None
             if acronym:
                 aliases.append(acronym)
         aliases = [a for a in dict.fromkeys(aliases) if a and a not in generic and a not in MEASURE_FAMILIES]
@@ -352,13 +352,24 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
         general_explanation = next((general[r.table_id] for r in rows if general.get(r.table_id)), None)
         sid = f"{document.id}#{k}"
         subjects[sid] = Subject(
-            id=sid, kind=kind, label=str(e["label"]), document_id=document.id,
+            id=sid, kind=kind, label=e.label, document_id=document.id,
             section_id=sections[0].id if sections else (tables_section(doc_tables, rows)),
             sections=tuple(s.id for s in sections),
             aliases=tuple(aliases), rows=tuple(rows), explanations=explanations,
             general_explanation=general_explanation,
             total=bool(rows) and all(r.line in totals.get(r.table_id, set()) for r in rows),
         )
+
+
+@dataclass
+class _Entry:
+    """A subject being collected: its label and what names it."""
+
+    label: str
+    sections: list[Section] = field(default_factory=list)
+    rows: list[RowRef] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
 
 
 def tables_section(tables: list[Table], rows: list[RowRef]) -> str | None:

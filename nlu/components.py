@@ -18,10 +18,7 @@ from nlu.entities import Entity, extract_entities
 KIND_TO_ENTITY: dict[str, str] = {
     "year": "year",
     "section_code": "section_code",
-    "line": "budget_line",
     "measure": "measure",
-    "party": "party",
-    "reserve": "reserve",
     "amount": "amount",
 }
 
@@ -56,7 +53,7 @@ def rasa_entities(text: str, extractor: str, wanted: list[str] | None = None) ->
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
 class DutchBudgetEntityExtractor(GraphComponent, EntityExtractorMixin):  # type: ignore[misc, unused-ignore]
-    """Adds years, section codes, budget lines, measures, parties, reserves and amounts to messages."""
+    """Adds years, section codes, measures and amounts to messages."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:

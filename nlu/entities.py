@@ -1,4 +1,7 @@
-"""Pure Dutch entity recognition for budget questions: years, codes, lines, measures, parties, amounts.
+"""Pure Dutch entity recognition for budget questions: years, section codes, general measures, amounts.
+
+Names of lines, reserves and partijen are not constants here: the knowledge service reads them from the corpus
+(knowledge.vocabulary) and callers can pass such vocabulary in ``extra``.
 
 No third-party dependencies: this module runs in the Rasa venv (Python 3.10) and the knowledge
 venv (Python 3.11) alike.
@@ -12,7 +15,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-KINDS = ("year", "section_code", "line", "measure", "party", "reserve", "amount")
+KINDS = ("year", "section_code", "measure", "amount")
 
 
 @dataclass(frozen=True)
@@ -25,24 +28,6 @@ class Entity:
     end: int
     text: str
 
-
-# Budget lines of a programme: the row groups of the Programmakosten table.
-LINE_TERMS: Mapping[str, Sequence[str]] = {
-    "Bestuur": ("bestuur", "besturen", "bestuurlijk", "gemeentebestuur", "governance", "administration"),
-    "Dienstverlening": (
-        "dienstverlening",
-        "dienstverleningen",
-        "publieke dienstverlening",
-        "burgerzaken",
-        "services",
-        "service",
-        "public services",
-    ),
-    "Programma": (
-        "bestuur en dienstverlening", "programma", "het hele programma", "totale programma", "programme",
-        "program", "in totaal",
-    ),
-}
 
 # Measures (table rows). Longer phrases come first so "saldo van baten en lasten" beats "saldo".
 MEASURE_TERMS: Mapping[str, Sequence[str]] = {
@@ -77,27 +62,6 @@ MEASURE_TERMS: Mapping[str, Sequence[str]] = {
         "investering", "investeringen", "investeren", "investeert", "geinvesteerd", "investment", "investments",
     ),
     "Subsidie": ("subsidie", "subsidies", "subsidieplafond", "subsidy", "grants"),
-}
-
-PARTY_TERMS: Mapping[str, Sequence[str]] = {
-    "Holland Rijnland": ("holland rijnland", "hollandrijnland"),
-    "Belastingsamenwerking Gouwe-Rijnland": (
-        "belastingsamenwerking gouwe-rijnland", "belastingsamenwerking gouwe rijnland",
-        "belastingsamenwerking", "bsgr", "gouwe-rijnland", "gouwe rijnland",
-    ),
-}
-
-RESERVE_TERMS: Mapping[str, Sequence[str]] = {
-    "Reserve raad": ("reserve raad", "reserve van de raad", "raadsreserve"),
-    "Reserve Holland Rijnland": ("reserve holland rijnland",),
-    "Egalisatiereserve verkiezingen": (
-        "egalisatiereserve verkiezingen", "egalisatiereserve", "reserve verkiezingen", "verkiezingsreserve",
-    ),
-    "Reserve rekenkamer": ("reserve rekenkamer", "rekenkamerreserve"),
-    "Reserve soc.-maatsch. En cult. Voorz P1": (
-        "reserve soc.-maatsch. en cult. voorz p1", "reserve sociaal-maatschappelijke en culturele voorzieningen",
-        "reserve soc.-maatsch",
-    ),
 }
 
 COMPOUND_MEASURES = ("Indicator", "Realisatie", "Streefwaarde")
@@ -200,7 +164,7 @@ def extract_entities(
     text: str,
     extra: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> list[Entity]:
-    """Find years, section codes, budget lines, measures, parties, reserves and amounts in a question.
+    """Find years, section codes, measures, amounts (and ``extra`` vocabulary) in a question.
 
     ``extra`` adds vocabulary per kind (e.g. table row labels known to the knowledge base).
     """
@@ -220,12 +184,7 @@ def extract_entities(
         taken.append(m.span())
         entities.append(Entity("year", m.group(1), m.start(), m.end(), m.group(0)))
 
-    lexicons: list[tuple[str, Mapping[str, Sequence[str]]]] = [
-        ("reserve", RESERVE_TERMS),
-        ("party", PARTY_TERMS),
-        ("measure", MEASURE_TERMS),
-        ("line", LINE_TERMS),
-    ]
+    lexicons: list[tuple[str, Mapping[str, Sequence[str]]]] = [("measure", MEASURE_TERMS)]
     for kind, extra_terms in (extra or {}).items():
         lexicons.insert(0, (kind, extra_terms))
     for kind, lexicon in lexicons:

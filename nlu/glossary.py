@@ -21,8 +21,8 @@ GLOSSARY: dict[str, str] = {
     "wedding": "huwelijken", "marriage": "huwelijken", "travel documents": "reisdocumenten",
     "civil affairs": "burgerzaken", "customer contact": "klant contact centrum kcc",
     "contact centre": "klant contact centrum kcc", "call centre": "klant contact centrum kcc",
-    "questions": "vragen", "phone": "telefoon", "website": "website", 
-    
+    "questions": "vragen", "phone": "telefoon", "website": "website",
+
     "services": "dienstverlening", "service": "dienstverlening", "customer": "klant",
     "satisfaction": "tevredenheid tevreden", "satisfied": "tevreden", "survey": "enquête stadsenquete",
     "participation": "participatie", "communication": "communicatie", "residents": "inwoners",
@@ -37,15 +37,17 @@ GLOSSARY: dict[str, str] = {
     "registers": "basisregistraties", "base registries": "basisregistraties", "addresses": "adressen",
     "buildings": "gebouwen", "data": "data", "research": "onderzoek", "policy": "beleid",
     "democracy": "democratie", "politics": "politiek", "meetings": "vergaderen",
-    "meeting": "vergadering", "city hall": "stadhuis", "town hall": "stadhuis", 
-    "mission": "missie", "priorities": "speerpunten",     "digital": "digitale", "risks": "risico's", "risk": "risico's",
-    "opportunities": "kansen", "milestones": "mijlpalen", 
+    "meeting": "vergadering", "city hall": "stadhuis", "town hall": "stadhuis",
+    "mission": "missie", "priorities": "speerpunten",
+    "digital": "digitale", "risks": "risico's", "risk": "risico's",
+    "opportunities": "kansen", "milestones": "mijlpalen",
     "withdrawn": "onttrokken", "withdraw": "onttrekken", "withdrawal": "onttrekking", "added": "toegevoegd",
     "addition": "toevoeging", "equalisation reserve": "egalisatiereserve", "equalization reserve": "egalisatiereserve",
-    "governance": "bestuur", "administration": "bestuur", "result": "resultaat", "balance": "saldo", "pay": "betaalt", "pays": "betaalt", "paid": "betaald",
+    "governance": "bestuur", "administration": "bestuur",
+    "result": "resultaat", "balance": "saldo", "pay": "betaalt", "pays": "betaalt", "paid": "betaald",
     "spend": "lasten", "spent": "lasten", "measured": "realisatie gemeten", "score": "score",
-    
-    
+
+
 }
 ENGLISH_MARKERS = frozenset(
     "the what who when where why how which does do is are of for my your can will much many".split()

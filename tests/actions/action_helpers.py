@@ -31,7 +31,7 @@ def make_tracker(
         "entities": entities or [],
     }
     all_slots = {
-        "year": None, "budget_line": None, "measure": None, "topic": None,
+        "frame": None,
         "last_question": None, "last_answer": None, "awaiting_feedback": False,
     }
     all_slots.update(slots or {})

@@ -9,6 +9,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from knowledge.serialize import answer_json
+from knowledge.types import Answer, Citation, Clarify, ClarifyOption, Resolved
+
 # (line, measure) -> {year: amount x 1000}, from the Programmakosten table.
 TABLE: dict[tuple[str, str], dict[int, str]] = {
     ("Dienstverlening", "Lasten"): {2026: "14.909", 2027: "14.984", 2028: "14.523"},
@@ -31,29 +34,27 @@ def _find(text: str, options: list[str]) -> str | None:
 
 
 def fake_answer(question: str, context: dict[str, Any] | None) -> dict[str, Any]:
-    """Answer like the knowledge service would, for the few facts the tests need."""
+    """Answer like the knowledge service would, for the few facts the tests need, in its one JSON contract."""
     context = context or {}
     year_word = next((w for w in question.replace("?", " ").split() if w.isdigit() and len(w) == 4), None)
     year = int(year_word) if year_word else (context.get("year") or 2026)
     line = _find(question, ["Dienstverlening", "Bestuur"]) or context.get("line")
     measure = _find(question, ["Lasten", "Baten"]) or context.get("measure")
-    resolved = {"year": year, "line": line, "measure": measure, "topic": "Programmakosten" if line else None}
     amount = TABLE.get((str(line), str(measure)), {}).get(int(year))
+    if "welk bedrag" in question.lower():
+        options = (ClarifyOption("Lasten Bestuur", "Wat zijn de lasten van Bestuur?"),
+                   ClarifyOption("Baten Bestuur", "Wat zijn de baten van Bestuur?"))
+        clarify = Clarify("Welk bedrag van Bestuur bedoelt u?", options)
+        return answer_json(Answer(question, False, clarify.question, 0.5, method="clarify", clarify=clarify))
     if "zwembad" in question.lower() or amount is None:
-        return {
-            "question": question, "answered": False, "answer": "", "confidence": 0.1,
-            "citations": [], "resolved": resolved,
-        }
-    citation = {
-        "n": 1, "document": "leiden-2026-programma-1", "section_id": "3.1.1-programmakosten",
-        "code": "3.1.1", "title": "Programmakosten", "path": "Bestuur en dienstverlening > Programmakosten",
-        "url": "/sections/3.1.1-programmakosten", "quote": f"{measure} {amount}",
-    }
+        return answer_json(Answer(question, False, "", 0.1, method="abstain"))
+    resolved = Resolved(year=year, line=line, measure=measure, topic="doc:programmakosten",
+                        subject=f"doc#{str(line).lower()}", intent="amount", document="doc")
+    citation = Citation(1, "leiden-2026-programma-1", "3.1.1-programmakosten", "3.1.1", "Programmakosten",
+                        ("Bestuur en dienstverlening", "Programmakosten"), "/sections/3.1.1-programmakosten",
+                        f"{measure} {amount}", "Programmabegroting 2026")
     text = f"De {str(measure).lower()} van {str(line).lower()} in {year} zijn € {amount}.000 [1]."
-    return {
-        "question": question, "answered": True, "answer": text, "confidence": 0.9,
-        "citations": [citation], "resolved": resolved,
-    }
+    return answer_json(Answer(question, True, text, 0.9, (citation,), resolved, "table"))
 
 
 class FakeKnowledge:

@@ -55,7 +55,7 @@ def test_not_helped_from_saved_tracker_stores_feedback_and_hands_over(knowledge:
         "question": "Hoeveel kost bestuur in 2026? Mail me op [E-MAIL]",
         "answer": "De lasten van bestuur in 2026 zijn € 12.399.000 [1].",
         "helped": False,
-        "source": "bot",
+        "source": "rasa",
         "conversation_id": "bewoner-7",
     }]
     assert "Jammer" in messages[0]["text"] and "14 071" in messages[0]["text"]

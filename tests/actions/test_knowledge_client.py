@@ -8,6 +8,7 @@ import pytest
 from fake_knowledge import FakeKnowledge, free_port
 
 from actions.knowledge_client import KnowledgeClient, KnowledgeUnavailable, clean_context
+from knowledge.serialize import RESOLVED_KEYS
 
 
 def test_answer_parses_contract(knowledge: FakeKnowledge) -> None:
@@ -15,14 +16,15 @@ def test_answer_parses_contract(knowledge: FakeKnowledge) -> None:
     answer = client.answer("lasten dienstverlening 2026")
     assert answer.answered
     assert answer.citations[0]["n"] == 1
-    assert answer.resolved == {"year": 2026, "line": "Dienstverlening", "measure": "Lasten", "topic": "Programmakosten"}
+    assert answer.resolved["year"] == 2026 and answer.resolved["line"] == "Dienstverlening"
+    assert set(answer.resolved) == set(RESOLVED_KEYS)
 
 
 def test_context_is_cleaned(knowledge: FakeKnowledge) -> None:
     client = KnowledgeClient(knowledge.url, timeout=2)
     client.answer("En in 2027?", {"year": "2027", "line": "Dienstverlening", "measure": None, "extra": 1})
     assert knowledge.posted("/api/answer")[0]["context"] == {
-        "year": 2027, "line": "Dienstverlening", "measure": None, "topic": None,
+        **{k: None for k in RESOLVED_KEYS}, "year": 2027, "line": "Dienstverlening",
     }
     assert clean_context({"year": None, "line": ""}) is None
     assert clean_context({"year": "twee"}) is None

@@ -60,7 +60,7 @@ def test_existing_entities_are_kept() -> None:
 
 def test_every_kind_maps_to_a_domain_entity() -> None:
     assert set(KIND_TO_ENTITY.values()) == {
-        "year", "section_code", "budget_line", "measure", "party", "reserve", "amount",
+        "year", "section_code", "measure", "amount",
     }
 
 
