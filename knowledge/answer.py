@@ -108,7 +108,8 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
             text = _trim(re.sub(r"\s+", " ", section.text), MAX_WORDS)
             parts.append(f"{section.title}: {text}" if subject.kind != "indicator" else text)
             citations.append(cite(settings, n, section, text))
-    elif subject.rows and (query.measure or "subject" in query.inherited or query.years):
+    elif subject.rows and subject.general_explanation and (
+            query.measure or "subject" in query.inherited or query.years):
         general = corpus.section(subject.general_explanation or "")
         parts.append(f"De begroting geeft geen specifieke reden voor {subject.label}.")
         if general is not None:
@@ -117,6 +118,9 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
             citations.append(cite(settings, 1, general, text))
     else:
         return None
+    notes = [n for r in subject.rows if r.table_id in vocab.tables for n in vocab.tables[r.table_id].footnotes]
+    if notes and query.intent in ("meaning", "explain"):
+        parts.append("Voetnoot bij de tabel: " + " ".join(n.lstrip("* ") for n in dict.fromkeys(notes)))
     if not citations:
         home = corpus.section(subject.section_id or "")
         if home is None:
@@ -150,8 +154,9 @@ def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subje
     items = "; ".join(s.label for s in found)
     noun = "prestaties" if want == "prestatie" else "doelen"
     text = f"De {noun} bij {subject.label} zijn: {items}."
-    citations = tuple(cite(settings, n, s, s.label) for n, s in enumerate(found[:6], start=1))
     home = corpus.section(subject.section_id or "") or found[0]
+    cited = [home, *[s for s in found if s.id != home.id]][:6]
+    citations = tuple(cite(settings, n, s, s.label) for n, s in enumerate(cited, start=1))
     return Answer(query.text, True, text, 0.9, citations, _resolved(query, subject, home), "goals")
 
 

@@ -42,10 +42,16 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         if base is not None:
             years = (base + relative,)
             inherited.append("relative year")
-    if subject != query.subject and intent == "info" and previous is not None and previous.intent:
-        intent = previous.intent if previous.intent in CARRY_INTENTS else intent
+    if intent == "info" and previous is not None and previous.intent and query.follow_up and query.subject \
+            and not query.topic_words:
+        intent = "amount" if previous.intent == "compare" else previous.intent  # 'en Dienstverlening?'
+        inherited.append("intent")
+    topic = None
+    if previous is not None and leans and subject is None and previous.topic:
+        topic = previous.topic  # a follow-up on a passage is answered within that passage's section first
+        inherited.append("topic")
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
-                   inherited=tuple(inherited))
+                   inherited=tuple(inherited), topic=topic)
 
 
 def _has_measure(vocab: Vocabulary, subject_id: str | None, family: str) -> bool:

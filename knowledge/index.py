@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import bm25s  # type: ignore[import-untyped]
 import numpy as np
@@ -18,8 +23,24 @@ from knowledge.lexical import tokens, vocabulary_of
 from knowledge.store import chunks_from_json, chunks_to_json, corpus_from_json, corpus_to_json, read_json, write_json
 from knowledge.types import Chunk, Corpus
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 Progress = Callable[[Sequence[str]], Sequence[str]]
+MANIFEST = "manifest.json"
+REBUILD_HINT = "python -m knowledge build"
+# The modules whose source decides what the index contains: a change to any of them makes an index stale.
+CODE_MODULES = ("parse", "tables", "numbers", "paragraphs", "chunk", "index", "lexical", "ingest", "render",
+                "store", "types", "embedding")
+CORPUS_PATTERNS = ("*.txt", "*.meta.json")
+
+
+class IndexDamaged(Exception):
+    """A stored index cannot be trusted: a file is missing, unreadable or does not match its checksum."""
+
+    def __init__(self, file: Path, reason: str) -> None:
+        super().__init__(f"De index is beschadigd: {file} {reason}. De kennisservice start niet met deze index; "
+                         f"bouw hem opnieuw met `{REBUILD_HINT}`.")
+        self.file = file
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -88,8 +109,59 @@ def units_to_embed(corpus: Corpus) -> int:
     return len(chunks) + len(chunk_sentences(chunks))
 
 
-def save_index(index: Index, target: Path) -> None:
-    """Write the index to a temporary folder next to target, then swap it in; the old index survives failures."""
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fingerprint(files: Sequence[tuple[str, Path]]) -> str:
+    """One sha256 over the names and contents of files."""
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode("utf-8") + b"\0" + _sha256(path).encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """A hash of the source of the modules that parse, chunk and index the corpus (and of the index format)."""
+    package = Path(__file__).resolve().parent
+    digest = _fingerprint([(f"{m}.py", package / f"{m}.py") for m in CODE_MODULES])
+    return hashlib.sha256(f"format {FORMAT_VERSION} {digest}".encode()).hexdigest()
+
+
+def corpus_fingerprint(data_dir: Path) -> str | None:
+    """A hash of the contents of every budget text and metadata file in data_dir; None when there are none."""
+    if not data_dir.is_dir():
+        return None
+    files = sorted({p for pattern in CORPUS_PATTERNS for p in data_dir.glob(pattern) if p.is_file()})
+    return _fingerprint([(p.name, p) for p in files]) if files else None
+
+
+def _index_files(folder: Path) -> list[str]:
+    """Every file of a saved index except the manifest, as sorted relative POSIX paths."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+
+@contextmanager
+def index_lock(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock for building target (several workers may start at once)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / f".{target.name}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def save_index(index: Index, target: Path, corpus_hash: str | None = None) -> None:
+    """Write the index to a temporary folder next to target, then swap it in; the old index survives failures.
+
+    The manifest records a sha256 of every file (checked by load_index), the hash of the corpus it was built
+    from, the hash of the code that built it and the model, so a stale index can be recognised."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
@@ -99,12 +171,15 @@ def save_index(index: Index, target: Path) -> None:
         np.save(tmp / "vectors.npy", index.vectors)
         np.save(tmp / "sentence_vectors.npy", index.sentence_vectors)
         index.bm25.save(str(tmp / "bm25"), show_progress=False)
-        write_json(tmp / "manifest.json", {
+        write_json(tmp / MANIFEST, {
             "format": FORMAT_VERSION,
             "model": index.model,
             "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "documents": [d.id for d in index.corpus.documents],
             "chunks": len(index.chunks),
+            "corpus_hash": corpus_hash,
+            "code_hash": code_fingerprint(),
+            "files": {name: _sha256(tmp / name) for name in _index_files(tmp)},
         })
         old = target.parent / f".{target.name}-old"
         if old.exists():
@@ -120,25 +195,82 @@ def save_index(index: Index, target: Path) -> None:
 
 def index_exists(path: Path) -> bool:
     """True when a complete index is stored at path."""
-    return (path / "manifest.json").is_file()
+    return (path / MANIFEST).is_file()
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of the index at path; IndexDamaged when it is missing or not a JSON object."""
+    file = path / MANIFEST
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexDamaged(file, "ontbreekt") from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise IndexDamaged(file, f"is geen leesbare JSON ({type(exc).__name__})") from exc
+    if not isinstance(manifest, dict):
+        raise IndexDamaged(file, "is geen JSON-object")
+    return manifest
+
+
+def stale_reason(path: Path, model: str, corpus_hash: str | None) -> str | None:
+    """Why the index at path must be rebuilt (Dutch), or None when it is current.
+
+    No index, another format, another model, changed index-building code or a changed corpus make an index
+    stale; a damaged manifest raises IndexDamaged (a damaged index is never rebuilt silently). corpus_hash None
+    means the corpus cannot be read here, so it is not compared."""
+    if not index_exists(path):
+        if path.is_dir() and any(path.iterdir()):
+            raise IndexDamaged(path / MANIFEST, "ontbreekt")
+        return "er is nog geen index"
+    manifest = read_manifest(path)
+    if manifest.get("format") != FORMAT_VERSION:
+        return f"de index heeft formaat {manifest.get('format')}, deze versie gebruikt formaat {FORMAT_VERSION}"
+    if manifest.get("model") != model:
+        return f"de index is gebouwd met model {manifest.get('model')!r}, ingesteld is {model!r}"
+    if manifest.get("code_hash") != code_fingerprint():
+        return "de code die de index bouwt is veranderd"
+    if corpus_hash is not None and manifest.get("corpus_hash") != corpus_hash:
+        return "de documenten in de datamap zijn veranderd"
+    return None
+
+
+def verify_index(path: Path) -> dict[str, Any]:
+    """Check every file of the index at path against the checksums in its manifest; return the manifest."""
+    manifest = read_manifest(path)
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexDamaged(path / MANIFEST, f"heeft formaat {manifest.get('format')} in plaats van {FORMAT_VERSION}")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise IndexDamaged(path / MANIFEST, "bevat geen controlegetallen")
+    for name, expected in sorted(files.items()):
+        file = path / name
+        if not file.is_file():
+            raise IndexDamaged(file, "ontbreekt")
+        if _sha256(file) != expected:
+            raise IndexDamaged(file, "klopt niet met het controlegetal in manifest.json (veranderd of beschadigd)")
+    return manifest
+
+
+def _load(file: Path, reader: Callable[[Path], Any]) -> Any:
+    try:
+        return reader(file)
+    except Exception as exc:  # any reader fault of a file that passed its checksum is still damage
+        raise IndexDamaged(file, f"kan niet gelezen worden ({type(exc).__name__}: {exc})") from exc
 
 
 def load_index(path: Path) -> Index:
-    """Load an index saved by save_index."""
-    manifest = read_json(path / "manifest.json")
-    if manifest.get("format") != FORMAT_VERSION:
-        raise ValueError(f"{path}: index format {manifest.get('format')} is not {FORMAT_VERSION}; rebuild it")
-    corpus = corpus_from_json(read_json(path / "corpus.json"))
-    chunks = chunks_from_json(read_json(path / "chunks.json"))
-    sentences = [Sentence(int(i), str(t)) for i, t in read_json(path / "sentences.json")]
-    bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False, verbosity=0)
-    return Index(
-        corpus,
-        chunks,
-        bm25,
-        vocabulary_of(s.text for s in corpus.sections),
-        np.load(path / "vectors.npy"),
-        sentences,
-        np.load(path / "sentence_vectors.npy"),
-        str(manifest.get("model", "")),
-    )
+    """Load an index saved by save_index, after checking every file's checksum; IndexDamaged otherwise."""
+    manifest = verify_index(path)
+    corpus = _load(path / "corpus.json", lambda f: corpus_from_json(read_json(f)))
+    chunks = _load(path / "chunks.json", lambda f: chunks_from_json(read_json(f)))
+    sentences = _load(path / "sentences.json", lambda f: [Sentence(int(i), str(t)) for i, t in read_json(f)])
+    bm25 = _load(path / "bm25", lambda f: bm25s.BM25.load(str(f), show_progress=False, verbosity=0))
+    vectors = _load(path / "vectors.npy", lambda f: np.load(f, allow_pickle=False))
+    sentence_vectors = _load(path / "sentence_vectors.npy", lambda f: np.load(f, allow_pickle=False))
+    if vectors.ndim != 2 or vectors.shape[0] != len(chunks):
+        raise IndexDamaged(path / "vectors.npy", f"heeft vorm {vectors.shape}, verwacht {len(chunks)} rijen")
+    if sentence_vectors.ndim != 2 or sentence_vectors.shape[0] != len(sentences):
+        raise IndexDamaged(path / "sentence_vectors.npy",
+                           f"heeft vorm {sentence_vectors.shape}, verwacht {len(sentences)} rijen")
+    return Index(corpus, chunks, bm25, vocabulary_of(s.text for s in corpus.sections), vectors, sentences,
+                 sentence_vectors, str(manifest.get("model", "")))

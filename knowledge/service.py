@@ -22,18 +22,21 @@ from knowledge.index import Index
 from knowledge.lexical import tokens
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections, subtree
 from knowledge.settings import Settings
-from knowledge.table_answer import NoAmount, describe, find_facts
+from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, find_facts
 from knowledge.types import Answer, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
 from knowledge.vocabulary import Vocabulary, build_vocabulary
 from nlu.entities import fold
 
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
+EURO = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
 
 DENSE_FLOOR = 0.76
 DENSE_SPAN = 0.10
 MIN_CITED_COVERAGE = 0.5
 TABLE_INTENTS = ("amount", "compare")
+# Headings under which budgets give reasons (BBV practice: motives of a verbonden partij, toelichtingen).
+EXPLAINING_TITLES = ("motieven", "toelichting", "ontwikkeling", "reden", "verklaring", "risico")
 
 
 @dataclass
@@ -47,6 +50,9 @@ class Service:
     stems: list[frozenset[str]] = field(default_factory=list)
     section_chunks: dict[str, np.ndarray] = field(default_factory=dict)
     section_stems: dict[str, frozenset[str]] = field(default_factory=dict)
+    explaining: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    title_chunks: dict[str, np.ndarray] = field(default_factory=dict)
+    chunk_frequency: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
@@ -56,6 +62,17 @@ class Service:
         for i, chunk in enumerate(self.index.chunks):
             by_section.setdefault(chunk.section_id, []).append(i)
         self.section_chunks = {sid: np.array(ids, dtype=np.int64) for sid, ids in by_section.items()}
+        titles = {s.id: fold(s.title) for s in corpus.sections}
+        self.explaining = np.array([any(w in titles.get(c.section_id, "") for w in EXPLAINING_TITLES)
+                                    for c in self.index.chunks], bool)
+        for chunk in self.index.chunks:
+            for t in set(tokens(chunk.text, self.index.vocabulary)):
+                self.chunk_frequency[t] = self.chunk_frequency.get(t, 0) + 1
+        by_title: dict[str, list[int]] = {}
+        for s in corpus.sections:
+            for t in set(tokens(s.title, self.index.vocabulary)):
+                by_title.setdefault(t, []).extend(by_section.get(s.id, []))
+        self.title_chunks = {t: np.array(ids, dtype=np.int64) for t, ids in by_title.items()}
         for s in corpus.sections:
             self.section_stems[s.id] = frozenset(tokens(" ".join((s.text, *s.path, *s.alt_titles)),
                                                         self.index.vocabulary))
@@ -98,7 +115,8 @@ class Service:
             facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
             if isinstance(facts, NoAmount) and subject is None and query.topic_words:
                 passage = self._passage_answer(query)
-                if passage.answered and AMOUNT.search(passage.text) and self._covered(query, passage, strict=True):
+                pattern = EURO if query.measure not in INDICATOR_FAMILIES else AMOUNT
+                if passage.answered and pattern.search(passage.text) and self._covered(query, passage, strict=True):
                     return passage
             if isinstance(facts, NoAmount):
                 if facts.clarify is not None:
@@ -122,11 +140,12 @@ class Service:
         """A subject with table rows whose section ranks on top and whose title covers the topic words
         (indicators have long titles nobody types in full)."""
         words = [w for w in query.topic_words if len(w) >= 4]
-        if not words or not (query.years or query.measure or query.intent in TABLE_INTENTS):
+        if not words or not (query.years or query.measure or query.intent in (*TABLE_INTENTS, "how")):
             return None
         vector = self._query_vector(query.search_text)
         fused, _ = self._rank(query, vector, set())
-        by_section = {sec: subj for subj in self.vocab.subjects.values() if subj.rows for sec in subj.sections}
+        by_section = {sec: subj for subj in self.vocab.subjects.values() if subj.rows for sec in subj.sections
+                      if query.measure is None or query.measure in self._families(subj)}
         for hit in rank_sections(self.index, fused, 3):
             subj = by_section.get(hit.section.id)
             if subj is None or subj.document_id not in query.scope:
@@ -137,6 +156,14 @@ class Service:
                 return subj
         return None
 
+    def _families(self, subject: Subject) -> set[str]:
+        """Measure families of a subject's rows."""
+        out: set[str] = set()
+        for row in subject.rows:
+            table = self.vocab.tables.get(row.table_id)
+            out |= {self.vocab.families.get(c.measure, "") for c in table.cells if c.line == row.line} if table else set()
+        return out
+
     def _document_label(self, document_id: str) -> str:
         """The document named in an answer when the index holds more than one."""
         if len(self.index.corpus.documents) < 2:
@@ -144,9 +171,16 @@ class Service:
         doc = next((d for d in self.index.corpus.documents if d.id == document_id), None)
         return doc.label if doc else ""
 
-    def _passage_answer(self, query: Query, subject_id: str | None = None) -> Answer:
+    def _passage_answer(self, query: Query) -> Answer:
         subject = self.vocab.subjects.get(query.subject or "")
-        roots = set(subject.sections) if subject is not None else set()
+        roots = set(subject.sections) if subject is not None else ({query.topic} if query.topic else set())
+        result = self._passage_within(query, roots)
+        if not result.answered and roots and query.topic and subject is None:
+            result = self._passage_within(replace(query, topic=None), set())  # then the whole corpus
+        return result
+
+    def _passage_within(self, query: Query, roots: set[str]) -> Answer:
+        subject = self.vocab.subjects.get(query.subject or "")
         vector = self._query_vector(query.search_text)
         fused, dense = self._rank(query, vector, roots)
         confidence = self.confidence(query, dense if vector is not None else None, bool(roots or query.codes))
@@ -185,6 +219,11 @@ class Service:
         for sid in inside:
             mask[self.section_chunks.get(sid, np.zeros(0, np.int64))] = True
         boost[mask] += FAVOURED
+        if query.intent == "explain":  # motives and explanations answer 'why'
+            boost[self.explaining] += FAVOURED
+        for word in query.topic_words:  # a section titled with a topic word ('Kansen', 'Risico's')
+            for t in set(tokens(word, self.index.vocabulary)):
+                boost[self.title_chunks.get(t, np.zeros(0, np.int64))] += FAVOURED / 2
         money = query.intent in TABLE_INTENTS
         fused, _, dense = rank_chunks(self.index, query.search_text, vector, self.settings.retrieval, boost, money)
         if restrict and mask.any() and float(fused[mask].max(initial=0.0)) > 0:
@@ -205,21 +244,31 @@ class Service:
         closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
         return round(cov * (0.5 + 0.5 * closeness), 3)
 
+    def _frequency(self, word: str) -> int:
+        """In how many passages the word (its rarest stem) occurs; 0 when unknown."""
+        return min((self.chunk_frequency.get(t, 0) for t in tokens(word, self.index.vocabulary)), default=0)
+
     def _covered(self, query: Query, answer: Answer, strict: bool = False) -> bool:
         """The cited passages cover the question's topic words (one shared word is not coverage)."""
         words = query.topic_words
         if not words and not query.names:
             return True
+        rarest = min(words, key=self._frequency) if words else ""
         cited: set[str] = set()
         for c in answer.citations:
             cited |= self.section_stems.get(c.section_id, frozenset())
             cited |= set(tokens(c.quote, self.index.vocabulary))
         hits = sum(1 for w in words if set(tokens(w, self.index.vocabulary)) & cited)
-        if any(not (set(tokens(n, self.index.vocabulary)) & cited) for n in query.names):
+        own = {fold(d.municipality) for d in self.index.corpus.documents if d.municipality}
+        names = [n for n in query.names if not any(n.startswith(m) for m in own)]
+        if any(not (set(tokens(n, self.index.vocabulary)) & cited) for n in names):
             return False  # a name the passage does not mention ('Tweede Kamer', another municipality)
-        if strict:
-            return hits == len(words)
-        needed = len(words) if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
+        if strict:  # an amount quoted from prose: every topic word, and every weak word, in the passage
+            weak_hits = sum(1 for w in query.weak_words if set(tokens(w, self.index.vocabulary)) & cited)
+            return hits == len(words) and weak_hits == len(query.weak_words)
+        if rarest and not set(tokens(rarest, self.index.vocabulary)) & cited:
+            return False  # the most specific word (the rarest in the corpus) must be in the passage
+        needed = 1 if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
         return hits >= needed
 
     # -- search --------------------------------------------------------------------------------------------
@@ -231,6 +280,11 @@ class Service:
         vector = self._query_vector(query.search_text)
         fused, _ = self._rank(query, vector, roots, restrict=False)
         hits = [SearchResult(h.section, round(h.score, 4), h.chunk.text) for h in rank_sections(self.index, fused, k)]
+        home = self.index.corpus.section(subject.section_id or "") if subject is not None else None
+        if home is not None and query.mentions:  # a named subject's own section comes first
+            first = next((h for h in hits if h.section.id == home.id), None)
+            snippet = first.snippet if first else home.text[:300]
+            hits = [SearchResult(home, 2.0, snippet), *[h for h in hits if h.section.id != home.id]][:k]
         if query.intent in TABLE_INTENTS and self.settings.table_answers:
             facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
             if not isinstance(facts, NoAmount):

@@ -7,7 +7,7 @@ otherwise the result is a clarifying question or an honest 'no amount' (a wrong 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.lexical import stem
 from knowledge.numbers import format_euro, format_number
@@ -34,6 +34,8 @@ FAMILY_LABELS = {"lasten": "lasten", "baten": "baten", "saldo": "saldo", "toevoe
 PLURAL = ("lasten", "baten", "mutaties")
 NEGATIVE_WORDS = {"baten": "Baten", "onttrekking": "Onttrekkingen"}
 SPEND_FAMILY = "lasten"
+OUTFLOWS = ("bijdrage", "investering", "subsidie")
+MONEY_FAMILIES = ("lasten", "baten", "saldo", "toevoeging", "onttrekking", "mutaties", "resultaat", *OUTFLOWS)
 INDICATOR_FAMILIES = ("streefwaarde", "realisatie")
 
 
@@ -106,7 +108,9 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     titles = {s.id: fold(s.title) for s in corpus.sections}
     if not query.scope:
         return NoAmount("Die begroting staat niet in deze zoekdienst.")
-    strange = [n for n in query.names if subject is None or n not in fold(" ".join(subject.aliases))]
+    own = {fold(d.municipality) for d in vocab.documents.values() if d.municipality}
+    strange = [n for n in query.names if (subject is None or n not in fold(" ".join(subject.aliases)))
+               and not any(n.startswith(m) for m in own)]
     if strange:
         return NoAmount(f"In de begroting staat geen bedrag voor '{strange[0].capitalize()}'.")
     named = subject is not None and subject.rows and (
@@ -118,6 +122,9 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         return NoAmount(f"In de begroting staat geen bedrag voor '{unknown[0]}'.")
     titled = [w for w in leftover if any(re.search(rf"\b{re.escape(w[:max(5, len(w) - 2)])}", t)
                                          for t in titles.values())]
+    if (subject is None or not subject.rows) and not titled and (leftover or query.weak_words):
+        what = (leftover or list(query.weak_words))[0]
+        return NoAmount(f"In de begroting staat geen bedrag voor '{what}'.")
     if subject is None or not subject.rows:
         candidates = _candidates(vocab, query, family, titled, subject)
         if len(candidates) == 1 and not titled:
@@ -137,6 +144,15 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
                         Clarify(f"De begroting geeft geen apart bedrag voor '{titled[0]}'. Wel voor {subject.label}. "
                                 "Wilt u dat bedrag?", options))
     families = _families(vocab, subject)
+    if query.total and not subject.total and ("subject" in query.inherited or not query.mentions):
+        total = _table_total(vocab, subject, family)
+        if total is not None:  # 'en samen?' / 'de totale toevoeging': the total row of the same table
+            subject, families = total, _families(vocab, total)
+    if family is not None and family in MONEY_FAMILIES and families and all(f in INDICATOR_FAMILIES
+                                                                             for f in families):
+        return NoAmount(f"In de begroting staat geen bedrag voor {subject.label}; er staan alleen scores.")
+    if family == SPEND_FAMILY and family not in families and len(families) == 1 and families[0] in OUTFLOWS:
+        family = families[0]  # what a partij 'costs' is its bijdrage
     if family is not None and family not in families:
         sibling = _sibling_row(vocab, subject, family)
         if sibling is not None:
@@ -172,6 +188,17 @@ def _families_with_value(vocab: Vocabulary, subject: Subject, years: tuple[int, 
             if c.value and c.year in years and fam not in ("saldo", "mutaties", "resultaat") and fam not in out:
                 out.append(fam)
     return out
+
+
+def _table_total(vocab: Vocabulary, subject: Subject, family: str | None) -> Subject | None:
+    """The subject whose row is the total row of the subject's table (with the measure, when given)."""
+    for row in subject.rows:
+        totals = _totals(vocab, row)
+        for cand in vocab.subjects.values():
+            if any(r.table_id == row.table_id and r.line in totals for r in cand.rows) and (
+                    family is None or family in _families(vocab, cand)):
+                return cand
+    return None
 
 
 def _sibling_row(vocab: Vocabulary, subject: Subject, family: str) -> Subject | None:
@@ -272,6 +299,9 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
     elif compare and len(years) == 1 and years[0] - 1 in available:
         years = [years[0] - 1, years[0]]
     chosen = tuple(c for c in cells if c.year in years)
+    if not chosen and "year" in query.inherited:  # a year from the previous turn that this row does not have
+        return _cells(vocab, corpus, replace(query, years=(), inherited=tuple(
+            i for i in query.inherited if i != "year")), subject, family)
     if not chosen:
         span = f"{available[0]} tot en met {available[-1]}" if available else "andere jaren"
         return NoAmount(f"Voor {', '.join(map(str, years))} staat er geen bedrag voor {subject.label} in de tabel "

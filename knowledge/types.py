@@ -194,6 +194,8 @@ class Query:
     codes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    weak_words: tuple[str, ...] = ()
+    topic: str | None = None
 
 
 @dataclass(frozen=True)

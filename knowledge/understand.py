@@ -6,15 +6,16 @@ English question words and budget words, never names of lines, years, programmes
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import replace
 
 from knowledge.context import merge
-from knowledge.lexical import STOPWORDS, correct_typos, words
+from knowledge.lexical import STOPWORDS, correct_typos, split_compound, stem, words
 from knowledge.types import Mention, Query, Resolved
 from knowledge.vocabulary import Vocabulary
 from nlu.entities import extract_entities, fold
-from nlu.glossary import expansion, glossary_terms, looks_english
+from nlu.glossary import GLOSSARY, glossary_terms, looks_english
 
 # Words that say what kind of answer is wanted (question words and general budget words, both languages).
 INTENT_CUES: dict[str, tuple[str, ...]] = {
@@ -27,8 +28,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                 "hoger", "lager", "groei", "groeit", "meer of minder", "vergelijk", "omhoog", "omlaag", "increase",
                 "increases", "decrease", "decreases", "rise", "rises", "fall", "falls", "change", "changes",
                 "compare", "difference", "grow", "grows", "go up", "go down", "more or less"),
-    "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "ambitie", "ambities", "missie", "bereiken",
-             "goals", "goal", "aims", "aim", "objectives", "objective", "mission", "speerpunten", "priorities"),
+    "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "goals", "goal", "objectives", "objective"),
     "who": ("wie", "who", "leden", "deelnemers", "deelnemende", "doen mee", "meedoen", "doet mee", "members",
             "participants", "partners", "welke gemeenten", "which municipalities"),
     "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming"),
@@ -64,7 +64,7 @@ GENERIC = frozenset(
     gaat gaan ging gegaan waarom wanneer welke welk hoe wie wat waar waarvoor waardoor dat dit die deze
     zitten zit zat erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
     betekent betekenis bedoel bedoelt bedoeld mean means meant explain reason why how what when which who
-    ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
+    vanaf sinds vanuit municipal ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
     hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down""".split()
@@ -152,16 +152,18 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                previous: Resolved | None = None) -> Query:
     """Parse a question once into a Query frame, then merge it with the previous turn's state."""
     text = re.sub(r"\s+", " ", question).strip()
-    english = looks_english(text)
+    english = looks_english(text) or _english_keywords(text, corpus_words)
     notes: list[str] = []
     if english:
-        search_text = f"{text} {expansion(text)}".strip()
+        dutch = " ".join(GLOSSARY[t] for t in glossary_terms(text, force=True))
+        search_text = f"{text} {dutch}".strip()
     else:
         folded_raw = fold(text)
         spans = [(m.start, m.end) for m in vocab.mentions(folded_raw)]
         spans += [(s, e) for _, s, e in vocab.measures(folded_raw)]
-        spans += [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", folded_raw) if m.group(0) in CUE_WORDS]
-        search_text = correct_typos(text, corpus_words, spans)
+        spans += [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", folded_raw)
+                  if m.group(0) in CUE_WORDS or len(m.group(0)) < MIN_TYPO_WORD]
+        search_text = correct_typos(_correct_names(text, vocab), corpus_words, spans)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
     folded = fold(search_text)
@@ -188,10 +190,11 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     relative = _relative_year(folded)
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures]
     if english:  # English words the glossary translated are represented by their Dutch terms
-        translated = {w for term in glossary_terms(text) for w in term.split()}
-        topic = [w for w in _content_words(folded, taken) if w not in vocab.generic and w not in translated]
+        translated = {w for term in glossary_terms(text, force=True) for w in term.split()}
+        content = [w for w in _content_words(folded, taken) if w not in vocab.generic and w not in translated]
     else:
-        topic = [w for w in _content_words(folded, taken) if w not in vocab.generic]
+        content = [w for w in _content_words(folded, taken) if w not in vocab.generic]
+    topic, weak = _split_known(content, corpus_words, vocab.stems, english)
     total = total_cue
     codes = tuple(e.value for e in extract_entities(text) if e.kind == "section_code")
     follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or (len(text.split()) <= 4 and not ranked)
@@ -200,7 +203,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
         topic_words=tuple(topic), follow_up=follow, total=total, codes=codes, notes=tuple(notes),
-        names=names,
+        names=names, weak_words=tuple(weak),
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
@@ -218,6 +221,49 @@ def _content_words(folded: str, taken: list[tuple[int, int]]) -> list[str]:
             continue
         out.append(w)
     return out
+
+
+LONG_WORD = 7
+MIN_TYPO_WORD = 7  # shorter unknown words are mostly verb forms: never 'corrected' into another word
+
+
+def _correct_names(text: str, vocab: Vocabulary) -> str:
+    """Short misspelt words close to a word of a subject's name ('holand' -> 'holland', 'bestur' -> 'bestuur')."""
+    out = text
+    for m in reversed(list(re.finditer(r"[^\W\d_]{4,}", text))):
+        word = fold(m.group(0))
+        if word in vocab.alias_words or word in STOPWORDS or len(word) >= MIN_TYPO_WORD:
+            continue
+        close = difflib.get_close_matches(word, vocab.alias_words_by_length(len(word)), n=1, cutoff=0.8)
+        if close:
+            out = out[: m.start()] + close[0] + out[m.end():]
+    return out
+
+
+def _english_keywords(text: str, corpus_words: frozenset[str]) -> bool:
+    """Keyword-style English ('revenue governance 2027'): glossary words that are not Dutch corpus words."""
+    terms = glossary_terms(text, force=True)
+    return bool(terms) and all(w not in corpus_words for t in terms for w in t.split()) and not re.search(
+        r"(?<![\w])(de|het|een|van|wat|hoeveel|zijn|is)(?![\w])", fold(text))
+
+
+def _known(word: str, corpus_words: frozenset[str], stems: frozenset[str]) -> bool:
+    """The word or its stem occurs in the corpus."""
+    return word in corpus_words or stem(word) in stems
+
+
+def _split_known(content: list[str], corpus_words: frozenset[str], stems: frozenset[str],
+                 english: bool) -> tuple[list[str], list[str]]:
+    """Topic words (known to the corpus, or long unknown nouns such as 'parkeervergunning') and weak words
+    (short unknown words: mostly verb forms, or in English questions words the glossary does not know)."""
+    topic: list[str] = []
+    weak: list[str] = []
+    for w in content:
+        if _known(w, corpus_words, stems) or split_compound(w, corpus_words) or (len(w) >= LONG_WORD and not english):
+            topic.append(w)
+        else:
+            weak.append(w)
+    return topic, weak
 
 
 def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:

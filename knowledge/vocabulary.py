@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from knowledge.lexical import stem
 from knowledge.types import Corpus, Document, Mention, RowRef, Section, Subject, Table
 from nlu.entities import fold
 
@@ -80,6 +81,7 @@ class Vocabulary:
     generic: frozenset[str]
     years: frozenset[int]
     parents: dict[str, str] = field(default_factory=dict)
+    stems: frozenset[str] = frozenset()
     _alias_of: dict[str, list[str]] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
     _measure_pattern: re.Pattern[str] | None = None
@@ -94,6 +96,15 @@ class Vocabulary:
         self._pattern = _alternation(self._alias_of)
         self._measure_pattern = _alternation(self.measure_words)
         return self
+
+    @property
+    def alias_words(self) -> frozenset[str]:
+        """Every single word of every alias (for correcting misspelt names)."""
+        return frozenset(w for a in self._alias_of for w in _WORDS.findall(a) if len(w) >= 4 and w.isalpha())
+
+    def alias_words_by_length(self, size: int) -> list[str]:
+        """Alias words within one letter of a length."""
+        return [w for w in self.alias_words if abs(len(w) - size) <= 1]
 
     def mentions(self, folded: str) -> list[Mention]:
         """Subjects named in a folded question, longest alias first at each position."""
@@ -205,7 +216,8 @@ def _acronym(label: str, words: frozenset[str]) -> str | None:
     letters: list[str] = []
     for part in parts:
         folded = fold(part)
-        cut = next((i for i in range(4, len(folded) - 3) if folded[:i] in words and folded[i:] in words), None)
+        cut = next((i for i in range(4, len(folded) - 3) if folded[i:] in words
+                    and any(w.startswith(folded[:i]) for w in words)), None)
         letters += [folded[0], folded[cut]] if cut else [folded[0]]
     return "".join(letters) if len(letters) >= 3 else None
 
@@ -252,7 +264,9 @@ def build_vocabulary(corpus: Corpus, generic: Iterable[str] = ()) -> Vocabulary:
     for document in corpus.documents:
         _document_subjects(corpus, document, subjects, generic_words)
     parents = {s.id: s.parent_id for s in corpus.sections if s.parent_id}
-    return Vocabulary(documents, subjects, tables, families, measure_words, generic_words, years, parents).compile()
+    stems = frozenset(stem(w) for s in corpus.sections for w in _WORDS.findall(fold(" ".join((s.title, s.text)))))
+    return Vocabulary(documents, subjects, tables, families, measure_words, generic_words, years, parents,
+                      stems).compile()
 
 
 def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, Subject],

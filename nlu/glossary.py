@@ -9,6 +9,16 @@ from __future__ import annotations
 import re
 
 GLOSSARY: dict[str, str] = {
+    # general municipal services (so that an English question about them is checked against the budget)
+    "opening hours": "openingstijden", "parking": "parkeren", "parking permit": "parkeervergunning",
+    "permit": "vergunning", "waste": "afval", "garbage": "afval", "rubbish": "afval", "salary": "salaris",
+    "wage": "salaris", "wages": "salaris", "police": "politie", "school": "school", "schools": "scholen",
+    "housing": "wonen woningen", "homes": "woningen", "rent": "huur", "library": "bibliotheek",
+    "swimming pool": "zwembad", "sports": "sport", "health": "gezondheid", "youth care": "jeugdzorg",
+    "social assistance": "bijstand", "welfare": "bijstand", "roads": "wegen", "bicycle": "fiets",
+    "traffic": "verkeer", "public transport": "openbaar vervoer", "weather": "weer", "fee": "leges",
+    "fees": "leges", "people": "mensen", "members": "leden",
+    "disagreed": "oneens", "disagree": "oneens", "represented": "vertegenwoordigd", "governed": "bestuurd",
     "election": "verkiezingen", "elections": "verkiezingen", "vote": "stemmen verkiezingen",
     "voting": "stemmen verkiezingen", "polling": "stembureau", "council": "gemeenteraad",
     "councillors": "raadsleden", "councillor": "raadslid", "city council": "gemeenteraad",
@@ -60,9 +70,9 @@ def looks_english(text: str) -> bool:
     return sum(1 for w in _WORD.findall(text.lower()) if w in ENGLISH_MARKERS) >= 2
 
 
-def glossary_terms(text: str) -> list[str]:
-    """The English glossary terms found in an English text, longest first."""
-    if not looks_english(text):
+def glossary_terms(text: str, force: bool = False) -> list[str]:
+    """The English glossary terms found in an English text (or any text with ``force``), longest first."""
+    if not force and not looks_english(text):
         return []
     lowered = f" {' '.join(_WORD.findall(text.lower()))} "
     found: list[str] = []

@@ -25,18 +25,16 @@ def entities_of(text: str, **config: object) -> dict[str, str]:
 
 def test_budget_question_entities() -> None:
     found = entities_of("Wat zijn de lasten van dienstverlening in 2026?")
-    assert found == {"measure": "Lasten", "budget_line": "Dienstverlening", "year": "2026"}
+    assert found == {"measure": "Lasten", "year": "2026"}  # line names come from the corpus, in the service
 
 
 def test_followup_year() -> None:
     assert entities_of("En in 2027?") == {"year": "2027"}
 
 
-def test_codes_parties_and_reserves() -> None:
+def test_codes_but_no_document_names() -> None:
     found = entities_of("Wat staat er bij 1b1.4 over Holland Rijnland en de reserve rekenkamer?")
-    assert found["section_code"] == "1B1.4"
-    assert found["party"] == "Holland Rijnland"
-    assert found["reserve"] == "Reserve rekenkamer"
+    assert found == {"section_code": "1B1.4"}
 
 
 def test_spans_and_extractor_name() -> None:

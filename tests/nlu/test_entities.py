@@ -15,6 +15,8 @@ def _kinds(text: str) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.parametrize(("raw", "code"), [("1b1.4", "1B1.4"), ("1A1.2.", "1A1.2"), ("1a1.A", "1A1.a"),
+                                           ("1B1", "1B1"), ("1A2.3", "1A2.3")])
 def test_section_codes(raw: str, code: str) -> None:
     assert normalise_code(raw) == code
     assert _kinds(f"Wat staat er bij {raw}?")["section_code"] == [code]
