@@ -148,6 +148,8 @@ def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subje
     """'Wat zijn de doelen van X?': the doel sections under X (or the prestaties under a doel)."""
     roots = set(subject.sections)
     want = "prestatie" if subject.kind == "doel" else "doel"
+    if subject.kind == "prestatie":
+        return None
     found = [s for s in corpus.sections if s.kind == want and _under(corpus, s, roots)]
     if not found:
         return None

@@ -5,21 +5,31 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import importlib.util
+import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
+from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, field_validator
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from knowledge.answer import section_url
 from knowledge.feedback import FeedbackSource, FeedbackStore, FeedbackStoreError
+from knowledge.limits import RateLimiter, parse_rate, retry_after
 from knowledge.serialize import answer_json
 from knowledge.service import Service
 from knowledge.settings import Settings
@@ -124,26 +134,235 @@ def staff_guard(settings: Settings) -> Any:
     return require_staff
 
 
+class ErrorBody(BaseModel):
+    """Every error answers this shape, with a Dutch message."""
+
+    detail: str
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+# Documented on every route (FastAPI(responses=...)); routes add their own (staff 401/403, store 503).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("De aanvraag is geen geldige JSON, geen geldige UTF-8-tekst of bevat ongeldige Unicode-tekens."),
+    404: _error("Dit adres of dit onderdeel van de begroting bestaat niet."),
+    405: _error("Deze methode (bijvoorbeeld GET of POST) is op dit adres niet toegestaan."),
+    413: _error("De aanvraag of de vraag is te groot."),
+    422: _error("Een veld van de aanvraag ontbreekt of klopt niet."),
+    429: _error("Te veel aanvragen achter elkaar; de header Retry-After zegt na hoeveel seconden het weer kan."),
+    500: _error("Er ging iets mis aan de kant van de service."),
+    503: _error("De kennisbank (index of taalmodel) is niet geladen; er kan nu niet geantwoord worden."),
+}
+DUTCH_STATUS = {
+    400: "De aanvraag klopt niet.",
+    401: "U moet inloggen om dit te zien.",
+    403: "U heeft geen toegang tot dit adres.",
+    404: "Dit adres bestaat niet.",
+    405: "Deze methode is op dit adres niet toegestaan.",
+    406: "Dit antwoordformaat wordt niet ondersteund.",
+    413: "De aanvraag is te groot.",
+    415: "Dit soort inhoud wordt niet ondersteund; stuur JSON.",
+    429: "Te veel aanvragen achter elkaar. Probeer het straks opnieuw.",
+    500: "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+    503: "De service is nu niet beschikbaar. Probeer het later opnieuw.",
+}
+ENGLISH_DETAILS = {"There was an error parsing the body"}
+INTERNAL_ERROR = DUTCH_STATUS[500]
+# A JSON escape of a UTF-16 surrogate: only then can a body hold a lone surrogate (strict UTF-8 cannot).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dutch_detail(status: int, detail: Any) -> str:
+    """Our own details are Dutch already; framework defaults ("Not Found") get a Dutch text."""
+    if isinstance(detail, str) and detail and detail not in ENGLISH_DETAILS:
+        try:
+            english = HTTPStatus(status).phrase
+        except ValueError:
+            english = ""
+        if detail != english:
+            return detail
+    return DUTCH_STATUS.get(status, "De aanvraag kon niet verwerkt worden.")
+
+
+def content_security_policy(settings: Settings, docs: bool = False) -> str:
+    """Only our own origin; no inline scripts or styles; frame-ancestors from the settings.
+
+    The API documentation page (Swagger UI, served from local files) also needs inline styles."""
+    style = "'self' 'unsafe-inline'" if docs else "'self'"
+    return "; ".join([
+        "default-src 'self'", "script-src 'self'", f"style-src {style}", "img-src 'self' data:",
+        "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+        f"frame-ancestors {settings.frame_ancestors}",
+    ])
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    """True when a JSON text decodes to a string holding a UTF-16 surrogate without its pair."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return False
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False  # not JSON: the JSON parser answers that
+    return _SURROGATE.search(json.dumps(data, ensure_ascii=False)) is not None
+
+
+class EdgeMiddleware:
+    """The edge of every HTTP request, before anything is parsed (pure ASGI, inside Starlette's error middleware).
+
+    Adds the security headers to every response; refuses bodies above the cap (413, before reading them when the
+    length is announced), invalid UTF-8 and lone surrogates in JSON (400), and clients over the rate limit on
+    /api/* (429 with Retry-After); turns any unhandled exception into a Dutch 500 without re-raising it, so the
+    server keeps the kept-alive connection open."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.max_body = settings.max_body_bytes
+        rate = parse_rate(settings.rate_limit)
+        self.limiter = RateLimiter(rate, settings.rate_limit_exempt) if rate else None
+        common = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin")]
+        self.headers = [("Content-Security-Policy", content_security_policy(settings)), *common]
+        self.docs_headers = [("Content-Security-Policy", content_security_policy(settings, docs=True)), *common]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+        path = str(scope.get("path", ""))
+        extra = self.docs_headers if path == "/docs" or path.startswith("/docs/") else self.headers
+
+        async def send_secured(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for name, value in extra:
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        try:
+            refusal, receive = await self._admit(scope, receive, path)
+            await (refusal or self.app)(scope, receive, send_secured)
+        except Exception as exc:
+            if started:
+                raise
+            log.error("internal error on %s: %s", path, mask_pii(repr(exc)))
+            await JSONResponse({"detail": INTERNAL_ERROR}, status_code=500)(scope, receive, send_secured)
+
+    async def _admit(self, scope: Scope, receive: Receive, path: str) -> tuple[ASGIApp | None, Receive]:
+        """A response that refuses the request (or None), and the receive channel the app should read."""
+        if self.limiter is not None and path.startswith("/api/"):
+            client = scope.get("client")
+            wait = self.limiter.take(str(client[0]) if client else "")
+            if wait > 0:
+                seconds = retry_after(wait)
+                return JSONResponse(
+                    {"detail": f"Te veel vragen achter elkaar. Probeer het over {seconds} seconden opnieuw."},
+                    status_code=429, headers={"Retry-After": str(seconds)}), receive
+        too_big = JSONResponse(
+            {"detail": f"De aanvraag is te groot. Stuur maximaal {self.max_body // 1024} kB."},
+            status_code=413, headers={"Connection": "close"})
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        length = headers.get(b"content-length", b"").strip()
+        if length.isdigit() and int(length) > self.max_body:
+            return too_big, receive
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return Response(status_code=400), receive
+            body += message.get("body", b"")
+            if len(body) > self.max_body:
+                return too_big, receive
+            if not message.get("more_body", False):
+                break
+        content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
+        if body and path.startswith("/api/") and (not content_type or "json" in content_type):
+            try:
+                text = bytes(body).decode("utf-8")
+            except UnicodeDecodeError:
+                return JSONResponse({"detail": "De aanvraag is geen geldige UTF-8-tekst."}, status_code=400), receive
+            if _has_lone_surrogate(text):
+                return JSONResponse({"detail": "De aanvraag bevat ongeldige Unicode-tekens (een losse surrogaat "
+                                               "zoals \\ud800). Stuur gewone tekst."}, status_code=400), receive
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        return None, replay
+
+
+def _swagger_assets() -> Path | None:
+    """Swagger UI's own files from the fastapi-offline package (no CDN); None when it is not installed."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "static"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+DOCS_HTML = """<!doctype html>
+<html lang="nl">
+<head>
+  <meta charset="utf-8">
+  <title>Begrotingswijzer kennis-API — documentatie</title>
+  <link rel="stylesheet" href="docs/assets/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="docs/assets/swagger-ui-bundle.js"></script>
+  <script src="docs/init.js"></script>
+</body>
+</html>
+"""
+DOCS_JS = """window.addEventListener("load", function () {
+  window.ui = SwaggerUIBundle({
+    url: new URL("openapi.json", document.baseURI).href,
+    dom_id: "#swagger-ui",
+    validatorUrl: null,
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+    layout: "BaseLayout"
+  });
+});
+"""
+
+
 def create_app(settings: Settings, service: Service | None = None, store: FeedbackStore | None = None) -> FastAPI:
     """Build the app; the model and index load once at start-up (or use the service passed in)."""
-    state: dict[str, Any] = {"service": service, "store": store}
+    state: dict[str, Any] = {"service": service, "store": store, "index_fault": None, "model_fault": None}
     install_log_masking()  # every log line of this process (ours, uvicorn's access log) is masked
     staff_only = [Depends(staff_guard(settings))]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if state["service"] is None:
-            from knowledge.factory import build_service
-
-            state["service"] = build_service(settings)
+            _load_service(settings, state)
         if state["store"] is None:
             state["store"] = FeedbackStore(settings.feedback_db)
         yield
 
     app = FastAPI(title="Begrotingswijzer kennis-API", version="0.1.0", lifespan=lifespan,
-                  description="Antwoorden met bronnen uit de programmabegroting.")
+                  description="Antwoorden met bronnen uit de programmabegroting. Elke fout is JSON met een "
+                              "Nederlandse tekst in `detail`.",
+                  responses=ERROR_RESPONSES, docs_url=None, redoc_url=None)
+    app.add_middleware(EdgeMiddleware, settings=settings)
 
     def svc() -> Service:
+        if state["service"] is None:  # the index or the model could not be loaded: /health says which
+            raise HTTPException(503, "De begroting kan nu niet doorzocht worden: de kennisbank is niet geladen. "
+                                     f"Probeer het later opnieuw of bel het KCC via {settings.kcc_phone}.",
+                                headers={"Retry-After": "30"})
         return state["service"]  # type: ignore[no-any-return]
 
     def feedback_store() -> FeedbackStore:
@@ -157,6 +376,13 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         fields = ", ".join(sorted({str(e.get("loc", ["?"])[-1]) for e in exc.errors()}))
         return JSONResponse({"detail": f"De aanvraag klopt niet: controleer het veld {fields}."}, status_code=422)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse({"detail": dutch_detail(exc.status_code, exc.detail)}, status_code=exc.status_code,
+                            headers=exc.headers)
+
     @app.exception_handler(FeedbackStoreError)
     async def store_down(request: Request, exc: FeedbackStoreError) -> JSONResponse:
         log.warning("feedback store unavailable on %s: %s", request.url.path, exc)
@@ -168,11 +394,31 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         log.error("internal error on %s: %s", request.url.path, mask_pii(repr(exc)))
         return JSONResponse({"detail": "Er ging iets mis aan onze kant. Probeer het later opnieuw."}, status_code=500)
 
-    @app.get("/health")
-    def health() -> dict[str, Any]:
-        index = svc().index
-        return {"status": "ok", "documents": len(index.corpus.documents), "chunks": len(index.chunks),
-                "model": index.model, "retrieval": settings.retrieval}
+    @app.get("/health", responses={503: {"description": "Er kan niet geantwoord worden: de index of het taalmodel "
+                                                       "ontbreekt of is beschadigd (zie index en model)."}})
+    async def health() -> JSONResponse:
+        """Index, model, feedback store and Rasa, each with its own status. 503 ("down") when no question can be
+        answered (index or model missing or damaged); 200 "degraded" when only the feedback store or Rasa is down."""
+        parts = {"index": _index_health(settings, state), "model": _model_health(settings, state),
+                 "feedback_store": await _store_health(state), "rasa": await _rasa_health(settings)}
+        if parts["index"]["status"] != "ok" or parts["model"]["status"] not in ("ok", "unused"):
+            status = "down"
+        elif any(parts[p]["status"] == "down" for p in ("feedback_store", "rasa")):
+            status = "degraded"
+        else:
+            status = "ok"
+        return JSONResponse({"status": status, **parts}, status_code=503 if status == "down" else 200)
+
+    if settings.docs and (assets := _swagger_assets()) is not None:
+        app.mount("/docs/assets", StaticFiles(directory=assets), name="docs-assets")
+
+        @app.get("/docs", include_in_schema=False)
+        def docs_page() -> HTMLResponse:
+            return HTMLResponse(DOCS_HTML)
+
+        @app.get("/docs/init.js", include_in_schema=False)
+        def docs_script() -> Response:
+            return Response(DOCS_JS, media_type="text/javascript; charset=utf-8")
 
     @app.post("/api/answer")
     def answer(body: AnswerRequest) -> dict[str, Any]:
@@ -259,6 +505,74 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
 
     _mount_pages(app, settings)
     return app
+
+
+def _load_service(settings: Settings, state: dict[str, Any]) -> None:
+    """Load the model and index into state; a damaged index or a missing model is recorded (and logged) instead,
+    so /health can say which and every answering endpoint answers 503. The index is never rebuilt over damage."""
+    from knowledge.factory import ModelUnavailable, build_service
+    from knowledge.index import IndexDamaged, verify_index
+    from knowledge.ingest import IngestError
+
+    try:
+        state["service"] = build_service(settings)
+    except IndexDamaged as exc:
+        state["index_fault"] = exc
+    except IngestError as exc:  # no index yet and the data folder cannot be read
+        state["index_fault"] = exc
+    except ModelUnavailable as exc:
+        state["model_fault"] = exc
+        try:
+            verify_index(settings.index_dir)
+        except IndexDamaged as damaged:
+            state["index_fault"] = damaged
+    for fault in (state["index_fault"], state["model_fault"]):
+        if fault is not None:
+            log.error("de kennisservice kan niet antwoorden: %s", fault)
+
+
+def _index_health(settings: Settings, state: dict[str, Any]) -> dict[str, Any]:
+    service, fault = state["service"], state["index_fault"]
+    if fault is not None:
+        from knowledge.index import IndexDamaged
+
+        return {"status": "damaged" if isinstance(fault, IndexDamaged) else "missing", "detail": str(fault)}
+    if service is None:
+        return {"status": "not_loaded", "detail": "De index is niet geladen omdat het taalmodel ontbreekt."}
+    index = service.index
+    return {"status": "ok", "documents": len(index.corpus.documents), "chunks": len(index.chunks)}
+
+
+def _model_health(settings: Settings, state: dict[str, Any]) -> dict[str, Any]:
+    service, fault = state["service"], state["model_fault"]
+    base = {"name": settings.model, "retrieval": settings.retrieval}
+    if fault is not None:
+        return {"status": "unavailable", **base, "detail": str(fault)}
+    if service is None:
+        return {"status": "not_loaded", **base}
+    return {"status": "ok" if service.embedder is not None else "unused", **base}
+
+
+async def _store_health(state: dict[str, Any]) -> dict[str, Any]:
+    store = state["store"]
+    if store is None:
+        return {"status": "down", "detail": "De feedbackopslag is niet gestart."}
+    if await run_in_threadpool(store.available):
+        return {"status": "ok"}
+    return {"status": "down", "detail": "De feedbackopslag is nu niet beschikbaar; antwoorden werken wel."}
+
+
+async def _rasa_health(settings: Settings) -> dict[str, Any]:
+    if not settings.rasa_url:
+        return {"status": "not_configured"}
+    try:
+        async with httpx.AsyncClient(timeout=1.0) as client:
+            reply = await client.get(f"{settings.rasa_url.rstrip('/')}/")
+        if reply.status_code < 500:
+            return {"status": "ok"}
+    except httpx.HTTPError:
+        pass
+    return {"status": "down", "detail": "De assistent (Rasa) is niet bereikbaar; /api/answer werkt wel."}
 
 
 def _mount_pages(app: FastAPI, settings: Settings) -> None:

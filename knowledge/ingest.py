@@ -7,7 +7,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from knowledge.parse import ParseError, parse_budget
+from knowledge import parse
+from knowledge.parse import ParseError
 from knowledge.types import Corpus, Document, Section, Table
 
 MAX_BYTES = 20_000_000
@@ -44,7 +45,7 @@ def read_document(path: Path) -> tuple[Document, list[Section], list[Table]]:
         raise IngestError(path, f"het bestand kan niet gelezen worden ({exc.strerror})") from exc
     text = decode_budget(path, raw)
     try:
-        title, sections, tables = parse_budget(path.stem, text)
+        title, sections, tables = parse.parse_budget(path.stem, text)  # looked up at call time (tests patch it)
     except ParseError as exc:
         raise IngestError(path, str(exc)) from exc
     document = Document(path.stem, title, path.name, text.count("\n") + 1)

@@ -104,11 +104,11 @@ class Service:
             return abstain(s, query.text, 0.0, "Die begroting staat niet in deze zoekdienst.")
         subject = self.vocab.subjects.get(query.subject or "")
         if s.table_answers and (subject is None or not subject.rows) and query.intent in (*TABLE_INTENTS, "how",
-                                                                                          "info", "when"):
+                                                                                          "info", "when", "explain"):
             found = self._subject_by_retrieval(query)
             if found is not None:
-                query = replace(query, subject=found.id, intent="amount" if query.intent not in TABLE_INTENTS
-                                else query.intent, inherited=(*query.inherited, "retrieval"),
+                intent = query.intent if query.intent in (*TABLE_INTENTS, "explain") else "amount"
+                query = replace(query, subject=found.id, intent=intent, inherited=(*query.inherited, "retrieval"),
                                 notes=(*query.notes, f"onderwerp via zoeken: {found.label}"))
                 subject = found
         if query.intent in TABLE_INTENTS and s.table_answers:
@@ -130,7 +130,7 @@ class Service:
                 return explained
         if query.intent == "define" and subject is not None and subject.section_id and not query.topic_words:
             return definition_answer(s, self.index.corpus, query, subject)
-        if query.intent == "goal" and subject is not None:
+        if (query.intent == "goal" or (query.intent == "list" and query.codes)) and subject is not None:
             goals = goal_answer(s, self.index.corpus, query, subject)
             if goals is not None:
                 return goals
@@ -140,7 +140,8 @@ class Service:
         """A subject with table rows whose section ranks on top and whose title covers the topic words
         (indicators have long titles nobody types in full)."""
         words = [w for w in query.topic_words if len(w) >= 4]
-        if not words or not (query.years or query.measure or query.intent in (*TABLE_INTENTS, "how")):
+        if not words or not (query.years or query.measure or query.intent in (*TABLE_INTENTS, "how")
+                             or (query.intent == "explain" and query.measure)):
             return None
         vector = self._query_vector(query.search_text)
         fused, _ = self._rank(query, vector, set())
@@ -151,7 +152,7 @@ class Service:
             if subj is None or subj.document_id not in query.scope:
                 continue
             title = fold(" ".join((subj.label, *self.index.corpus.section(hit.section.id).alt_titles)))  # type: ignore[union-attr]
-            covered = sum(1 for w in words if w[:max(5, len(w) - 3)] in title)
+            covered = sum(1 for w in words if w[:min(len(w), 6)] in title)
             if covered * 2 >= len(words):
                 return subj
         return None
@@ -223,7 +224,7 @@ class Service:
             boost[self.explaining] += FAVOURED
         for word in query.topic_words:  # a section titled with a topic word ('Kansen', 'Risico's')
             for t in set(tokens(word, self.index.vocabulary)):
-                boost[self.title_chunks.get(t, np.zeros(0, np.int64))] += FAVOURED / 2
+                boost[self.title_chunks.get(t, np.zeros(0, np.int64))] += FAVOURED * 1.5
         money = query.intent in TABLE_INTENTS
         fused, _, dense = rank_chunks(self.index, query.search_text, vector, self.settings.retrieval, boost, money)
         if restrict and mask.any() and float(fused[mask].max(initial=0.0)) > 0:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from knowledge.limits import parse_networks, parse_rate
+
 RETRIEVERS = ("bm25", "dense", "hybrid")
 
 
@@ -32,6 +34,16 @@ class Settings:
     staff_token: str = field(default="", repr=False)
     staff_user: str = field(default="", repr=False)
     staff_password: str = field(default="", repr=False)
+    # Edge limits: request bodies are refused above max_body_bytes before they are parsed; rate_limit is a token
+    # bucket per client address on /api/* ("60/minute", "0" = off), except for the exempt addresses/networks
+    # (e.g. the action server: every resident's turn reaches the API from its address).
+    max_body_bytes: int = 64 * 1024
+    rate_limit: str = "60/minute"
+    rate_limit_exempt: tuple[str, ...] = ()
+    # Content-Security-Policy frame-ancestors: who may embed the pages ("'self' https://www.leiden.nl").
+    frame_ancestors: str = "'self'"
+    # The OpenAPI page at /docs (served from local files); the JSON at /openapi.json stays available.
+    docs: bool = True
 
     def with_(self, **changes: object) -> Settings:
         """Return a copy with some fields changed."""
@@ -61,4 +73,29 @@ class Settings:
             staff_token=e.get("BW_STAFF_TOKEN", "").strip(),
             staff_user=e.get("BW_STAFF_USER", "").strip(),
             staff_password=e.get("BW_STAFF_PASSWORD", ""),
+            max_body_bytes=_positive_int(e, "BW_MAX_BODY_BYTES", base.max_body_bytes),
+            rate_limit=_checked_rate(e.get("BW_RATE_LIMIT", base.rate_limit)),
+            rate_limit_exempt=_checked_networks(e.get("BW_RATE_LIMIT_EXEMPT", "")),
+            frame_ancestors=e.get("BW_FRAME_ANCESTORS", base.frame_ancestors).strip() or base.frame_ancestors,
+            docs=e.get("BW_DOCS", "1") not in ("0", "false", "no"),
         )
+
+
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) <= 0:
+        raise ValueError(f"{name} must be a positive whole number, not {text!r}")
+    return int(text)
+
+
+def _checked_rate(text: str) -> str:
+    parse_rate(text)  # raises ValueError with the expected form
+    return text.strip()
+
+
+def _checked_networks(text: str) -> tuple[str, ...]:
+    items = tuple(item.strip() for item in text.split(",") if item.strip())
+    parse_networks(items)  # raises ValueError on a bad address
+    return items

@@ -52,6 +52,7 @@ class TableFacts:
     compare: bool
     default_year: int | None
     total_of: tuple[Cell, ...] = ()
+    listing: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         return NoAmount(f"In de begroting staat geen bedrag voor '{unknown[0]}'.")
     titled = [w for w in leftover if any(re.search(rf"\b{re.escape(w[:max(5, len(w) - 2)])}", t)
                                          for t in titles.values())]
+    unique = _unique_subject(vocab, query, family) if subject is None else None
+    if unique is not None and not leftover:
+        subject = unique  # the measure names one table only ('subsidies', 'investeringen')
     if (subject is None or not subject.rows) and not titled and (leftover or query.weak_words):
         what = (leftover or list(query.weak_words))[0]
         return NoAmount(f"In de begroting staat geen bedrag voor '{what}'.")
@@ -177,6 +181,19 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         word = FAMILY_LABELS.get(family, family)
         return NoAmount(f"De begroting geeft voor {subject.label} geen bedrag voor {word}.", offer)
     return _cells(vocab, corpus, query, subject, family)
+
+
+def _unique_subject(vocab: Vocabulary, query: Query, family: str | None) -> Subject | None:
+    """The one total (or only) subject of the one table that has this measure family."""
+    if family is None:
+        return None
+    tables = {t.id for t in vocab.tables.values() if t.document_id in query.scope
+              and any(vocab.families.get(c.measure) == family for c in t.cells)}
+    if len(tables) != 1:
+        return None
+    found = [s for s in vocab.subjects.values() if s.rows and {r.table_id for r in s.rows} == tables]
+    totals = [s for s in found if s.total] or found
+    return totals[0] if len(totals) == 1 else None
 
 
 def _families_with_value(vocab: Vocabulary, subject: Subject, years: tuple[int, ...]) -> list[str]:
@@ -272,6 +289,11 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
     row = rows[0]
     table = vocab.tables[row.table_id]
     cells = [c for c in _row_cells(vocab, row) if family is None or vocab.families.get(c.measure) == family]
+    if query.listing and subject.total and len({c.line for c in table.cells}) > 1:
+        # 'welke investeringen?': every row of the table, the total last
+        lines = [line for line in dict.fromkeys(c.line for c in table.cells) if line != row.line] + [row.line]
+        cells = [c for line in lines for c in table.cells if c.line == line
+                 and (family is None or vocab.families.get(c.measure) == family)]
     if len(rows) > 1:
         other = [c for r in rows[1:] for c in _row_cells(vocab, r) if vocab.families.get(c.measure) == family]
         if any(o.year == c.year and o.value != c.value for o in other for c in cells if o.value is not None):
@@ -281,6 +303,7 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
             return NoAmount("Er staan verschillende bedragen in de begroting.",
                             Clarify(f"Welke tabel bedoelt u voor {subject.label}?", options))
     available = sorted({c.year for c in cells if c.year is not None})
+    listing = query.listing and len({c.line for c in cells}) > 1
     indicator = family in INDICATOR_FAMILIES or family is None
     doc_year = vocab.budget_year([subject.document_id])
     compare = query.intent == "compare"
@@ -311,7 +334,7 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
     resolved = Resolved(year=years[-1] if years else None, line=row.line, measure=family or measure,
                         topic=section.id, subject=subject.id, intent=query.intent, document=subject.document_id)
     return TableFacts(table, section, subject, chosen, family or "", resolved, compare and len(years) >= 2,
-                      default_year)
+                      default_year, listing=listing)
 
 
 def _totals(vocab: Vocabulary, row: RowRef) -> set[str]:
@@ -347,6 +370,11 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
         return _describe_indicator(facts)
     subject = _subject_phrase(facts)
     sentences = []
+    if facts.listing:
+        rows = "; ".join(f"{c.line}: {_positive_amount(c)}" for c in cells)
+        what = FAMILY_WORDS.get(facts.family, first.measure.lower())
+        return (f"{_kind_phrase(first)} staan deze regels voor {what} in de tabel '{facts.table.title}': {rows}. "
+                f"{_explain(first, facts.family)}").strip()
     for cell in cells:
         what = FAMILY_WORDS.get(facts.family, cell.measure.lower())
         if facts.family == "saldo" and fold(cell.measure) != "saldo":

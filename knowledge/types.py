@@ -196,6 +196,7 @@ class Query:
     names: tuple[str, ...] = ()
     weak_words: tuple[str, ...] = ()
     topic: str | None = None
+    listing: bool = False
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "goals", "goal", "objectives", "objective"),
     "who": ("wie", "who", "leden", "deelnemers", "deelnemende", "doen mee", "meedoen", "doet mee", "members",
             "participants", "partners", "welke gemeenten", "which municipalities"),
-    "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming"),
+    "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming", "valt onder", "vallen onder",
+             "bestaat uit", "onderdelen", "wat valt er", "what falls under", "consists of"),
     "when": ("wanneer", "when", "welk jaar", "which year", "datum", "mijlpaal", "mijlpalen"),
     "define": ("wat is", "wat zijn", "wat betekent", "wat houdt", "wat doet", "wat doen", "what is", "what's",
                "what are", "what does", "betekent", "betekenis", "mean", "means", "uitleg", "leg uit", "explain",
@@ -75,6 +76,11 @@ CUE_WORDS = frozenset(w for cues in (*INTENT_CUES.values(), AMOUNT_CUES, TOTAL_C
                       for w in c.split() if w.isalpha())
 STRUCTURE_WORDS = frozenset(
     "beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
+
+
+def _has(folded: str, cues: tuple[str, ...]) -> bool:
+    """A cue word or phrase occurs in the folded text."""
+    return any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in cues)
 
 
 def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
@@ -162,7 +168,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         spans = [(m.start, m.end) for m in vocab.mentions(folded_raw)]
         spans += [(s, e) for _, s, e in vocab.measures(folded_raw)]
         spans += [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", folded_raw)
-                  if m.group(0) in CUE_WORDS or len(m.group(0)) < MIN_TYPO_WORD]
+                  if m.group(0) in CUE_WORDS or len(m.group(0)) < MIN_TYPO_WORD or stem(m.group(0)) in vocab.stems]
         search_text = correct_typos(_correct_names(text, vocab), corpus_words, spans)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
@@ -203,7 +209,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
         topic_words=tuple(topic), follow_up=follow, total=total, codes=codes, notes=tuple(notes),
-        names=names, weak_words=tuple(weak),
+        names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
