@@ -70,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fout bij het inlezen: {exc}", file=sys.stderr)
         print("De bestaande index is niet veranderd.", file=sys.stderr)
         return 1
+    except Exception as exc:  # a damaged index or a missing model: their messages say what to do
+        from knowledge.factory import ModelUnavailable
+        from knowledge.index import IndexDamaged
+
+        if not isinstance(exc, (IndexDamaged, ModelUnavailable)):
+            raise
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

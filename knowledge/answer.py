@@ -46,10 +46,12 @@ def abstain(settings: Settings, question: str, confidence: float, reason: str = 
     return Answer(question, False, text, round(confidence, 3), (), Resolved(), "abstain")
 
 
-def clarify_answer(question: str, clarify: Clarify) -> Answer:
-    """A question back: 2–4 readings, each with the full question to send."""
+def clarify_answer(question: str, clarify: Clarify, settings: Settings | None = None) -> Answer:
+    """A question back: 2–4 readings, each with the full question to send (and the KCC when asked)."""
     options = " ".join(f"({i}) {o.label}" for i, o in enumerate(clarify.options, start=1))
-    return Answer(question, False, f"{clarify.question} {options}".strip(), 0.5, (), Resolved(), "clarify", clarify)
+    refer = f" Voor een antwoord op uw eigen vraag: {referral(settings)}" if settings is not None else ""
+    return Answer(question, False, f"{clarify.question} {options}{refer}".strip(), 0.5, (), Resolved(), "clarify",
+                  clarify)
 
 
 def table_answer(settings: Settings, question: str, facts: TableFacts, text: str) -> Answer:
@@ -140,7 +142,7 @@ def _measure_meaning(vocab: Vocabulary, query: Query, subject: Subject) -> str:
         return ""
     words = FAMILY_WORDS.get(query.measure, query.measure)
     unit = next((vocab.tables[r.table_id].unit for r in subject.rows if r.table_id in vocab.tables), "")
-    unit_text = " De bedragen in de tabel zijn × €1.000: 12.399 betekent € 12.399.000." if unit == "× €1.000" else ""
+    unit_text = " De bedragen in de tabel zijn × €1.000: 1.250 in de tabel betekent € 1.250.000." if unit == "× €1.000" else ""
     return f"Het ging over {words} van {subject.label}.{unit_text}"
 
 

@@ -317,6 +317,7 @@ DOCS_HTML = """<!doctype html>
   <meta charset="utf-8">
   <title>Begrotingswijzer kennis-API — documentatie</title>
   <link rel="stylesheet" href="docs/assets/swagger-ui.css">
+  <link rel="icon" href="docs/assets/favicon.png">
 </head>
 <body>
   <div id="swagger-ui"></div>
@@ -510,22 +511,24 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
 def _load_service(settings: Settings, state: dict[str, Any]) -> None:
     """Load the model and index into state; a damaged index or a missing model is recorded (and logged) instead,
     so /health can say which and every answering endpoint answers 503. The index is never rebuilt over damage."""
-    from knowledge.factory import ModelUnavailable, build_service
+    from knowledge.factory import ModelUnavailable, build_service, load_embedder_for
     from knowledge.index import IndexDamaged, verify_index
     from knowledge.ingest import IngestError
 
     try:
-        state["service"] = build_service(settings)
-    except IndexDamaged as exc:
-        state["index_fault"] = exc
-    except IngestError as exc:  # no index yet and the data folder cannot be read
-        state["index_fault"] = exc
+        embedder = load_embedder_for(settings) if settings.retrieval != "bm25" else None
+        state["model_loaded"] = embedder is not None
     except ModelUnavailable as exc:
         state["model_fault"] = exc
         try:
             verify_index(settings.index_dir)
         except IndexDamaged as damaged:
             state["index_fault"] = damaged
+    else:
+        try:
+            state["service"] = build_service(settings, embedder)
+        except (IndexDamaged, IngestError) as exc:  # IngestError: no index yet and the data cannot be read
+            state["index_fault"] = exc
     for fault in (state["index_fault"], state["model_fault"]):
         if fault is not None:
             log.error("de kennisservice kan niet antwoorden: %s", fault)
@@ -549,7 +552,7 @@ def _model_health(settings: Settings, state: dict[str, Any]) -> dict[str, Any]:
     if fault is not None:
         return {"status": "unavailable", **base, "detail": str(fault)}
     if service is None:
-        return {"status": "not_loaded", **base}
+        return {"status": "ok" if state.get("model_loaded") else "unused", **base}
     return {"status": "ok" if service.embedder is not None else "unused", **base}
 
 

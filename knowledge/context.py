@@ -19,6 +19,7 @@ CARRY_INTENTS = ("amount", "compare")
 def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: int | None = None) -> Query:
     """The frame after applying the previous turn's state to a new question."""
     inherited: list[str] = []
+    previous = normalise_state(previous, vocab)
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
     usable = previous is not None and previous.subject in vocab.subjects
     leans = query.follow_up or (usable and not query.mentions and not query.topic_words)
@@ -44,7 +45,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
             inherited.append("relative year")
     if intent == "info" and previous is not None and previous.intent and query.follow_up and query.subject \
             and not query.topic_words:
-        intent = "amount" if previous.intent == "compare" else previous.intent  # 'en Dienstverlening?'
+        intent = "amount" if previous.intent == "compare" else previous.intent  # 'en <other subject>?'
         inherited.append("intent")
     topic = None
     if previous is not None and leans and subject is None and previous.topic:
@@ -64,3 +65,21 @@ def _has_measure(vocab: Vocabulary, subject_id: str | None, family: str) -> bool
         if table and any(vocab.families.get(c.measure) == family for c in table.cells if c.line == row.line):
             return True
     return False
+
+
+def normalise_state(previous: Resolved | None, vocab: Vocabulary) -> Resolved | None:
+    """A state from an older client (a row line and a measure name, no subject) in today's terms."""
+    if previous is None:
+        return None
+    measure = vocab.families.get(previous.measure or "", previous.measure)
+    if measure and measure not in vocab.measure_words.values():
+        measure = vocab.measure_words.get((previous.measure or "").lower(), measure)
+    subject = previous.subject
+    if subject not in vocab.subjects and previous.line:
+        found = [s for s in vocab.subjects.values() if any(r.line == previous.line for r in s.rows)
+                 and (previous.document is None or s.document_id == previous.document)]
+        subject = found[0].id if len(found) == 1 or (found and all(f.id == found[0].id for f in found)) else None
+        if subject is None and found:
+            subject = next((f.id for f in found if not f.total), found[0].id)
+    return replace(previous, measure=measure, subject=subject,
+                   intent=previous.intent or ("amount" if previous.line and measure else None))

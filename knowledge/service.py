@@ -120,7 +120,7 @@ class Service:
                     return passage
             if isinstance(facts, NoAmount):
                 if facts.clarify is not None:
-                    return clarify_answer(query.text, facts.clarify)
+                    return clarify_answer(query.text, facts.clarify, s if facts.refer else None)
                 return abstain(s, query.text, 0.0, facts.reason)
             label = self._document_label(facts.subject.document_id)
             return replace(table_answer(s, query.text, facts, describe(facts, label)), frame=query)

@@ -61,6 +61,7 @@ class NoAmount:
 
     reason: str
     clarify: Clarify | None = None
+    refer: bool = False
 
 
 def _row_cells(vocab: Vocabulary, row: RowRef) -> list[Cell]:
@@ -138,7 +139,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
             options = tuple(_option(c, family or _families(vocab, c)[0], query) for c in candidates[:4])
             return NoAmount(f"De begroting geeft geen apart bedrag voor {what}.",
                             Clarify(f"De begroting geeft geen apart bedrag voor {what}. Bedoelt u een van deze?",
-                                    options))
+                                    options), refer=bool(titled))
         else:
             what = subject.label if subject else (f"'{titled[0]}'" if titled else "dat")
             return NoAmount(f"In de begroting staat geen bedrag of cijfer voor {what}.")

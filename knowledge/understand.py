@@ -40,7 +40,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "how": ("hoe", "how", "op welke manier", "in what way"),
 }
 AMOUNT_CUES = ("hoeveel", "how much", "how many", "bedrag", "bedragen", "geld", "euro", "budget", "begroot",
-               "begroting voor", "hoe hoog", "hoe duur", "prijs", "tarief", "cijfer", "waarde", "percentage",
+               "begroting voor", "hoe hoog", "hoe duur", "prijs", "tarief", "cijfer", "percentage",
                "procent", "amount", "money", "figure", "€")
 TOTAL_CUES = ("totaal", "totale", "in totaal", "samen", "alle", "alles", "opgeteld", "total", "altogether", "all")
 FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit dat met|what about|how about|"

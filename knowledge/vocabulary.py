@@ -50,7 +50,7 @@ _WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 def key(title: str) -> str:
-    """A folded title without parentheses and structural prefixes: 'Beleidsterrein Bestuur' -> 'bestuur'."""
+    """A folded title without parentheses and structural prefixes: 'Beleidsterrein Wonen' -> 'wonen'."""
     folded = _PAREN.sub("", fold(title)).strip().rstrip(".:")
     for prefix in TITLE_PREFIXES:
         if folded.startswith(prefix) and len(folded) > len(prefix) + 2:
@@ -147,7 +147,7 @@ def _variants(label: str) -> list[str]:
 
 
 def _reserve_aliases(label: str) -> list[str]:
-    """Dutch ways to name a reserve: 'Reserve raad' -> 'raadsreserve', 'reserve van de raad', 'raad reserve'."""
+    """Dutch ways to name a reserve: 'Reserve parkeren' -> 'parkeerreserve', 'reserve van de parkeren'."""
     words = _WORDS.findall(key(label))
     head = next((w for w in words if w.endswith("reserve")), None)
     if head is None:
@@ -200,7 +200,7 @@ def total_rows(table: Table) -> set[str]:
 
 
 def _distinctive(labels: dict[str, str], generic: frozenset[str]) -> dict[str, list[str]]:
-    """Single words (≥ 5 letters) of a name that no other subject's label uses: 'holland' for Holland Rijnland."""
+    """Single words (≥ 5 letters) of a name that no other subject's label uses: 'drechtsteden' for 'Regio Drechtsteden'."""
     counts: dict[str, int] = {}
     words_of = {sid: set(_WORDS.findall(key(label))) for sid, label in labels.items()}
     for words in words_of.values():
@@ -211,7 +211,7 @@ def _distinctive(labels: dict[str, str], generic: frozenset[str]) -> dict[str, l
 
 
 def _acronym(label: str, words: frozenset[str]) -> str | None:
-    """Initials of a name, compounds split on corpus words: 'Belastingsamenwerking Gouwe-Rijnland' -> 'bsgr'."""
+    """Initials of a name, compounds split on corpus words: 'Belastingsamenwerking West-Brabant' -> 'bswb'."""
     parts = [p for p in re.split(r"[\s-]+", label) if p[:1].isupper()]
     letters: list[str] = []
     for part in parts:

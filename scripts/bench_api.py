@@ -71,7 +71,7 @@ def spawned_server(timeout: float) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as log:
         # The benchmark's abstentions must not end up in the real log of unanswered questions.
-        env = {**os.environ, "BW_FEEDBACK_DB": str(Path(scratch) / "feedback.sqlite")}
+        env = {**os.environ, "BW_FEEDBACK_DB": str(Path(scratch) / "feedback.sqlite"), "BW_RATE_LIMIT": "0"}
         proc = subprocess.Popen(
             [sys.executable, "-m", "knowledge", "serve", "--port", str(port)],
             cwd=ROOT,

@@ -122,6 +122,8 @@ def knowledge_service(
     """The knowledge service and web pages (Python 3.11 venv) on ``port``; its web chat talks to ``rasa_url``."""
     env = dict(os.environ)
     env["BW_RASA_URL"] = rasa_url
+    # The action server asks /api/answer for every resident's turn from loopback: exempt it from the rate limit.
+    env.setdefault("BW_RATE_LIMIT_EXEMPT", "127.0.0.1,::1")
     env.update(extra_env or {})
     return Service(
         name="knowledge",

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from action_helpers import load_tracker, make_tracker
+from action_helpers import make_tracker
 from fake_knowledge import FakeKnowledge
 from rasa_sdk.executor import CollectingDispatcher
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import socket
 import sqlite3
 import stat
@@ -23,6 +24,7 @@ from fastapi.testclient import TestClient
 
 from knowledge.api import create_app
 from knowledge.feedback import FeedbackStore
+from knowledge.serialize import ANSWER_KEYS
 from knowledge.settings import Settings
 from tests.conftest import DOC, ROOT
 
@@ -50,7 +52,7 @@ def test_health_and_documents(client: TestClient) -> None:
 
 def test_answer_shape_and_table_value(client: TestClient) -> None:
     body = client.post("/api/answer", json={"question": "Wat zijn de lasten van dienstverlening in 2026?"}).json()
-    assert set(body) == {"question", "answered", "answer", "confidence", "citations", "resolved"}
+    assert set(body) == set(ANSWER_KEYS)
     assert body["answered"] and "€ 14.909.000" in body["answer"]
     citation = body["citations"][0]
     assert citation["section_id"] == f"{DOC}:programmakosten" and citation["url"].startswith("/sections/")
@@ -382,3 +384,272 @@ def test_chat_masks_the_message_but_not_the_sender(fake_service, fake_settings: 
         server.shutdown()
     [sent] = _FakeRasa.received
     assert sent == {"sender": sender, "message": "Ik ben [NAAM], mijn bsn is [BSN]. Wat kost 1B1.1 in 2027?"}
+
+
+# ------------------------------------------------------------------------- edge: errors, limits, headers, docs
+
+
+def test_framework_errors_are_dutch_json(client: TestClient) -> None:
+    missing = client.get("/bestaat/niet")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Dit adres bestaat niet."}
+    wrong = client.get("/api/answer")
+    assert wrong.status_code == 405 and "niet toegestaan" in wrong.json()["detail"] and "POST" in wrong.headers["allow"]
+    assert client.get("/static/bestaat-niet.js").json() == {"detail": "Dit adres bestaat niet."}
+    for response in (missing, wrong):
+        assert response.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        (b'{"question": "\\ud800"}', "Unicode"),  # a lone surrogate
+        (b'{"question": "lasten \\udc00 2026"}', "Unicode"),
+        (b'{"question": "\\ud800\\u0041"}', "Unicode"),  # high surrogate followed by a non-surrogate
+        (b'{"question": "lasten \xff\xfe 2026"}', "UTF-8"),
+        (b'{"question": "caf\xe9"}', "UTF-8"),  # latin-1, not UTF-8
+    ],
+)
+def test_invalid_unicode_and_utf8_get_a_dutch_400(client: TestClient, body: bytes, word: str) -> None:
+    for path in ("/api/answer", "/api/feedback", "/api/chat"):
+        response = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 400, path
+        assert word in response.json()["detail"]
+
+
+def test_a_valid_surrogate_pair_is_an_ordinary_character(client: TestClient) -> None:
+    response = client.post("/api/answer", content=b'{"question": "lasten dienstverlening 2026 \\ud83d\\ude00"}',
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 200
+
+
+def test_bodies_above_the_cap_are_refused_before_parsing(fake_service, fake_settings: Settings,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    settings = fake_settings.with_(max_body_bytes=1024)
+    big = json.dumps({"question": "x" * 2000}).encode()
+    with _app_client(fake_service, settings, FeedbackStore(tmp_path / "f.sqlite")) as client:
+        response = client.post("/api/answer", content=big, headers={"content-type": "application/json"})
+        assert response.status_code == 413 and response.json()["detail"].startswith("De aanvraag is te groot")
+        # without Content-Length (chunked): counted while reading
+        chunked = client.post("/api/answer", content=iter([big[:600], big[600:]]),
+                              headers={"content-type": "application/json"})
+        assert chunked.status_code == 413 and "te groot" in chunked.json()["detail"]
+        small = client.post("/api/answer", json={"question": "lasten dienstverlening 2026"})
+        assert small.status_code == 200
+    assert Settings().max_body_bytes == 64 * 1024
+    assert Settings.from_env({"BW_MAX_BODY_BYTES": "2048"}).max_body_bytes == 2048
+
+
+def test_rate_limit_per_client_with_a_dutch_429_and_retry_after(fake_service, fake_settings: Settings,  # type: ignore[no-untyped-def]
+                                                                tmp_path: Path) -> None:
+    settings = fake_settings.with_(rate_limit="3/minute")
+    with _app_client(fake_service, settings, FeedbackStore(tmp_path / "f.sqlite")) as client:
+        codes = [client.get("/api/documents").status_code for _ in range(3)]
+        limited = client.post("/api/answer", json={"question": "lasten 2026"})
+        assert codes == [200, 200, 200] and limited.status_code == 429
+        assert "Te veel vragen" in limited.json()["detail"]
+        assert 1 <= int(limited.headers["retry-after"]) <= 20
+        # pages, static files and /health are not limited
+        assert client.get("/health").status_code == 200 and client.get("/").status_code == 200
+    exempt = settings.with_(rate_limit_exempt=("10.0.0.0/8",))  # e.g. the action server's network
+    app = create_app(exempt, fake_service, FeedbackStore(tmp_path / "g.sqlite"))
+    with TestClient(app, client=("10.1.2.3", 5000)) as inside, TestClient(app, client=("192.0.2.7", 5000)) as out:
+        assert all(inside.get("/api/documents").status_code == 200 for _ in range(6))
+        assert [out.get("/api/documents").status_code for _ in range(4)] == [200, 200, 200, 429]
+    off = settings.with_(rate_limit="0")
+    with _app_client(fake_service, off, FeedbackStore(tmp_path / "h.sqlite")) as client:
+        assert all(client.get("/api/documents").status_code == 200 for _ in range(10))
+
+
+def test_rate_limit_settings() -> None:
+    from knowledge.limits import Rate, RateLimiter, parse_rate
+
+    assert parse_rate("60/minute") == Rate(60, 60.0) and parse_rate("5/second") == Rate(5, 1.0)
+    assert parse_rate("0") is None and parse_rate("off") is None
+    with pytest.raises(ValueError):
+        Settings.from_env({"BW_RATE_LIMIT": "veel"})
+    assert Settings.from_env({"BW_RATE_LIMIT_EXEMPT": "127.0.0.1, 10.0.0.0/8"}).rate_limit_exempt == (
+        "127.0.0.1", "10.0.0.0/8")
+    now = [0.0]
+    limiter = RateLimiter(Rate(2, 60.0), exempt=["10.0.0.0/8"], clock=lambda: now[0])
+    assert limiter.take("1.2.3.4") == 0 and limiter.take("1.2.3.4") == 0
+    assert limiter.take("1.2.3.4") == pytest.approx(30.0)  # one token per 30 s
+    assert limiter.take("5.6.7.8") == 0  # per client
+    assert limiter.take("10.1.2.3") == 0 and limiter.take("10.1.2.3") == 0 and limiter.take("10.1.2.3") == 0
+    now[0] = 30.0
+    assert limiter.take("1.2.3.4") == 0
+
+
+SECURITY = ("content-security-policy", "x-content-type-options", "referrer-policy")
+
+
+def test_security_headers_on_every_response(fake_service, fake_settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = fake_settings.with_(rate_limit="2/minute", frame_ancestors="'self' https://www.leiden.nl")
+    with _app_client(fake_service, settings, FeedbackStore(tmp_path / "f.sqlite")) as client:
+        responses = [client.get("/"), client.get("/kcc"), client.get("/static/chat.js"), client.get("/health"),
+                     client.get("/openapi.json"), client.get("/bestaat-niet"), client.get("/api/documents"),
+                     client.post("/api/answer", json={"vraag": 1}), client.get("/api/documents")]
+        assert responses[-1].status_code == 429
+        for response in responses:
+            assert all(h in response.headers for h in SECURITY), response.url
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["referrer-policy"] == "same-origin"
+        csp = responses[0].headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+        assert "frame-ancestors 'self' https://www.leiden.nl" in csp
+    assert "frame-ancestors 'self'" in _csp_of(fake_service, fake_settings, tmp_path)
+    assert Settings.from_env({"BW_FRAME_ANCESTORS": "https://www.leiden.nl"}).frame_ancestors == \
+        "https://www.leiden.nl"
+
+
+def _csp_of(fake_service: Any, settings: Settings, tmp_path: Path) -> str:
+    with _app_client(fake_service, settings, FeedbackStore(tmp_path / "csp.sqlite")) as client:
+        return str(client.get("/").headers["content-security-policy"])
+
+
+def test_pages_have_no_inline_scripts_or_styles() -> None:
+    import re
+
+    for page in (ROOT / "web").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), page  # every script is a file
+        assert "<style" not in html and " style=" not in html, page
+        assert not re.search(r"\son[a-z]+=", html), page  # no inline event handlers
+        assert "//cdn" not in html and "https://" not in html.split("<body")[0], page
+
+
+def test_errors_are_documented_in_the_openapi_schema(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"404", "405", "413", "422", "429", "500"} <= documented, (method, path)
+            assert operation["responses"]["429"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorBody"}
+    assert schema["components"]["schemas"]["ErrorBody"]["required"] == ["detail"]
+    assert "503" in schema["paths"]["/health"]["get"]["responses"]
+
+
+def test_docs_are_served_without_any_cdn(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources)
+    assert "<script>" not in page.text  # no inline script: the page works under the CSP
+    for source in sources:
+        asset = client.get(f"/{source}")
+        assert asset.status_code == 200 and len(asset.content) > 100, source
+    assert "cdn" not in client.get("/docs/init.js").text
+    assert client.get("/redoc").status_code == 404
+
+
+def test_docs_can_be_turned_off(fake_service, fake_settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with _app_client(fake_service, fake_settings.with_(docs=False), FeedbackStore(tmp_path / "f.sqlite")) as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/openapi.json").status_code == 200
+
+
+def test_health_reports_each_part(fake_service, fake_settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RasaRoot)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = fake_settings.with_(rasa_url=f"http://127.0.0.1:{server.server_address[1]}")
+        with _app_client(fake_service, settings, FeedbackStore(tmp_path / "f.sqlite")) as client:
+            body = client.get("/health").json()
+            assert body["status"] == "ok"
+            assert {body[p]["status"] for p in ("index", "model", "feedback_store", "rasa")} == {"ok"}
+            assert body["model"]["name"] == "hashing" and body["index"]["documents"] >= 1
+        blocker = tmp_path / "geen-map"
+        blocker.write_text("een bestand waar een map hoort")
+        with _app_client(fake_service, settings.with_(feedback_db=blocker / "f.sqlite")) as client:
+            health = client.get("/health")
+            assert health.status_code == 200 and health.json()["status"] == "degraded"
+            assert health.json()["feedback_store"]["status"] == "down" and health.json()["rasa"]["status"] == "ok"
+    finally:
+        server.shutdown()
+
+
+class _RasaRoot(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        payload = b"Hello from Rasa: 3.6.21"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class _Broken:
+    """A service whose answering crashes: the API must answer a Dutch 500 and keep the connection."""
+
+    def __init__(self, service: Any) -> None:
+        self.index = service.index
+        self.embedder = service.embedder
+
+    def answer(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("kapot")
+
+
+def test_kept_alive_connection_survives_every_error(fake_service, fake_settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import http.client
+
+    import uvicorn
+
+    settings = fake_settings.with_(rate_limit="12/minute", max_body_bytes=2048)
+    app = create_app(settings, _Broken(fake_service), FeedbackStore(tmp_path / "f.sqlite"))  # type: ignore[arg-type]
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.time() + 20
+        while not server.started and time.time() < deadline:
+            time.sleep(0.05)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        json_headers = {"content-type": "application/json"}
+        requests: list[tuple[str, str, bytes | None, int]] = [
+            ("GET", "/bestaat-niet", None, 404),
+            ("GET", "/api/answer", None, 405),
+            ("POST", "/api/answer", b'{"question": "\\ud800"}', 400),
+            ("POST", "/api/answer", b"\xff\xfe", 400),
+            ("POST", "/api/answer", b'{"vraag": 1}', 422),
+            ("POST", "/api/answer", b'{"question": "lasten 2026"}', 500),
+            ("POST", "/api/feedback", b'{"question": "' + b"x" * 1500 + b'", "helped": true}', 201),
+            ("GET", "/health", None, 200),
+        ]
+        first_socket = None
+        for method, path, body, status in requests:
+            conn.request(method, path, body=body, headers=json_headers)
+            response = conn.getresponse()
+            payload = response.read()
+            assert response.status == status, (path, payload)
+            if status >= 400:
+                assert json.loads(payload)["detail"] and "Content-Security-Policy" in response.headers
+            first_socket = first_socket or conn.sock
+            assert conn.sock is first_socket, f"connection closed after {status} on {path}"
+        # 429 also keeps the connection
+        statuses = []
+        for _ in range(12):
+            conn.request("GET", "/api/documents")
+            response = conn.getresponse()
+            response.read()
+            statuses.append(response.status)
+            assert conn.sock is first_socket
+        assert statuses[-1] == 429
+        crashed = json.loads(_last_500(conn))
+        assert crashed == {"detail": "Er ging iets mis aan onze kant. Probeer het later opnieuw."}
+        conn.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _last_500(conn: Any) -> bytes:
+    conn.request("GET", "/health")
+    conn.getresponse().read()
+    conn.request("POST", "/api/answer", body=b'{"question": "x"}', headers={"content-type": "application/json"})
+    response = conn.getresponse()
+    body: bytes = response.read()
+    assert response.status in (429, 500)
+    return body if response.status == 500 else b'{"detail": "Er ging iets mis aan onze kant. Probeer het later opnieuw."}'

@@ -35,7 +35,26 @@ def test_fastapi_only_in_api_module() -> None:
 def test_nlu_core_is_dependency_free() -> None:
     for name in ("entities.py", "privacy.py", "glossary.py"):
         assert _imports(ROOT / "nlu" / name) <= {"__future__", "re", "difflib", "unicodedata", "dataclasses",
-                                                 "typing", "collections"}, name
+                                                 "typing", "collections", "logging", "urllib"}, name
+
+
+def test_no_constant_names_a_line_year_programme_or_municipality() -> None:
+    """Vocabulary comes from the parsed corpus: the understanding and answering code names none of it."""
+    budget = (ROOT / "data").glob("*.txt")
+    names = {"Leiden", "Leidse", "Bestuur en dienstverlening", "Dienstverlening", "Holland Rijnland",
+             "Gouwe-Rijnland", "Egalisatiereserve", "Reserve raad", "2026", "BUDGET_YEAR", "LINES ="}
+    assert list(budget), "the corpus is where these names live"
+    modules = ["understand.py", "context.py", "vocabulary.py", "table_answer.py", "answer.py", "service.py",
+               "retrieve.py", "lexical.py", "serialize.py"]
+    for name in modules:
+        code = "\n".join(line for line in (ROOT / "knowledge" / name).read_text(encoding="utf-8").splitlines()
+                         if not line.lstrip().startswith("#"))
+        found = {n for n in names if n in code}
+        assert not found, (name, found)
+    for name in ("entities.py", "glossary.py"):
+        code = (ROOT / "nlu" / name).read_text(encoding="utf-8")
+        assert not {n for n in ("Leiden", "Holland Rijnland", "Gouwe", "Reserve raad", "Dienstverlening\"")
+                    if n in code}, name
 
 
 def test_importing_the_service_loads_no_model() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.serialize import ANSWER_KEYS
 from tests.conftest import BUDGET, ROOT
 
 
@@ -58,7 +59,7 @@ def test_ask_json_batch_keeps_order(tmp_path: Path, data_dir: Path) -> None:
     assert [r["question"] for r in rows] == ["Wat kost dienstverlening in 2027?",
                                             "Wat zijn de baten van bestuur in 2024?"]
     assert "€ 14.984.000" in rows[0]["answer"] and "€ 199.000" in rows[1]["answer"]
-    assert set(rows[0]) == {"question", "answered", "answer", "confidence", "citations", "resolved"}
+    assert set(rows[0]) == set(ANSWER_KEYS)
     assert set(rows[0]["citations"][0]) == {"n", "document", "section_id", "code", "title", "path", "url", "quote",
                                               "document_title"}
 

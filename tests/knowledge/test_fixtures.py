@@ -196,3 +196,97 @@ def test_fixtures_load_into_one_corpus_with_the_real_budget() -> None:
     assert municipalities == {"Leiden", *(_expected(n)["document"]["municipality"] for n in NAMES)}
     assert len({s.id for s in corpus.sections}) == len(corpus.sections)
     assert len({t.id for t in corpus.tables}) == len(corpus.tables)
+
+
+def _sums_hold(tables: list[Table], sections: list[Section]) -> None:
+    kosten = next(t for t in tables if t.section_id.endswith(":programmakosten"))
+    reserves = next(t for t in tables if t.section_id.endswith(":reserves"))
+    grid, res = _grid(kosten), _grid(reserves)
+    areas = [s.title for s in sections if s.kind == "beleidsterrein"]
+
+    def total(rows: list[tuple[float | None, ...]]) -> tuple[float | None, ...]:
+        return tuple(sum(v for v in col if v is not None) if any(v is not None for v in col) else None
+                     for col in zip(*rows))
+
+    for measure in ("Lasten", "Baten"):
+        assert grid[("Programma", measure)] == total([grid[(a, measure)] for a in areas]), measure
+    names = [line for line, measure in res if measure == "Saldo"]
+    for measure in ("Toevoeging", "Onttrekking"):
+        assert res[("Totaal", measure)] == total([res[(n, measure)] for n in names]), measure
+        assert grid[("Reserves", measure)] == res[("Totaal", measure)]
+    saldo = grid[("Programma", "Saldo van baten en lasten")]
+    assert grid[("Reserves", "Resultaat")] == total([saldo, grid[("Reserves", "Mutaties reserves")]])
+
+
+def test_make_synthetic_is_deterministic_consistent_and_renames(tmp_path: Path) -> None:
+    from scripts.make_synthetic import DEFAULT_TEMPLATES, generate
+
+    templates = list(DEFAULT_TEMPLATES)
+    first = generate(2, tmp_path / "a", seed=3, templates=templates)
+    again = generate(2, tmp_path / "b", seed=3, templates=templates)
+    other = generate(2, tmp_path / "c", seed=4, templates=templates)
+    assert len(first) == 2 * len(templates) == 2 * (1 + len(NAMES))
+    assert [p.name for p in first] == [p.name for p in again]
+    assert all(p.read_bytes() == q.read_bytes() for p, q in zip(first, again))
+    assert [p.read_bytes() for p in first] != [p.read_bytes() for p in other]
+    template_parties = {s.title for t in templates for s in read_document(t)[1] if s.kind == "partij"}
+    corpus = load_corpus(first)
+    assert len({d.municipality for d in corpus.documents}) == 2
+    for path in first:
+        document, sections, tables = read_document(path)
+        template = next(t for t in templates if path.name.endswith(t.name.split("-", 1)[1]))
+        old = read_document(template)[0]
+        assert (document.year, document.programme, document.programme_number) == (
+            old.year, old.programme, old.programme_number)
+        assert document.municipality not in ("", old.municipality)
+        assert old.municipality not in path.read_text(encoding="utf-8")
+        assert not template_parties & {s.title for s in sections if s.kind == "partij"}
+        assert [s.kind for s in sections] == [s.kind for s in read_document(template)[1]]
+        _sums_hold(tables, sections)
+
+
+# Legitimate variations of the export format that the parser does not handle yet (reported, not fixed here:
+# knowledge/ is owned elsewhere). Each is a fixture with one change made in memory; strict, so a fix shows up.
+SOCIAAL = "veenhoven-2027-programma-4-sociaal-domein"
+
+
+def _variant(old: str, new: str, count: int = 1) -> tuple[list[Section], list[Table]]:
+    from knowledge.parse import parse_budget
+
+    text = (FIXTURES / f"{SOCIAAL}.txt").read_text(encoding="utf-8")
+    assert text.count(old) == count, old
+    _, sections, tables = parse_budget(SOCIAAL, text.replace(old, new))
+    return sections, tables
+
+
+@pytest.mark.xfail(strict=True, reason="BELEIDSTERREIN/DOEL/PRESTATIE/INDICATOR patterns take one digit: "
+                   "programme 10 (codes 10A, 10A1, 10A1.1, 10A1.a) yields no beleidsterreinen at all")
+def test_variation_programme_number_with_two_digits() -> None:
+    import re
+
+    from knowledge.parse import parse_budget
+
+    text = (FIXTURES / f"{SOCIAAL}.txt").read_text(encoding="utf-8")
+    text = re.sub(r"\b4([ABC])", r"10\1", text.replace("3.1.4 ", "3.1.10 "))
+    _, sections, _ = parse_budget(SOCIAAL, text)
+    assert [s.code for s in sections if s.kind == "beleidsterrein"] == ["10A", "10B", "10C"]
+
+
+@pytest.mark.xfail(strict=True, reason="numbers.find_amount matches '€ 2,5' before the 'miljoen' alternative: "
+                   "'€ 2,5 miljoen' becomes 2.5 euro")
+def test_variation_euro_sign_with_miljoen_in_bijdrage() -> None:
+    _, tables = _variant("\n2,5 miljoen\n", "\n€ 2,5 miljoen\n")
+    [cell] = next(t for t in tables if t.title == "Bijdrage Werkbedrijf Veenstreek").cells
+    assert cell.value == 2_500_000
+
+
+@pytest.mark.xfail(strict=True, reason="tables._parse_indicator_row takes targets written with a comparison sign "
+                   "('≤ 28', '< 25') as notes and reads on past the table: the Verbonden partijen block after it is "
+                   "swallowed and the bijdrage '2,5 miljoen' becomes the 2027 target")
+def test_variation_indicator_targets_with_comparison_signs() -> None:
+    old = "Aantal dagen\n\n28\n\n28\n\n25\n\n25\n"
+    _, tables = _variant(old, "Aantal dagen\n\n≤ 28\n\n≤ 28\n\n< 25\n\n< 25\n")
+    table = next(t for t in tables if t.section_id.endswith(":4a-effectindicatoren"))
+    targets = [(c.year, c.value) for c in table.find(line="4A2.a") if c.measure == "Streefwaarde"]
+    assert targets == [(2027, 28), (2028, 28), (2029, 25), (2030, 25)]
+    assert table.line_end < 124  # the table ends before 'Verbonden Partijen' (line 124 of the fixture)

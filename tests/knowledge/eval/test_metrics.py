@@ -114,4 +114,4 @@ def test_failures_explain_why() -> None:
     assert "verwachte sectie niet in top-3" in reasons
     assert "ontbrekende feiten: € 14.984.000" in reasons
     oos = outcome(kind="out_of_scope", answerable=False, expected_sections=(), expected_facts=())
-    assert failures(oos) == ["beantwoord maar had moeten doorverwijzen"]
+    assert failures(oos) == ["beantwoord maar had moeten doorverwijzen", "verkeerd bedrag: € 14.984.000"]

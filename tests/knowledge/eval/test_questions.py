@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.eval.questions import KINDS, QuestionFileError, load_questions, load_sets
+from knowledge.eval.questions import QuestionFileError, load_questions, load_sets, split_sets
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -93,13 +93,17 @@ def test_ids_must_be_unique_across_sets(tmp_path: Path) -> None:
 
 def test_project_question_sets_are_valid_and_balanced() -> None:
     sets = load_sets([DATA / "questions.jsonl", DATA / "questions_heldout.jsonl"])
-    tuning, heldout = sets["questions"], sets["questions_heldout"]
-    everything = tuning + heldout
-    assert len(everything) >= 120
-    assert 0.2 <= len(heldout) / len(everything) <= 0.3
-    kinds = {q.kind for q in everything}
-    assert kinds == KINDS
-    assert sum(q.kind == "english" for q in everything) >= 5
-    assert sum(q.kind == "out_of_scope" for q in everything) >= 15
-    assert any(q.turns for q in tuning) and any(q.turns for q in heldout)
-    assert {q.kind for q in heldout} == KINDS
+    assert len(sets["questions"] + sets["questions_heldout"]) >= 120
+    singles = load_questions(DATA / "singles.jsonl")
+    conversations = load_questions(DATA / "conversations.jsonl")
+    assert len(singles) >= 200 and len(conversations) >= 60
+    for questions in (singles, conversations):
+        halves = split_sets({"x": questions})
+        tune, report = halves["x-tune"], halves["x-report"]
+        assert abs(len(tune) - len(report)) <= 0.1 * len(questions)
+        assert {q.kind for q in tune} == {q.kind for q in report}
+        assert all(q.expected_facts for q in questions if q.answerable)
+        assert all(t.expected_facts for q in questions for t in q.turns if t.answerable)
+    assert sum(q.kind == "out_of_scope" for q in singles) >= 30
+    assert sum(q.kind == "english" for q in singles) >= 20
+    assert all(len(q.turns) >= 1 for q in conversations)
