@@ -115,8 +115,9 @@ class Service:
             facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
             if isinstance(facts, NoAmount) and subject is None and query.topic_words:
                 passage = self._passage_answer(query)
-                pattern = EURO if query.measure not in INDICATOR_FAMILIES else AMOUNT
-                if passage.answered and pattern.search(passage.text) and self._covered(query, passage, strict=True):
+                pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
+                if passage.answered and pattern.search(passage.text) and self._covered(query, passage, strict=True) \
+                        and self._counts(query, passage.text):
                     return passage
             if isinstance(facts, NoAmount):
                 if facts.clarify is not None:
@@ -244,6 +245,19 @@ class Service:
             return round(cov, 3)
         closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
         return round(cov * (0.5 + 0.5 * closeness), 3)
+
+    def _counts(self, query: Query, text: str) -> bool:
+        """For 'hoeveel X?': a number stands within a few words of X in the passage ('75% van de vragen')."""
+        if query.counted is None or query.measure is not None:
+            return True
+        wanted = set(tokens(query.counted, self.index.vocabulary))
+        words_ = text.split()
+        for i, w in enumerate(words_):
+            if re.search(r"\d", w):
+                near = " ".join(words_[max(0, i - 4): i + 5])
+                if wanted & set(tokens(near, self.index.vocabulary)):
+                    return True
+        return False
 
     def _frequency(self, word: str) -> int:
         """In how many passages the word (its rarest stem) occurs; 0 when unknown."""

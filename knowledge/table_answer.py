@@ -115,9 +115,11 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
                and not any(n.startswith(m) for m in own)]
     if strange:
         return NoAmount(f"In de begroting staat geen bedrag voor '{strange[0].capitalize()}'.")
-    named = subject is not None and subject.rows and (
-        query.mentions or "subject" in query.inherited or "retrieval" in query.inherited)
+    named = subject is not None and subject.rows and (query.mentions or "retrieval" in query.inherited)
+    inherited = subject is not None and "subject" in query.inherited
     leftover = [] if named else _narrower_words(query, subject, titles)
+    if inherited:  # a follow-up keeps its topic unless it names something the budget does not know
+        leftover = [w for w in leftover if w not in corpus_words and stem(w) not in vocab.stems]
     unknown = [w for w in leftover if w not in corpus_words and stem(w) not in {stem(v) for v in corpus_words
                                                                                if v[:3] == w[:3]}]
     if unknown:

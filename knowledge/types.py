@@ -197,6 +197,7 @@ class Query:
     weak_words: tuple[str, ...] = ()
     topic: str | None = None
     listing: bool = False
+    counted: str | None = None
 
 
 @dataclass(frozen=True)

@@ -200,16 +200,20 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         content = [w for w in _content_words(folded, taken) if w not in vocab.generic and w not in translated]
     else:
         content = [w for w in _content_words(folded, taken) if w not in vocab.generic]
-    topic, weak = _split_known(content, corpus_words, vocab.stems, english)
+    dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
+        else set()
+    topic, weak = _split_known(content, corpus_words, vocab.stems, english, dutch_terms)
     total = total_cue
     codes = tuple(e.value for e in extract_entities(text) if e.kind == "section_code")
-    follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or (len(text.split()) <= 4 and not ranked)
+    follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or (
+        len(text.split()) <= 4 and not ranked and not topic) or (intent == "meaning" and not ranked)
     names = _proper_names(text, taken)
     query = Query(
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
         topic_words=tuple(topic), follow_up=follow, total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
+        counted=_counted_noun(folded),
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
@@ -259,13 +263,14 @@ def _known(word: str, corpus_words: frozenset[str], stems: frozenset[str]) -> bo
 
 
 def _split_known(content: list[str], corpus_words: frozenset[str], stems: frozenset[str],
-                 english: bool) -> tuple[list[str], list[str]]:
+                 english: bool, dutch_terms: set[str] | None = None) -> tuple[list[str], list[str]]:
     """Topic words (known to the corpus, or long unknown nouns such as 'parkeervergunning') and weak words
     (short unknown words: mostly verb forms, or in English questions words the glossary does not know)."""
     topic: list[str] = []
     weak: list[str] = []
     for w in content:
-        if _known(w, corpus_words, stems) or split_compound(w, corpus_words) or (len(w) >= LONG_WORD and not english):
+        dutch = not english or w in (dutch_terms or set())
+        if _known(w, corpus_words, stems) or split_compound(w, corpus_words) or (len(w) >= LONG_WORD and dutch):
             topic.append(w)
         else:
             weak.append(w)
@@ -280,3 +285,11 @@ def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
             continue
         out.append(fold(m.group(1)))
     return tuple(out)
+
+
+def _counted_noun(folded: str) -> str | None:
+    """The noun a 'hoeveel X' / 'how many X' question counts ('medewerkers'), unless it is money."""
+    m = re.search(r"(?<![\w])(?:hoeveel|how many|how much)\s+([a-z][a-z'-]{3,})", folded)
+    if m is None or m.group(1) in GENERIC or m.group(1) in STOPWORDS or m.group(1) in CUE_WORDS:
+        return None
+    return m.group(1)

@@ -100,7 +100,8 @@ class Vocabulary:
     @property
     def alias_words(self) -> frozenset[str]:
         """Every single word of every alias (for correcting misspelt names)."""
-        return frozenset(w for a in self._alias_of for w in _WORDS.findall(a) if len(w) >= 4 and w.isalpha())
+        names = (*self._alias_of, *self.measure_words)
+        return frozenset(w for a in names for w in _WORDS.findall(a) if len(w) >= 4 and w.isalpha())
 
     def alias_words_by_length(self, size: int) -> list[str]:
         """Alias words within one letter of a length."""
