@@ -142,7 +142,8 @@ def _measure_meaning(vocab: Vocabulary, query: Query, subject: Subject) -> str:
         return ""
     words = FAMILY_WORDS.get(query.measure, query.measure)
     unit = next((vocab.tables[r.table_id].unit for r in subject.rows if r.table_id in vocab.tables), "")
-    unit_text = " De bedragen in de tabel zijn × €1.000: 1.250 in de tabel betekent € 1.250.000." if unit == "× €1.000" else ""
+    unit_text = (" De bedragen in de tabel zijn × €1.000: 1.250 in de tabel betekent € 1.250.000."
+                 if unit == "× €1.000" else "")
     return f"Het ging over {words} van {subject.label}.{unit_text}"
 
 

@@ -163,7 +163,8 @@ class Service:
         out: set[str] = set()
         for row in subject.rows:
             table = self.vocab.tables.get(row.table_id)
-            out |= {self.vocab.families.get(c.measure, "") for c in table.cells if c.line == row.line} if table else set()
+            if table is not None:
+                out |= {self.vocab.families.get(c.measure, "") for c in table.cells if c.line == row.line}
         return out
 
     def _document_label(self, document_id: str) -> str:

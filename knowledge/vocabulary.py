@@ -201,7 +201,7 @@ def total_rows(table: Table) -> set[str]:
 
 
 def _distinctive(labels: dict[str, str], generic: frozenset[str]) -> dict[str, list[str]]:
-    """Single words (≥ 5 letters) of a name that no other subject's label uses: 'drechtsteden' for 'Regio Drechtsteden'."""
+    """Single words (≥ 5 letters) of a name that no other subject's label uses ('drechtsteden')."""
     counts: dict[str, int] = {}
     words_of = {sid: set(_WORDS.findall(key(label))) for sid, label in labels.items()}
     for words in words_of.values():
@@ -311,13 +311,13 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
         if s.kind == "programme":
             number = document.programme_number
             e.aliases.extend(["programma", "het programma", "hele programma", "totale programma",
-                                 "programme", "program", *([f"programma {number}"] if number else [])])
+                              "programme", "program", *([f"programma {number}"] if number else [])])
         if s.kind == "part":
-            table = next((t for t in doc_tables if t.section_id == s.id), None)
-            if table is not None:
-                lines = list(dict.fromkeys(c.line for c in table.cells))
-                chosen = sorted(totals[table.id]) or (lines if len(lines) == 1 else [])
-                e.rows.extend(RowRef(table.id, line) for line in chosen)
+            own = next((t for t in doc_tables if t.section_id == s.id), None)
+            if own is not None:
+                lines = list(dict.fromkeys(c.line for c in own.cells))
+                chosen = sorted(totals[own.id]) or (lines if len(lines) == 1 else [])
+                e.rows.extend(RowRef(own.id, line) for line in chosen)
                 e.kinds.append("table")
     programme = next((s for s in doc_sections if s.kind == "programme"), None)
     for table in doc_tables:

@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-DEFAULT_QUESTIONS = (Path("tests/data/questions.jsonl"), Path("tests/data/questions_heldout.jsonl"))
+DEFAULT_QUESTIONS = (Path("tests/data/singles.jsonl"), Path("tests/data/conversations.jsonl"),
+                     Path("tests/data/questions.jsonl"), Path("tests/data/questions_heldout.jsonl"))
 DEFAULT_CONFIGS = "bm25,dense,hybrid,hybrid-notables"
 
 
@@ -23,6 +24,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=Path("reports"))
     p.add_argument("--feedback-db", type=Path, default=None, help="standaard: Settings.feedback_db")
     p.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
+    p.add_argument("--half", choices=("tune", "report", "both"), default="both",
+                   help="welke helft van sets met een 'split'-veld (tune: om mee af te stemmen; report: alleen melden)")
     return p.parse_args(argv)
 
 
@@ -44,14 +47,14 @@ def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation, write the report, print the summary table and the report path."""
     from knowledge.eval.asked import unanswered_questions
-    from knowledge.eval.questions import QuestionFileError, load_sets
+    from knowledge.eval.questions import QuestionFileError, load_sets, split_sets
     from knowledge.eval.report import Run, summary_table, text_table, write_report
     from knowledge.eval.runners import ApiRunner, RasaRunner, Runner, inprocess_runners, run_all
     from knowledge.settings import Settings
 
     args = parse_args(argv)
     try:
-        sets = load_sets(args.questions)
+        sets = split_sets(load_sets(args.questions), None if args.half == "both" else args.half)
     except QuestionFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

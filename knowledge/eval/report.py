@@ -25,6 +25,8 @@ COLUMNS = (
     ("abstain_recall", "doorverw. R"),
     ("abstain_accuracy", "doorverw. acc"),
     ("turn_success", "vervolg"),
+    ("conversation_pass", "gesprekken"),
+    ("wrong_amounts", "verkeerde bedragen"),
     ("latency_p50", "p50 ms"),
     ("latency_p95", "p95 ms"),
     ("errors", "fouten"),
