@@ -50,7 +50,9 @@ def test_table_lookup_shows_the_answer_and_copies_it_with_its_source(knowledge, 
     copied = read_clipboard(driver)
     assert "14.984" in copied
     source = f"Programmakosten ({knowledge.base}/sections/{DOC}:programmakosten)"
-    assert copied.endswith(f" — Bron: Programmabegroting 2026, {source}")
+    # the document is named by its metadata: municipality, kind and year, programme
+    label = "gemeente Leiden, Programmabegroting 2026, programma 1 Bestuur en dienstverlening"
+    assert copied.endswith(f" — Bron: {label}, {source}")
     screenshot(driver, "kcc-desktop")
 
 
@@ -70,7 +72,7 @@ def test_copy_falls_back_without_the_clipboard_api(knowledge, browser) -> None:
         "const done = arguments[arguments.length - 1]; window.__clip.readText().then(done, e => done('ERROR ' + e));"
     )
     assert copied == driver.find_element(By.ID, "kopieer").get_attribute("data-copy")
-    assert " — Bron: Programmabegroting 2026, " in copied
+    assert " — Bron: gemeente Leiden, Programmabegroting 2026, " in copied
 
 
 def test_section_code_is_found_directly_and_keys_move_through_results(knowledge, browser) -> None:
@@ -132,3 +134,17 @@ def test_unknown_section_says_so_in_dutch(knowledge, browser) -> None:
     wait_for(driver, lambda d: d.find_element(By.ID, "fout").text, 20, "no error shown")
     assert driver.find_element(By.ID, "titel").text == "Onderdeel niet gevonden"
     assert "bestaat niet" in driver.find_element(By.ID, "fout").text
+
+
+def test_a_question_back_offers_its_readings_as_buttons(knowledge, browser) -> None:
+    driver = browser()
+    driver.get(f"{knowledge.base}/kcc")
+    search(driver, "Hoeveel is de reserve raad?")
+    buttons = driver.find_elements(By.CSS_SELECTOR, ".clarify-options button")
+    assert 2 <= len(buttons) <= 4
+    labels = [b.text for b in buttons]
+    assert any("nttrekking" in label for label in labels), labels
+    chosen = next(b for b in buttons if "nttrekking" in b.text)
+    chosen.click()
+    wait_for(driver, lambda d: "€" in d.find_element(By.ID, "antwoord-tekst").text, 30, "no amount after choosing")
+    assert "Reserve raad" in driver.find_element(By.ID, "antwoord-tekst").text

@@ -54,6 +54,10 @@
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
+  function hasOptions(answer) {
+    return !!(answer && answer.clarify && Array.isArray(answer.clarify.options) && answer.clarify.options.length);
+  }
+
   function renderAnswer(answer) {
     clearChildren(answerSource);
     copyStatus.textContent = "";
@@ -73,8 +77,21 @@
         var label = (citations.length > 1 ? "[" + (c.n || i + 1) + "] " : "") + documentName(c) + ", " + BW.sectionLabel(c);
         answerSource.appendChild(el("a", { href: BW.sectionPath(c.section_id, c.quote || ""), text: label }));
       });
-    } else if (!answer.answered) {
+    } else if (!answer.answered && !hasOptions(answer)) {
       answerSource.textContent = "Geen bron gevonden in de begroting.";
+    }
+    if (hasOptions(answer)) {
+      // A question back: each reading is a full question; choosing one searches it.
+      var options = el("div", { className: "msg-buttons clarify-options", role: "group", "aria-label": "Kies wat u bedoelt" });
+      answer.clarify.options.forEach(function (o) {
+        options.appendChild(el("button", {
+          type: "button",
+          className: "btn secondary small",
+          text: o.label,
+          onclick: function () { input.value = o.question; search(true); input.focus(); }
+        }));
+      });
+      answerSource.appendChild(options);
     }
     copyPayload = buildCopyText(answer);
     copyButton.setAttribute("data-copy", copyPayload);
