@@ -423,7 +423,7 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
 
     @app.post("/api/answer")
     def answer(body: AnswerRequest) -> dict[str, Any]:
-        question = _check_question(body.question, settings)
+        question = mask_pii(_check_question(body.question, settings))  # personal data never reaches a stage
         slots = body.context.model_dump() if body.context else {}
         context = Resolved(**slots) if any(v is not None for v in slots.values()) else None
         result = svc().answer(question, context)
@@ -436,7 +436,7 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         query = _check_question(q, settings)
         service = svc()
         results = service.search(query, k)
-        titles = {d.id: d.title for d in service.index.corpus.documents}
+        titles = {d.id: d.label for d in service.index.corpus.documents}
         return {
             "query": query,
             "answer": answer_json(service.answer(query)),

@@ -27,8 +27,10 @@ from knowledge.types import Answer, Query, Resolved, SearchResult, Section, Subj
 from knowledge.understand import understand
 from knowledge.vocabulary import Vocabulary, build_vocabulary
 from nlu.entities import fold
+from nlu.privacy import MASK_TOKENS
 
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
+PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))
 EURO = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
 
 DENSE_FLOOR = 0.76
@@ -102,6 +104,10 @@ class Service:
         s = self.settings
         if not query.scope:
             return abstain(s, query.text, 0.0, "Die begroting staat niet in deze zoekdienst.")
+        if PERSONAL.search(query.text) and subject is None and query.measure is None:
+            # a message carrying personal data is about someone's own case, which a budget never answers
+            return abstain(s, query.text, 0.0, "Over uw eigen situatie staat niets in de begroting. "
+                           "Deel hier liever geen persoonlijke gegevens.")
         subject = self.vocab.subjects.get(query.subject or "")
         if s.table_answers and (subject is None or not subject.rows) and query.intent in (*TABLE_INTENTS, "how",
                                                                                           "info", "when", "explain"):

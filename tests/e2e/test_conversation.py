@@ -151,9 +151,34 @@ def test_conversation_survives_restart_and_pii_is_masked(assistant: Assistant) -
     assert "123456782" not in stored and "piet@example.nl" not in stored
 
 
+def test_a_question_back_becomes_buttons_with_full_questions(assistant: Assistant) -> None:
+    user = conversation()
+    messages = assistant.say(user, "Hoeveel is de reserve raad?")
+    buttons = [b for m in messages for b in m.get("buttons", [])]
+    assert 2 <= len(buttons) <= 4, messages
+    chosen = next(b for b in buttons if "nttrekking" in b["title"])
+    answer = assistant.text(user, chosen["payload"])
+    assert "Reserve raad" in answer and "€" in answer
+
+
+def test_conversations_through_rasa_meet_the_gate(assistant: Assistant) -> None:
+    """The tuning half of the conversation set, end to end through Rasa (REST, actions, knowledge)."""
+    from knowledge.eval.gate import CONVERSATION_TARGETS, misses
+    from knowledge.eval.metrics import compute, failures
+    from knowledge.eval.questions import load_questions, split_sets
+    from knowledge.eval.runners import RasaRunner, run_all
+
+    questions = split_sets({"c": load_questions(ROOT / "tests" / "data" / "conversations.jsonl")}, "tune")["c-tune"]
+    outcomes = run_all(RasaRunner(f"http://127.0.0.1:{assistant.rasa_port}"), questions)
+    missed = misses(compute(outcomes), CONVERSATION_TARGETS)
+    assert not missed, (missed, [(o.id, failures(o)) for o in outcomes if failures(o)])
+
+
+
 def test_knowledge_down_is_graceful(assistant: Assistant) -> None:
     """Runs last in this module: it stops the knowledge service."""
     assistant.knowledge.stop()
     reply = assistant.text(conversation(), "Wat zijn de lasten van bestuur in 2026?")
     assert "lukt me nu niet" in reply
     assert "14 071" in reply
+
