@@ -104,7 +104,7 @@ class Service:
         s = self.settings
         if not query.scope:
             return abstain(s, query.text, 0.0, "Die begroting staat niet in deze zoekdienst.")
-        if PERSONAL.search(query.text) and subject is None and query.measure is None:
+        if PERSONAL.search(query.text) and query.subject is None and query.measure is None:
             # a message carrying personal data is about someone's own case, which a budget never answers
             return abstain(s, query.text, 0.0, "Over uw eigen situatie staat niets in de begroting. "
                            "Deel hier liever geen persoonlijke gegevens.")
