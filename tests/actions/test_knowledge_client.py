@@ -54,3 +54,24 @@ def test_timeout_raises(knowledge: FakeKnowledge) -> None:
     with pytest.raises(KnowledgeUnavailable):
         client.answer("lasten 2026")
     assert time.monotonic() - started < 1.5
+
+
+def test_the_fake_speaks_the_services_contract() -> None:
+    """The fake builds its JSON with knowledge.serialize, the module the real API uses (tests/knowledge/test_api.py
+    checks the same key sets against the real service)."""
+    from fake_knowledge import fake_answer
+
+    from knowledge.serialize import ANSWER_KEYS, CITATION_KEYS, CLARIFY_KEYS
+
+    answered = fake_answer("lasten dienstverlening 2026", None)
+    assert set(answered) == set(ANSWER_KEYS) and set(answered["citations"][0]) == set(CITATION_KEYS)
+    assert set(answered["resolved"]) == set(RESOLVED_KEYS)
+    asked_back = fake_answer("welk bedrag gaat naar bestuur?", None)
+    assert set(asked_back["clarify"]) == set(CLARIFY_KEYS)
+
+
+def test_client_reads_a_question_back(knowledge: FakeKnowledge) -> None:
+    answer = KnowledgeClient(knowledge.url, timeout=2).answer("welk bedrag gaat naar bestuur?")
+    assert not answer.answered and answer.clarify is not None
+    assert [o["question"] for o in answer.clarify["options"]] == ["Wat zijn de lasten van Bestuur?",
+                                                                   "Wat zijn de baten van Bestuur?"]

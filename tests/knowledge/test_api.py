@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from knowledge.api import create_app
 from knowledge.feedback import FeedbackStore
-from knowledge.serialize import ANSWER_KEYS
+from knowledge.serialize import ANSWER_KEYS, CITATION_KEYS, CLARIFY_KEYS, OPTION_KEYS, RESOLVED_KEYS
 from knowledge.settings import Settings
 from tests.conftest import DOC, ROOT
 
@@ -56,6 +56,21 @@ def test_answer_shape_and_table_value(client: TestClient) -> None:
     assert body["answered"] and "€ 14.909.000" in body["answer"]
     citation = body["citations"][0]
     assert citation["section_id"] == f"{DOC}:programmakosten" and citation["url"].startswith("/sections/")
+    assert set(citation) == set(CITATION_KEYS) and set(body["resolved"]) == set(RESOLVED_KEYS)
+    assert "Leiden" in citation["document_title"] and "2026" in citation["document_title"]
+
+
+def test_clarify_is_part_of_the_contract(client: TestClient) -> None:
+    body = client.post("/api/answer", json={"question": "Hoeveel is de reserve raad?"}).json()
+    assert body["method"] == "clarify" and body["answered"] is False
+    assert set(body["clarify"]) == set(CLARIFY_KEYS)
+    assert all(set(o) == set(OPTION_KEYS) for o in body["clarify"]["options"])
+
+
+def test_the_frame_of_an_answer_goes_back_as_context(client: TestClient) -> None:
+    first = client.post("/api/answer", json={"question": "Wat kost dienstverlening in 2027?"}).json()
+    follow = client.post("/api/answer", json={"question": "en de baten?", "context": first["resolved"]}).json()
+    assert "€ 4.124.000" in follow["answer"]
 
 
 def test_follow_up_with_context(client: TestClient) -> None:

@@ -78,3 +78,13 @@ def test_ask_with_the_real_model_prints_sources(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "maart 2026" in result.stdout
     assert "Bronnen:" in result.stdout and "1A2.3" in result.stdout
+
+
+def test_ask_explain_prints_the_frame_and_the_route(tmp_path: Path, data_dir: Path) -> None:
+    result = _run(["ask", "--explain", "Hoeveel kost de reserve rekenkamer in 2027 aan onttrekkingen?"],
+                  _env(tmp_path, data_dir))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "bedoeling: amount" in out and "Reserve rekenkamer [reserve]" in out
+    assert "maat:         onttrekking" in out and "jaren: 2027" in out
+    assert "route:        table" in out and "€ 15.000" in out
