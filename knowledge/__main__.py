@@ -155,6 +155,8 @@ def explain_frame(answer: Answer) -> str:
         f"overgenomen uit vorige vraag: {', '.join(f.inherited) or '-'}",
         f"notities:     {'; '.join(f.notes) or '-'}",
         f"route:        {answer.method}    beantwoord: {answer.answered}    zekerheid: {answer.confidence}",
+        f"antwoord uit: {answer.resolved.line or '-'} · {answer.resolved.measure or '-'} · "
+        f"{answer.resolved.year or '-'} · {answer.resolved.topic or '-'}",
     ]
     return "\n".join(lines)
 

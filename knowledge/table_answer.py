@@ -158,6 +158,8 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     if family is not None and family in MONEY_FAMILIES and families and all(f in INDICATOR_FAMILIES
                                                                              for f in families):
         return NoAmount(f"In de begroting staat geen bedrag voor {subject.label}; er staan alleen scores.")
+    if family is not None and family not in families:
+        family = next((f for f in query.measures if f in families), family)  # 'kost … aan onttrekkingen'
     if family == SPEND_FAMILY and family not in families and len(families) == 1 and families[0] in OUTFLOWS:
         family = families[0]  # what a partij 'costs' is its bijdrage
     if family is not None and family not in families:

@@ -198,6 +198,7 @@ class Query:
     topic: str | None = None
     listing: bool = False
     counted: str | None = None
+    measures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
         topic_words=tuple(topic), follow_up=follow, total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
-        counted=_counted_noun(folded),
+        counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
