@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 
 _NUM = re.compile(
-    r"^(?P<sign>[-−–])?\s*(?P<eur>€)?\s*(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+|-))?"
+    r"^(?P<cmp>[≤≥<>]=?)?\s*(?P<sign>[-−–])?\s*(?P<eur>€)?\s*(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+|-))?"
     r"\s*(?P<pct>%)?\s*(?P<scale>miljoen|mln|miljard)?\s*(?P<note>[*\"”]+)?"
     r"\s*(?:\((?P<year>\d{4})\))?$",
     re.IGNORECASE,
 )
 _EMPTY = {"-", "–", "—", ""}
+_SCALE = r"(?:miljoen|mln|miljard)"
+_AMOUNT_IN_TEXT = re.compile(rf"(€\s*[\d.]+(?:,(?:\d+|-))?(?:\s*{_SCALE})?|\d[\d.]*(?:,\d+)?\s*{_SCALE})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def is_number(raw: str) -> bool:
 
 def find_amount(text: str) -> Number | None:
     """Find the first euro amount in running text ('Inwonersbijdrage en RBL €1.659.874,-')."""
-    m = re.search(r"(€\s*[\d.]+(?:,(?:\d+|-))?|\d[\d.]*(?:,\d+)?\s*(?:miljoen|mln|miljard))", text, re.IGNORECASE)
+    m = _AMOUNT_IN_TEXT.search(text)
     if not m:
         return None
     return parse_number(m.group(1))

@@ -12,16 +12,16 @@ from knowledge.render import render_table
 from knowledge.types import Cell, Section, Table
 
 PROGRAMME = re.compile(r"^(\d+\.\d+\.\d+)\s+(.+)$")
-BELEIDSTERREIN = re.compile(r"^Beleidsterrein\s+(\d[A-Z])\s+(.+)$")
+BELEIDSTERREIN = re.compile(r"^Beleidsterrein\s+(\d{1,2}[A-Z])\s+(.+)$")
 OVERVIEW = re.compile(r"^Doelen en prestaties bij\b")
 VERBONDEN = re.compile(r"^Verbonden\s+partijen$", re.IGNORECASE)
-INDICATORS = re.compile(r"^Effectindicatoren bij\s+(\d[A-Z])\b(.*)$")
+INDICATORS = re.compile(r"^Effectindicatoren bij\s+(\d{1,2}[A-Z])\b(.*)$")
 NAMED_PARTS = re.compile(
     r"^(Inleiding|Kaderstellende beleidsstukken|Programmakosten|Budgettaire ontwikkelingen|Reserves|"
     r"Investeringen|Subsidies)$"
 )
-DOEL = re.compile(r"^(\d[A-Z]\d)\s+(.+)$")
-PRESTATIE = re.compile(r"^(\d[A-Z]\d\.\d{1,2})\.?\s+(.+)$")
+DOEL = re.compile(r"^(\d{1,2}[A-Z]\d)\s+(.+)$")
+PRESTATIE = re.compile(r"^(\d{1,2}[A-Z]\d\.\d{1,2})\.?\s+(.+)$")
 PARTY_PARTS = (
     (re.compile(r"^Motieven"), "motieven"),
     (re.compile(r"^Kansen"), "kansen"),

@@ -20,8 +20,8 @@ THOUSANDS = "× €1.000"
 EURO = "€"
 _YEAR = re.compile(r"^(?:.*\s)?(20\d{2})$")
 _UNIT = re.compile(r"bedragen\s*x\s*1\.000", re.IGNORECASE)
-_INDICATOR = re.compile(r"^(\d[A-Z]\d\.[a-z])\s+(.+)$", re.DOTALL)
-_DOEL = re.compile(r"^Doel\s+(\d[A-Z]\d)\s+(.+)$")
+_INDICATOR = re.compile(r"^(\d{1,2}[A-Z]\d\.[a-z])\s+(.+)$", re.DOTALL)
+_DOEL = re.compile(r"^Doel\s+(\d{1,2}[A-Z]\d)\s+(.+)$")
 _REALISATION = re.compile(r"([\d.,]+\s*%?)\s*\((\d{4})\)")
 _INVEST_CODE = re.compile(r"^\d{2}[A-Z]\d{3}$")
 

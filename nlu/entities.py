@@ -66,7 +66,7 @@ MEASURE_TERMS: Mapping[str, Sequence[str]] = {
 
 COMPOUND_MEASURES = ("Indicator", "Realisatie", "Streefwaarde")
 _YEAR = re.compile(r"(?<![\d.,])(?:'|’)?(20[0-9]{2})(?![\d])")
-_CODE = re.compile(r"(?<![\w.])(\d)\s?([a-zA-Z])(\d)(?:\.(\d{1,2})\.?|\.([a-zA-Z]))?(?![\w])")
+_CODE = re.compile(r"(?<![\w.])(\d{1,2})\s?([a-zA-Z])(\d)(?:\.(\d{1,2})\.?|\.([a-zA-Z]))?(?![\w])")
 _AMOUNT = re.compile(
     r"(?:€\s*)?(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+|-))?\s*"
     r"(miljoen|mln|miljard|duizend|euro)?",
