@@ -13,7 +13,8 @@ _NUM = re.compile(
 )
 _EMPTY = {"-", "–", "—", ""}
 _SCALE = r"(?:miljoen|mln|miljard)"
-_AMOUNT_IN_TEXT = re.compile(rf"(€\s*[\d.]+(?:,(?:\d+|-))?(?:\s*{_SCALE})?|\d[\d.]*(?:,\d+)?\s*{_SCALE})", re.IGNORECASE)
+_AMOUNT_IN_TEXT = re.compile(
+    rf"(€\s*[\d.]+(?:,(?:\d+|-))?(?:\s*{_SCALE})?|\d[\d.]*(?:,\d+)?\s*{_SCALE})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
