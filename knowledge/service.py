@@ -23,7 +23,7 @@ from knowledge.lexical import tokens
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections, subtree
 from knowledge.settings import Settings
 from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, find_facts
-from knowledge.types import Answer, Query, Resolved, SearchResult, Section, Subject
+from knowledge.types import Answer, Clarify, ClarifyOption, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
 from knowledge.vocabulary import Vocabulary, build_vocabulary
 from nlu.entities import fold
@@ -55,6 +55,7 @@ class Service:
     explaining: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     title_chunks: dict[str, np.ndarray] = field(default_factory=dict)
     chunk_frequency: dict[str, int] = field(default_factory=dict)
+    document_chunks: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
@@ -64,6 +65,10 @@ class Service:
         for i, chunk in enumerate(self.index.chunks):
             by_section.setdefault(chunk.section_id, []).append(i)
         self.section_chunks = {sid: np.array(ids, dtype=np.int64) for sid, ids in by_section.items()}
+        by_document: dict[str, list[int]] = {}
+        for i, chunk in enumerate(self.index.chunks):
+            by_document.setdefault(chunk.document_id, []).append(i)
+        self.document_chunks = {d: np.array(ids, dtype=np.int64) for d, ids in by_document.items()}
         titles = {s.id: fold(s.title) for s in corpus.sections}
         self.explaining = np.array([any(w in titles.get(c.section_id, "") for w in EXPLAINING_TITLES)
                                     for c in self.index.chunks], bool)
@@ -82,7 +87,7 @@ class Service:
     # -- understanding -------------------------------------------------------------------------------------
     def understand(self, question: str, context: Resolved | None = None) -> Query:
         """The question's frame, merged with the conversation state."""
-        return understand(question, self.vocab, self.index.vocabulary, context)
+        return understand(question, self.vocab, self.index.vocabulary, context, self.settings.municipality)
 
     # -- answering -----------------------------------------------------------------------------------------
     def answer(self, question: str, context: Resolved | None = None) -> Answer:
@@ -108,6 +113,11 @@ class Service:
             # a message carrying personal data is about someone's own case, which a budget never answers
             return abstain(s, query.text, 0.0, "Over uw eigen situatie staat niets in de begroting. "
                            "Deel hier liever geen persoonlijke gegevens.")
+        if query.ambiguous and "subject" not in query.inherited:
+            chosen = self._one_document(query)
+            if isinstance(chosen, Answer):
+                return chosen
+            query = chosen
         subject = self.vocab.subjects.get(query.subject or "")
         if s.table_answers and (subject is None or not subject.rows) and query.intent in (*TABLE_INTENTS, "how",
                                                                                           "info", "when", "explain"):
@@ -173,6 +183,21 @@ class Service:
                 out |= {self.vocab.families.get(c.measure, "") for c in table.cells if c.line == row.line}
         return out
 
+    def _one_document(self, query: Query) -> Query | Answer:
+        """A name found in several documents: ask which municipality, or take the newest budget of one."""
+        docs = [self.vocab.documents[d] for d in query.ambiguous]
+        places = list(dict.fromkeys(d.municipality or d.label for d in docs))
+        if len(places) > 1:
+            options = tuple(ClarifyOption(f"Gemeente {p}", f"{query.text.rstrip(' ?')} in {p}?") for p in places[:4])
+            more = " Of noem de gemeente in uw vraag." if len(places) > 4 else ""
+            return clarify_answer(query.text, Clarify(f"Over welke gemeente gaat uw vraag?{more}", options))
+        newest = max(docs, key=lambda d: d.year or 0)
+        top = query.mentions[0]
+        subject = next((m.subject_id for m in query.mentions if (m.start, m.end) == (top.start, top.end)
+                        and self.vocab.subjects[m.subject_id].document_id == newest.id), query.subject)
+        return replace(query, subject=subject, scope=(newest.id,),
+                       notes=(*query.notes, f"nieuwste begroting gekozen: {newest.label}"))
+
     def _document_label(self, document_id: str) -> str:
         """The document named in an answer when the index holds more than one."""
         if len(self.index.corpus.documents) < 2:
@@ -235,6 +260,11 @@ class Service:
                 boost[self.title_chunks.get(t, np.zeros(0, np.int64))] += FAVOURED * 1.5
         money = query.intent in TABLE_INTENTS
         fused, _, dense = rank_chunks(self.index, query.search_text, vector, self.settings.retrieval, boost, money)
+        if len(query.scope) < len(self.index.corpus.documents):  # only the documents in scope
+            in_scope = np.zeros(n, bool)
+            for doc in query.scope:
+                in_scope[self.document_chunks.get(doc, np.zeros(0, np.int64))] = True
+            fused = np.where(in_scope, fused, 0.0).astype(np.float32)
         if restrict and mask.any() and float(fused[mask].max(initial=0.0)) > 0:
             fused = np.where(mask, fused, 0.0).astype(np.float32)  # the topic's subtree first
         return fused, dense

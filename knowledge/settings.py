@@ -29,6 +29,7 @@ class Settings:
     web_dir: Path = Path("web")
     max_question_chars: int = 1000
     min_confidence: float = 0.5
+    municipality: str = ""
     # Staff-only endpoints (feedback, unanswered questions): a bearer token and/or HTTP basic credentials.
     # With none configured those endpoints stay closed.
     staff_token: str = field(default="", repr=False)
@@ -70,6 +71,7 @@ class Settings:
             feedback_db=Path(e.get("BW_FEEDBACK_DB", str(base.feedback_db))),
             rasa_url=e.get("BW_RASA_URL", base.rasa_url),
             web_dir=Path(e.get("BW_WEB_DIR", str(base.web_dir))),
+            municipality=e.get("BW_MUNICIPALITY", base.municipality),
             staff_token=e.get("BW_STAFF_TOKEN", "").strip(),
             staff_user=e.get("BW_STAFF_USER", "").strip(),
             staff_password=e.get("BW_STAFF_PASSWORD", ""),

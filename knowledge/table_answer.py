@@ -83,9 +83,15 @@ def _year_phrase(query: Query) -> str:
     return f" in {query.years[-1]}" if query.years else ""
 
 
-def _option(subject: Subject, family: str, query: Query) -> ClarifyOption:
+def _option(subject: Subject, family: str, query: Query, vocab: Vocabulary | None = None) -> ClarifyOption:
     word = FAMILY_LABELS.get(family, family)
     label = f"{word.capitalize()} {subject.label}"
+    doc = vocab.documents.get(subject.document_id) if vocab is not None and len(query.scope) > 1 else None
+    if doc is not None and doc.municipality:  # several documents in scope: say whose
+        place = f" in {doc.municipality}"
+        label += f" ({doc.municipality})"
+        return ClarifyOption(label, f"Wat {'zijn' if family in PLURAL else 'is'} de {word} van {subject.label}"
+                                    f"{_year_phrase(query)}{place}?")
     return ClarifyOption(label, f"Wat is de {word} van {subject.label}{_year_phrase(query)}?"
                          if family not in PLURAL else f"Wat zijn de {word} van {subject.label}{_year_phrase(query)}?")
 
@@ -138,7 +144,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
             subject = candidates[0]
         elif candidates:
             what = f"'{titled[0]}'" if titled else (subject.label if subject else "dat")
-            options = tuple(_option(c, family or _families(vocab, c)[0], query) for c in candidates[:4])
+            options = tuple(_option(c, family or _families(vocab, c)[0], query, vocab) for c in candidates[:4])
             return NoAmount(f"De begroting geeft geen apart bedrag voor {what}.",
                             Clarify(f"De begroting geeft geen apart bedrag voor {what}. Bedoelt u een van deze?",
                                     options), refer=bool(titled))

@@ -199,6 +199,7 @@ class Query:
     listing: bool = False
     counted: str | None = None
     measures: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

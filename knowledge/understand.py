@@ -138,24 +138,26 @@ def rank_mentions(mentions: list[Mention], intent: str, vocab: Vocabulary, scope
     return sorted(mentions, key=lambda m: (-fit(m), m.start))
 
 
-def _scope(folded: str, vocab: Vocabulary) -> tuple[str, ...]:
-    """Documents the question names by municipality, programme or budget year; all documents otherwise."""
+def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "") -> tuple[str, ...]:
+    """Documents the question names by municipality, programme number or budget year; else the deployment's
+    default municipality (a setting); else every document."""
+    docs = list(vocab.documents.values())
+    named = [d for d in docs if d.municipality and _has(folded, (fold(d.municipality),))]
+    if named:
+        docs = named
+    elif default_municipality:
+        docs = [d for d in docs if fold(d.municipality) == fold(default_municipality)] or docs
     numbers = re.findall(r"(?<![\w])(?:programma|programme|program)\s+(\d{1,2})(?![\w.])", folded)
     if numbers:
-        by_number = tuple(d.id for d in vocab.documents.values() if d.programme_number in numbers)
-        return by_number  # empty when the index holds no such programme
-    chosen: list[str] = []
-    for doc in vocab.documents.values():
-        named = [fold(n) for n in (doc.municipality,) if n]
-        if any(re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", folded) for n in named):
-            chosen.append(doc.id)
-    if chosen and len(chosen) < len(vocab.documents):
-        return tuple(chosen)
-    return tuple(vocab.documents)
+        docs = [d for d in docs if d.programme_number in numbers]  # none when the index holds no such programme
+    years = [int(y) for y in re.findall(r"(?<![\w])(?:begroting|programmabegroting|budget)\s+((?:19|20)\d{2})", folded)]
+    if years and any(d.year in years for d in docs):
+        docs = [d for d in docs if d.year in years]
+    return tuple(d.id for d in docs)
 
 
 def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
-               previous: Resolved | None = None) -> Query:
+               previous: Resolved | None = None, default_municipality: str = "") -> Query:
     """Parse a question once into a Query frame, then merge it with the previous turn's state."""
     text = re.sub(r"\s+", " ", question).strip()
     english = looks_english(text) or _english_keywords(text, corpus_words)
@@ -173,7 +175,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
     folded = fold(search_text)
-    scope = _scope(folded, vocab)
+    scope = _scope(folded, vocab, default_municipality)
     measures = vocab.measures(folded)
     measure = measures[0][0] if measures else None
     amount_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in AMOUNT_CUES if c != "€")
@@ -182,8 +184,18 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     intent = detect_intent(folded, measure, amount_cue)
     mentions = [m for m in vocab.mentions(folded) if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
+    outside = [m for m in mentions if vocab.subjects[m.subject_id].document_id not in scope]
+    mentions = [m for m in mentions if vocab.subjects[m.subject_id].document_id in scope]
     ranked = rank_mentions(mentions, intent, vocab, scope)
     subject = ranked[0].subject_id if ranked else None
+    ambiguous: tuple[str, ...] = ()
+    if ranked:
+        top = ranked[0]
+        same = [m for m in ranked if (m.start, m.end) == (top.start, top.end)
+                and vocab.subjects[m.subject_id].document_id in scope]
+        ambiguous = tuple(dict.fromkeys(vocab.subjects[m.subject_id].document_id for m in same))
+        if len(ambiguous) < 2:
+            ambiguous = ()
     if subject and total_cue and vocab.subjects[subject].rows and intent in ("define", "info"):
         intent = "amount"  # 'het totaal van X' asks for X's total row
     if subject and vocab.subjects[subject].rows and intent == "info" and _years(text) \
@@ -203,6 +215,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
         else set()
     topic, weak = _split_known(content, corpus_words, vocab.stems, english, dutch_terms)
+    topic += [m.text for m in outside if not any(m.start < e and s < m.end for s, e in
+                                                  [(k.start, k.end) for k in mentions])]  # names of other documents
     total = total_cue
     codes = tuple(e.value for e in extract_entities(text) if e.kind == "section_code")
     follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or (
@@ -214,6 +228,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         topic_words=tuple(topic), follow_up=follow, total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
+        ambiguous=ambiguous,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
