@@ -37,6 +37,7 @@ DENSE_FLOOR = 0.76
 DENSE_SPAN = 0.10
 MIN_CITED_COVERAGE = 0.5
 TABLE_INTENTS = ("amount", "compare")
+VECTOR_CACHE = 256
 # Headings under which budgets give reasons (BBV practice: motives of a verbonden partij, toelichtingen).
 EXPLAINING_TITLES = ("motieven", "toelichting", "ontwikkeling", "reden", "verklaring", "risico")
 
@@ -56,6 +57,7 @@ class Service:
     title_chunks: dict[str, np.ndarray] = field(default_factory=dict)
     chunk_frequency: dict[str, int] = field(default_factory=dict)
     document_chunks: dict[str, np.ndarray] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
@@ -235,9 +237,16 @@ class Service:
         return replace(result, resolved=resolved)
 
     def _query_vector(self, text: str) -> np.ndarray | None:
+        """The query's embedding, computed once per text (a question can take more than one route)."""
         if self.embedder is None or self.settings.retrieval == "bm25":
             return None
-        return self.embedder.embed_queries([text])[0]
+        cached = self.vectors.get(text)
+        if cached is None:
+            cached = self.embedder.embed_queries([text])[0]
+            if len(self.vectors) >= VECTOR_CACHE:
+                self.vectors.pop(next(iter(self.vectors)))
+            self.vectors[text] = cached
+        return cached
 
     def _rank(self, query: Query, vector: np.ndarray | None, roots: set[str],
               restrict: bool = True) -> tuple[np.ndarray, np.ndarray]:

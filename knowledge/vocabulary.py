@@ -84,6 +84,8 @@ class Vocabulary:
     stems: frozenset[str] = frozenset()
     _alias_of: dict[str, list[str]] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
+    _alias_words: frozenset[str] | None = None
+    _by_length: dict[int, list[str]] = field(default_factory=dict)
     _measure_pattern: re.Pattern[str] | None = None
 
     def compile(self) -> Vocabulary:
@@ -99,13 +101,18 @@ class Vocabulary:
 
     @property
     def alias_words(self) -> frozenset[str]:
-        """Every single word of every alias (for correcting misspelt names)."""
-        names = (*self._alias_of, *self.measure_words)
-        return frozenset(w for a in names for w in _WORDS.findall(a) if len(w) >= 4 and w.isalpha())
+        """Every single word of every alias (for correcting misspelt names), computed once."""
+        if self._alias_words is None:
+            names = (*self._alias_of, *self.measure_words)
+            self._alias_words = frozenset(w for a in names for w in _WORDS.findall(a) if len(w) >= 4 and w.isalpha())
+        return self._alias_words
 
     def alias_words_by_length(self, size: int) -> list[str]:
         """Alias words within one letter of a length."""
-        return [w for w in self.alias_words if abs(len(w) - size) <= 1]
+        if not self._by_length:
+            for w in self.alias_words:
+                self._by_length.setdefault(len(w), []).append(w)
+        return [w for n in (size - 1, size, size + 1) for w in self._by_length.get(n, [])]
 
     def mentions(self, folded: str) -> list[Mention]:
         """Subjects named in a folded question, longest alias first at each position."""
