@@ -22,7 +22,7 @@ STOPWORDS = frozenset(
     the a an of to in is are what who when where why how which does do for on and or with about my i you
     daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin ervoor eraan ervan
     erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt werden geworden
-    zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten leiden leidse
+    zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten
     """.split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")

@@ -324,6 +324,8 @@ class Service:
         names = [n for n in query.names if not any(n.startswith(m) for m in own)]
         if any(not (set(tokens(n, self.index.vocabulary)) & cited) for n in names):
             return False  # a name the passage does not mention ('Tweede Kamer', another municipality)
+        if not words:
+            return True
         if strict:  # an amount quoted from prose: every topic word, and every weak word, in the passage
             weak_hits = sum(1 for w in query.weak_words if set(tokens(w, self.index.vocabulary)) & cited)
             return hits == len(words) and weak_hits == len(query.weak_words)

@@ -176,6 +176,10 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
             notes.append(f"spelling verbeterd: '{search_text}'")
     folded = fold(search_text)
     scope = _scope(folded, vocab, default_municipality)
+    places = [w for w in vocab.generic if w in folded]  # a municipality's name selects documents, it is no topic
+    if places:
+        search_text = re.sub(r"(?i)(?<![\w])(" + "|".join(map(re.escape, places)) + r")(?![\w])", " ", search_text)
+        search_text = re.sub(r"\s+", " ", search_text).strip()
     measures = vocab.measures(folded)
     measure = measures[0][0] if measures else None
     amount_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in AMOUNT_CUES if c != "€")
