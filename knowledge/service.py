@@ -121,8 +121,8 @@ class Service:
                 return chosen
             query = chosen
         subject = self.vocab.subjects.get(query.subject or "")
-        if s.table_answers and (subject is None or not subject.rows) and query.intent in (*TABLE_INTENTS, "how",
-                                                                                          "info", "when", "explain"):
+        if s.table_answers and (subject is None or not subject.rows) and query.intent in (
+                *TABLE_INTENTS, "how", "info", "when", "explain", "list"):
             found = self._subject_by_retrieval(query)
             if found is not None:
                 intent = query.intent if query.intent in (*TABLE_INTENTS, "explain") else "amount"

@@ -204,7 +204,9 @@ def _unique_subject(vocab: Vocabulary, query: Query, family: str | None) -> Subj
         return None
     found = [s for s in vocab.subjects.values() if s.rows and {r.table_id for r in s.rows} == tables]
     totals = [s for s in found if s.total] or found
-    return totals[0] if len(totals) == 1 else None
+    if len({frozenset(s.rows) for s in totals}) == 1:  # a table and its only row name the same cells
+        return totals[0]
+    return None
 
 
 def _families_with_value(vocab: Vocabulary, subject: Subject, years: tuple[int, ...]) -> list[str]:
