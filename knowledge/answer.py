@@ -61,7 +61,11 @@ def table_answer(settings: Settings, question: str, facts: TableFacts, text: str
         for c in facts.cells
     ) or facts.table.title
     citation = cite(settings, 1, facts.section, row_quote)
-    return Answer(question, True, text, 0.95, (citation,), facts.resolved, "table")
+    first = facts.cells[0]
+    series = () if facts.listing else tuple(  # the row over every year of its table, for a picture
+        c for c in facts.table.cells if c.line == first.line and c.measure == first.measure)
+    asked = tuple(sorted({c.year for c in facts.cells if c.year is not None}))
+    return Answer(question, True, text, 0.95, (citation,), facts.resolved, "table", series=series, asked_years=asked)
 
 
 def _opening(section: Section, limit: int = MAX_WORDS) -> str:
@@ -189,6 +193,17 @@ def sentence_stems(index: Index) -> list[frozenset[str]]:
 
 
 
+def sentences_by_chunk(index: Index) -> dict[int, list[int]]:
+    """Sentence numbers per chunk, built once per loaded index (no scan over all sentences per question)."""
+    cached = getattr(index, "_sentences_by_chunk", None)
+    if cached is None:
+        cached = {}
+        for i, sentence in enumerate(index.sentences):
+            cached.setdefault(sentence.chunk, []).append(i)
+        index._sentences_by_chunk = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def answer_window(index: Index, best: int) -> list[int]:
     """The best sentence with its neighbours in the same passage, up to about FILL_WORDS words.
 
@@ -244,15 +259,15 @@ def text_answer(
     chunk_rank = {int(i): r for r, i in enumerate(order) if index.chunks[int(i)].section_id in top_ids}
     query_stems = set(tokens(question, index.vocabulary))
     candidates: list[tuple[float, int]] = []
-    for s_i, sentence in enumerate(index.sentences):
-        if sentence.chunk not in chunk_rank:
-            continue
+    by_chunk = sentences_by_chunk(index)
+    for s_i in sorted(i for c in chunk_rank for i in by_chunk.get(c, ())):
+        sentence = index.sentences[s_i]
         score = _overlap(query_stems, stems[s_i]) * 0.3
         if query_vector is not None:
             score += float(index.sentence_vectors[s_i] @ query_vector)
         score -= RANK_PENALTY * chunk_rank[sentence.chunk]
         candidates.append((score, s_i))
-    by_id = {s.id: s for s in index.corpus.sections}
+    by_id = index.corpus.by_id
     if not candidates:
         best = top[0]
         text = _trim(best.chunk.text if best.chunk.kind != "heading" else (best.section.text or best.section.label))

@@ -97,7 +97,7 @@ def kind_weights(index: Index, money: bool) -> np.ndarray:
 
 def rank_sections(index: Index, fused: np.ndarray, k: int) -> list[SectionHit]:
     """Sections ranked by their best chunk."""
-    by_id = {s.id: s for s in index.corpus.sections}
+    by_id = index.corpus.by_id
     best: dict[str, tuple[float, int]] = {}
     for i in np.argsort(-fused, kind="stable"):
         if fused[i] <= 0:

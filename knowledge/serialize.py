@@ -12,7 +12,8 @@ RESOLVED_KEYS = tuple(f.name for f in fields(Resolved))
 CITATION_KEYS = tuple(f.name for f in fields(Citation))
 CLARIFY_KEYS = tuple(f.name for f in fields(Clarify))
 OPTION_KEYS = tuple(f.name for f in fields(ClarifyOption))
-ANSWER_KEYS = ("question", "answered", "answer", "confidence", "citations", "resolved", "method", "clarify")
+ANSWER_KEYS = ("question", "answered", "answer", "confidence", "citations", "resolved", "method", "clarify",
+               "series")
 
 
 def answer_json(answer: Answer) -> dict[str, object]:
@@ -26,6 +27,22 @@ def answer_json(answer: Answer) -> dict[str, object]:
         "resolved": asdict(answer.resolved),
         "method": answer.method,
         "clarify": asdict(answer.clarify) if answer.clarify else None,
+        "series": series_json(answer),
+    }
+
+
+def series_json(answer: Answer) -> dict[str, object] | None:
+    """An amount's row over every year of its table, with the asked years marked (for a chart and a table)."""
+    if not answer.series:
+        return None
+    first = answer.series[0]
+    asked = set(answer.asked_years)
+    factor = 1000 if first.unit == "× €1.000" else 1
+    return {
+        "line": first.line, "measure": first.measure, "unit": first.unit,
+        "points": [{"year": c.year, "kind": c.kind, "raw": c.raw,
+                    "value": None if c.value is None else c.value * factor,
+                    "asked": c.year in asked} for c in answer.series],
     }
 
 

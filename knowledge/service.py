@@ -20,7 +20,7 @@ from knowledge.answer import (
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
-from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections, subtree
+from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, find_facts
 from knowledge.types import Answer, Clarify, ClarifyOption, Query, Resolved, SearchResult, Section, Subject
@@ -58,6 +58,8 @@ class Service:
     chunk_frequency: dict[str, int] = field(default_factory=dict)
     document_chunks: dict[str, np.ndarray] = field(default_factory=dict)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    subtree_chunks: dict[str, np.ndarray] = field(default_factory=dict)
+    code_sections: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
@@ -67,6 +69,17 @@ class Service:
         for i, chunk in enumerate(self.index.chunks):
             by_section.setdefault(chunk.section_id, []).append(i)
         self.section_chunks = {sid: np.array(ids, dtype=np.int64) for sid, ids in by_section.items()}
+        parents = {s.id: s.parent_id for s in corpus.sections}
+        below: dict[str, list[int]] = {}
+        for i, chunk in enumerate(self.index.chunks):  # every chunk counts for its section and each ancestor
+            current: str | None = chunk.section_id
+            while current:
+                below.setdefault(current, []).append(i)
+                current = parents.get(current)
+        self.subtree_chunks = {sid: np.array(ids, dtype=np.int64) for sid, ids in below.items()}
+        for sec in corpus.sections:
+            if sec.code:
+                self.code_sections.setdefault(sec.code, []).append(sec.id)
         by_document: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
             by_document.setdefault(chunk.document_id, []).append(i)
@@ -253,14 +266,13 @@ class Service:
         """Fused chunk scores; codes pin their section, and a subject's subtree is searched first."""
         n = len(self.index.chunks)
         boost = np.zeros(n, np.float32)
-        sections = self.index.corpus.sections
-        pinned = {s.id for s in sections if s.code and s.code in query.codes}
-        for sid in pinned:
-            boost[self.section_chunks.get(sid, np.zeros(0, np.int64))] += PINNED
-        inside = subtree(sections, roots) if roots else set()
+        empty = np.zeros(0, np.int64)
+        for code in query.codes:
+            for sid in self.code_sections.get(code, ()):
+                boost[self.section_chunks.get(sid, empty)] += PINNED
         mask = np.zeros(n, bool)
-        for sid in inside:
-            mask[self.section_chunks.get(sid, np.zeros(0, np.int64))] = True
+        for root in roots:
+            mask[self.subtree_chunks.get(root, empty)] = True
         boost[mask] += FAVOURED
         if query.intent == "explain":  # motives and explanations answer 'why'
             boost[self.explaining] += FAVOURED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,8 @@ class Answer:
     method: str = "text"
     clarify: Clarify | None = None
     frame: Query | None = None
+    series: tuple[Cell, ...] = ()
+    asked_years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,12 @@ class Corpus:
 
     def section(self, section_id: str) -> Section | None:
         """Return the section with this id, if present."""
-        return next((s for s in self.sections if s.id == section_id), None)
+        return self.by_id.get(section_id)
+
+    @cached_property
+    def by_id(self) -> dict[str, Section]:
+        """Sections by id, built once."""
+        return {s.id: s for s in self.sections}
 
 
 @dataclass(frozen=True)
