@@ -10,7 +10,13 @@ VOCABULARY = vocabulary_of([
 
 
 def test_stopwords_and_generic_municipal_words_are_dropped() -> None:
-    assert words("Wat doet de gemeente Leiden met klachten?") == ["klachten"]
+    # a municipality's name is no stopword constant: understanding drops it using the documents' metadata
+    assert words("Wat doet de gemeente Leiden met klachten?") == ["leiden", "klachten"]
+
+
+def test_the_municipality_from_the_metadata_is_no_search_word(fake_service) -> None:  # type: ignore[no-untyped-def]
+    query = fake_service.understand("Wat doet de gemeente Leiden met klachten?")
+    assert "Leiden" not in query.search_text and "klachten" in query.search_text
 
 
 def test_compound_is_split_into_known_corpus_words() -> None:
