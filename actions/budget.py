@@ -110,7 +110,10 @@ class ActionAnswerBudget(Action):
             return done  # a turn that did not answer leaves the conversation state as it was
 
         reply = answer_text(result, settings)
-        dispatcher.utter_message(text=reply, json_message={"citations": result.citations, "answered": True})
+        custom: dict[str, Any] = {"citations": result.citations, "answered": True}
+        if result.series:
+            custom["series"] = result.series  # the amount's row over the years, for the chat's picture
+        dispatcher.utter_message(text=reply, json_message=custom)
         events: list[EventType] = [
             SlotSet(FRAME_SLOT, result.resolved),
             SlotSet("last_question", mask_pii(text)),

@@ -34,6 +34,7 @@ class KnowledgeAnswer:
     citations: list[dict[str, Any]] = field(default_factory=list)
     resolved: dict[str, Any] = field(default_factory=dict)
     clarify: dict[str, Any] | None = None
+    series: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any], question: str) -> KnowledgeAnswer:
@@ -48,6 +49,7 @@ class KnowledgeAnswer:
             citations=[c for c in citations if isinstance(c, dict)],
             resolved={k: resolved.get(k) for k in CONTEXT_KEYS} if isinstance(resolved, dict) else {},
             clarify=_clarify(data.get("clarify")),
+            series=data.get("series") if isinstance(data.get("series"), dict) else None,
         )
 
 

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from knowledge.serialize import answer_json
-from knowledge.types import Answer, Citation, Clarify, ClarifyOption, Resolved
+from knowledge.types import Answer, Cell, Citation, Clarify, ClarifyOption, Resolved
 
 # (line, measure) -> {year: amount x 1000}, from the Programmakosten table.
 TABLE: dict[tuple[str, str], dict[int, str]] = {
@@ -54,7 +54,10 @@ def fake_answer(question: str, context: dict[str, Any] | None) -> dict[str, Any]
                         ("Bestuur en dienstverlening", "Programmakosten"), "/sections/3.1.1-programmakosten",
                         f"{measure} {amount}", "Programmabegroting 2026")
     text = f"De {str(measure).lower()} van {str(line).lower()} in {year} zijn € {amount}.000 [1]."
-    return answer_json(Answer(question, True, text, 0.9, (citation,), resolved, "table"))
+    series = tuple(Cell(str(line), str(measure), y, "begroting", float(v.replace(".", "")), v, "× €1.000")
+                   for y, v in TABLE.get((str(line), str(measure)), {}).items())
+    return answer_json(Answer(question, True, text, 0.9, (citation,), resolved, "table", series=series,
+                              asked_years=(int(year),)))
 
 
 class FakeKnowledge:

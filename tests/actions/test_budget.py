@@ -164,3 +164,9 @@ def test_format_sources_without_citations_names_the_budget() -> None:
     text = format_sources([], load_settings())
     assert text.startswith("Bronnen:")
     assert "begroting" in text
+
+
+def test_an_amounts_series_is_passed_to_the_chat(knowledge: FakeKnowledge) -> None:
+    messages, _ = run_action(make_tracker("Wat zijn de lasten van dienstverlening in 2026?", "ask_budget"))
+    series = messages[0]["custom"]["series"]
+    assert series["line"] == "Dienstverlening" and any(p["asked"] for p in series["points"])
