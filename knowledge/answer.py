@@ -68,7 +68,7 @@ def table_answer(settings: Settings, question: str, facts: TableFacts, text: str
     return Answer(question, True, text, 0.95, (citation,), facts.resolved, "table", series=series, asked_years=asked)
 
 
-def _opening(section: Section, limit: int = MAX_WORDS) -> str:
+def opening(section: Section, limit: int = MAX_WORDS) -> str:
     """The first prose paragraph of a section (metadata lines such as 'Programmanummer: 1' skipped)."""
     paragraphs = [p.strip() for p in section.text.split("\n\n") if p.strip()]
     prose = [p for p in paragraphs if not re.match(r"^[\w()' -]{2,30}:\s*\S{0,60}$", p)] or paragraphs
@@ -82,7 +82,7 @@ def definition_answer(settings: Settings, corpus: Corpus, query: Query, subject:
     """'Wat is X?': the opening of the section that introduces X."""
     section = corpus.section(subject.section_id or "")
     assert section is not None
-    text = _opening(section)
+    text = opening(section)
     intro = f"{section.label}: " if not text.lower().startswith(fold_title(section.title)) else ""
     return Answer(query.text, True, f"{intro}{text}", 0.9, (cite(settings, 1, section, text),),
                   _resolved(query, subject, section), "definition")
@@ -119,7 +119,7 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
         general = corpus.section(subject.general_explanation or "")
         parts.append(f"De begroting geeft geen specifieke reden voor {subject.label}.")
         if general is not None:
-            text = _opening(general)
+            text = opening(general)
             parts.append(f"Algemene toelichting: {text}")
             citations.append(cite(settings, 1, general, text))
     else:

@@ -9,10 +9,12 @@ import numpy as np
 
 from knowledge.answer import (
     abstain,
+    cite,
     clarify_answer,
     definition_answer,
     explanation_answer,
     goal_answer,
+    opening,
     sentence_stems,
     table_answer,
     text_answer,
@@ -240,6 +242,10 @@ class Service:
             return result
         if not self._covered(query, result):
             return abstain(self.settings, query.text, confidence)
+        cited = self.index.corpus.section(result.citations[0].section_id) if result.citations else None
+        if query.intent == "explain" and cited is not None and any(w in fold(cited.title) for w in EXPLAINING_TITLES):
+            text = opening(cited)  # a section of motives or explanations is read from its start
+            result = replace(result, text=text, citations=(cite(self.settings, 1, cited, text),))
         if query.intent in TABLE_INTENTS and not self.settings.table_answers:
             return result
         subject_after = subject.id if subject is not None else None
