@@ -40,6 +40,8 @@ DENSE_SPAN = 0.10
 MIN_CITED_COVERAGE = 0.5
 TABLE_INTENTS = ("amount", "compare")
 VECTOR_CACHE = 256
+NEXT_SECTIONS = 3
+PREFIX = 5  # letters that identify an inflected word in coverage checks
 # Headings under which budgets give reasons (BBV practice: motives of a verbonden partij, toelichtingen).
 EXPLAINING_TITLES = ("motieven", "toelichting", "ontwikkeling", "reden", "verklaring", "risico")
 
@@ -241,7 +243,10 @@ class Service:
         if not result.answered:
             return result
         if not self._covered(query, result):
-            return abstain(self.settings, query.text, confidence)
+            result = self._next_covered(query, vector, fused, confidence) or abstain(
+                self.settings, query.text, confidence)
+            if not result.answered:
+                return result
         cited = self.index.corpus.section(result.citations[0].section_id) if result.citations else None
         if query.intent == "explain" and cited is not None and any(w in fold(cited.title) for w in EXPLAINING_TITLES):
             text = opening(cited)  # a section of motives or explanations is read from its start
@@ -323,6 +328,18 @@ class Service:
                     return True
         return False
 
+    def _next_covered(self, query: Query, vector: np.ndarray | None, fused: np.ndarray,
+                      confidence: float) -> Answer | None:
+        """The first of the next-best sections whose passage covers the question (the best one did not)."""
+        for hit in rank_sections(self.index, fused, NEXT_SECTIONS)[1:]:
+            only = np.zeros_like(fused)
+            chunks = self.section_chunks.get(hit.section.id, np.zeros(0, np.int64))
+            only[chunks] = fused[chunks]
+            result = text_answer(self.settings, self.index, query.search_text, vector, only, confidence, self.stems)
+            if result.answered and self._covered(query, result):
+                return result
+        return None
+
     def _frequency(self, word: str) -> int:
         """In how many passages the word (its rarest stem) occurs; 0 when unknown."""
         return min((self.chunk_frequency.get(t, 0) for t in tokens(word, self.index.vocabulary)), default=0)
@@ -337,7 +354,13 @@ class Service:
         for c in answer.citations:
             cited |= self.section_stems.get(c.section_id, frozenset())
             cited |= set(tokens(c.quote, self.index.vocabulary))
-        hits = sum(1 for w in words if set(tokens(w, self.index.vocabulary)) & cited)
+        prefixes = {t[:PREFIX] for t in cited if len(t) >= PREFIX}
+
+        def has(word: str) -> bool:  # its stem, or (for inflected verbs: 'levert' ~ 'leveren') its first letters
+            stems = set(tokens(word, self.index.vocabulary))
+            return bool(stems & cited) or (len(word) > PREFIX and word[:PREFIX] in prefixes)
+
+        hits = sum(1 for w in words if has(w))
         own = {fold(d.municipality) for d in self.index.corpus.documents if d.municipality}
         names = [n for n in query.names if not any(n.startswith(m) for m in own)]
         if any(not (set(tokens(n, self.index.vocabulary)) & cited) for n in names):
@@ -345,10 +368,11 @@ class Service:
         if not words:
             return True
         if strict:  # an amount quoted from prose: every topic word, and every weak word, in the passage
-            weak_hits = sum(1 for w in query.weak_words if set(tokens(w, self.index.vocabulary)) & cited)
-            return hits == len(words) and weak_hits == len(query.weak_words)
-        if rarest and not set(tokens(rarest, self.index.vocabulary)) & cited:
+            return hits == len(words) and all(has(w) for w in query.weak_words)
+        if rarest and not has(rarest):
             return False  # the most specific word (the rarest in the corpus) must be in the passage
+        if len(words) <= 1 and query.weak_words and not any(has(w) for w in query.weak_words):
+            return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
         needed = 1 if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
         return hits >= needed
 

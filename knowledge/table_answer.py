@@ -13,7 +13,7 @@ from knowledge.lexical import stem
 from knowledge.numbers import format_euro, format_number
 from knowledge.render import cell_amount
 from knowledge.types import Cell, Clarify, ClarifyOption, Corpus, Query, Resolved, RowRef, Section, Subject, Table
-from knowledge.vocabulary import Vocabulary, key
+from knowledge.vocabulary import Vocabulary, key, total_rows
 from nlu.entities import fold
 
 # Plain-Dutch words for the general measure families (BBV terms), used in answers.
@@ -34,6 +34,7 @@ FAMILY_LABELS = {"lasten": "lasten", "baten": "baten", "saldo": "saldo", "toevoe
 PLURAL = ("lasten", "baten", "mutaties")
 NEGATIVE_WORDS = {"baten": "Baten", "onttrekking": "Onttrekkingen"}
 SPEND_FAMILY = "lasten"
+LONG_UNKNOWN = 7
 OUTFLOWS = ("bijdrage", "investering", "subsidie")
 MONEY_FAMILIES = ("lasten", "baten", "saldo", "toevoeging", "onttrekking", "mutaties", "resultaat", *OUTFLOWS)
 INDICATOR_FAMILIES = ("streefwaarde", "realisatie")
@@ -122,6 +123,11 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     if strange:
         return NoAmount(f"In de begroting staat geen bedrag voor '{strange[0].capitalize()}'.")
     named = subject is not None and subject.rows and (query.mentions or "retrieval" in query.inherited)
+    if named and subject is not None and query.listing:
+        strangers = [w for w in query.topic_words if len(w) >= LONG_UNKNOWN and w not in corpus_words
+                     and stem(w) not in vocab.stems and w not in " ".join(subject.aliases)]
+        if strangers:  # 'investeringen voor sportvelden': the budget does not know what narrows the subject
+            return NoAmount(f"In de begroting staat geen bedrag voor '{strangers[0]}'.")
     inherited = subject is not None and "subject" in query.inherited
     leftover = [] if named else _narrower_words(query, subject, titles)
     if inherited:  # a follow-up keeps its topic unless it names something the budget does not know
@@ -202,6 +208,11 @@ def _unique_subject(vocab: Vocabulary, query: Query, family: str | None) -> Subj
               and any(vocab.families.get(c.measure) == family for c in t.cells)}
     if len(tables) != 1:
         return None
+    table = vocab.tables[next(iter(tables))]
+    totals_ = total_rows(table)
+    parts = {c.line for c in table.cells if vocab.families.get(c.measure) == family and c.line not in totals_}
+    if len(parts) > 1:
+        return None  # the measure names a table of several rows, not one thing ('lasten' of which line?)
     found = [s for s in vocab.subjects.values() if s.rows and {r.table_id for r in s.rows} == tables]
     totals = [s for s in found if s.total] or found
     if len({frozenset(s.rows) for s in totals}) == 1:  # a table and its only row name the same cells

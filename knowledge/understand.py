@@ -65,7 +65,7 @@ GENERIC = frozenset(
     gaat gaan ging gegaan waarom wanneer welke welk hoe wie wat waar waarvoor waardoor dat dit die deze
     zitten zit zat erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
     betekent betekenis bedoel bedoelt bedoeld mean means meant explain reason why how what when which who
-    vanaf sinds vanuit municipal ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
+    vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
     hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down""".split()
@@ -261,8 +261,8 @@ def _correct_names(text: str, vocab: Vocabulary) -> str:
     out = text
     for m in reversed(list(re.finditer(r"[^\W\d_]{4,}", text))):
         word = fold(m.group(0))
-        if word in vocab.alias_words or word in STOPWORDS or len(word) >= MIN_TYPO_WORD:
-            continue
+        if word in vocab.alias_words or word in STOPWORDS or len(word) >= MIN_TYPO_WORD or stem(word) in vocab.stems:
+            continue  # known Dutch words ('maken') are never turned into a name ('taken')
         close = difflib.get_close_matches(word, vocab.alias_words_by_length(len(word)), n=1, cutoff=0.8)
         if close:
             out = out[: m.start()] + close[0] + out[m.end():]

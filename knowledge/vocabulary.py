@@ -376,7 +376,7 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
         subjects[sid] = Subject(
             id=sid, kind=kind, label=e.label, document_id=document.id,
             section_id=sections[0].id if sections else (tables_section(doc_tables, rows)),
-            sections=tuple(s.id for s in sections),
+            sections=tuple(s.id for s in sections) or (explanations if kind == "reserve" else ()),
             aliases=tuple(aliases), rows=tuple(rows), explanations=explanations,
             general_explanation=general_explanation,
             total=bool(rows) and all(r.line in totals.get(r.table_id, set()) for r in rows),
