@@ -371,7 +371,8 @@ class Service:
             return hits == len(words) and all(has(w) for w in query.weak_words)
         if rarest and not has(rarest):
             return False  # the most specific word (the rarest in the corpus) must be in the passage
-        if len(words) <= 1 and query.weak_words and not any(has(w) for w in query.weak_words):
+        if len(words) <= 1 and query.language == "nl" and query.weak_words and not any(
+                has(w) for w in query.weak_words):
             return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
         needed = 1 if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
         return hits >= needed
