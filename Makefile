@@ -38,7 +38,7 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy knowledge nlu actions bot/privacy_tracker_store.py
 
 pytest: setup
-	$(VENV)/bin/pytest -q -rs tests --ignore=tests/actions
+	$(VENV)/bin/pytest -q -rs tests --ignore=tests/actions --ignore=tests/production
 
 test: setup
 	@$(MAKE) --no-print-directory $(TEST_TARGETS)

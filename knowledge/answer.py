@@ -79,8 +79,8 @@ def opening(section: Section, limit: int = MAX_WORDS) -> str:
 
 
 def definition_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer:
-    """'Wat is X?': the opening of the section that introduces X."""
-    section = corpus.section(subject.section_id or "")
+    """'Wat is X?': the opening of the section that introduces X (a reserve: its toelichting)."""
+    section = corpus.section(subject.sections[0] if subject.sections else subject.section_id or "")
     assert section is not None
     text = opening(section)
     intro = f"{section.label}: " if not text.lower().startswith(fold_title(section.title)) else ""

@@ -19,6 +19,7 @@ from knowledge.answer import (
     table_answer,
     text_answer,
 )
+from knowledge.begrippen import SOURCE, define
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
@@ -32,6 +33,7 @@ from nlu.entities import fold
 from nlu.privacy import MASK_TOKENS
 
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
+MEANING = re.compile(r"\b(betekent|betekenis|bedoeld met|leg uit|uitleg|mean|means|meaning)\b")
 PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))
 EURO = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
 
@@ -170,7 +172,14 @@ class Service:
             goals = goal_answer(s, self.index.corpus, query, subject)
             if goals is not None:
                 return goals
-        return self._passage_answer(query)
+        term = define(query.text) if query.intent in ("define", "meaning", "info") and subject is None else None
+        meaning = term is not None and MEANING.search(fold(query.text)) is not None
+        result = self._passage_answer(query) if not meaning else None
+        if term is not None and (result is None or not result.answered):
+            # a general budget term the budget uses but does not explain: the begrippenlijst, cited as such
+            text = f"{term.term}: {term.explanation} (Uitleg uit de {SOURCE}, geen tekst uit de begroting.)"
+            return Answer(query.text, True, text, 0.8, (), Resolved(intent=query.intent), "begrippenlijst")
+        return result if result is not None else self._passage_answer(query)
 
     def _subject_by_retrieval(self, query: Query) -> Subject | None:
         """A subject with table rows whose section ranks on top and whose title covers the topic words

@@ -25,6 +25,8 @@ class Settings:
     kcc_chat: str = "de chat op www.leiden.nl"
     base_url: str = ""
     feedback_db: Path = Path("var/feedback.sqlite")
+    # A postgresql:// URL puts the feedback store on PostgreSQL (several workers or hosts); empty = SQLite above.
+    feedback_url: str = field(default="", repr=False)
     rasa_url: str = "http://127.0.0.1:5005"
     web_dir: Path = Path("web")
     max_question_chars: int = 1000
@@ -45,6 +47,9 @@ class Settings:
     frame_ancestors: str = "'self'"
     # The OpenAPI page at /docs (served from local files); the JSON at /openapi.json stays available.
     docs: bool = True
+    # How often (seconds) a running service looks whether the index on disk changed, and then loads it
+    # (BW_INDEX_WATCH; 0 = only on POST /api/reload).
+    index_watch_seconds: float = 1.0
 
     def with_(self, **changes: object) -> Settings:
         """Return a copy with some fields changed."""
@@ -69,6 +74,7 @@ class Settings:
             kcc_chat=e.get("BW_KCC_CHAT", base.kcc_chat),
             base_url=e.get("BW_BASE_URL", base.base_url),
             feedback_db=Path(e.get("BW_FEEDBACK_DB", str(base.feedback_db))),
+            feedback_url=e.get("BW_FEEDBACK_URL", "").strip(),
             rasa_url=e.get("BW_RASA_URL", base.rasa_url),
             web_dir=Path(e.get("BW_WEB_DIR", str(base.web_dir))),
             municipality=e.get("BW_MUNICIPALITY", base.municipality),
@@ -80,7 +86,21 @@ class Settings:
             rate_limit_exempt=_checked_networks(e.get("BW_RATE_LIMIT_EXEMPT", "")),
             frame_ancestors=e.get("BW_FRAME_ANCESTORS", base.frame_ancestors).strip() or base.frame_ancestors,
             docs=e.get("BW_DOCS", "1") not in ("0", "false", "no"),
+            index_watch_seconds=_seconds(e, "BW_INDEX_WATCH", base.index_watch_seconds),
         )
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise ValueError(f"{name} must be a number of seconds (0 = off), not {text!r}")
+    return value
 
 
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:

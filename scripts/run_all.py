@@ -1,7 +1,9 @@
 """Start the knowledge service, the action server and Rasa on loopback; stop them all on Ctrl-C (stdlib only).
 
 Used by `make run` (all three services) and `make shell` (knowledge + actions, then `rasa shell`).
-The e2e tests import :class:`Service` and :func:`assistant_services` to run the same processes.
+A service that dies is restarted with back-off (1, 2, 4 … at most 30 s) by :class:`Supervisor`, which first
+prints why it died (exit code or signal, and the last lines of its log).
+The e2e tests import :class:`Service`, :class:`Supervisor` and :func:`assistant_services` to run the same processes.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Service:
     log_path: Path | None = None
     startup_timeout: float = 180.0
     process: subprocess.Popen[bytes] | None = None
+    # For services without an HTTP health URL (PostgreSQL, Redis): a callable that returns True when ready.
+    health_check: Callable[[], bool] | None = None
 
     def start(self) -> None:
         """Start the process in its own session, logging to ``log_path``."""
@@ -59,7 +63,12 @@ class Service:
         return self.process is not None and self.process.poll() is None
 
     def healthy(self) -> bool:
-        """Return True when the health URL answers 200."""
+        """Return True when the health URL answers 200 (or ``health_check`` says so)."""
+        if self.health_check is not None:
+            try:
+                return self.health_check()
+            except OSError:
+                return False
         try:
             with urllib.request.urlopen(self.health_url, timeout=2) as response:
                 return bool(response.status == 200)
@@ -100,6 +109,63 @@ class Service:
             return ""
         text = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
         return "\n".join(text[-lines:])
+
+
+def exit_reason(returncode: int | None) -> str:
+    """``exit code 1`` or ``killed by SIGKILL`` for a finished process."""
+    if returncode is None:
+        return "still running"
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit code {returncode}"
+
+
+@dataclass
+class Supervisor:
+    """Restart services that die, with exponential back-off; report each death with its cause and log tail.
+
+    Call :meth:`check` every second or so. A service that stayed up for ``stable_after`` seconds starts again
+    from the shortest delay.
+    """
+
+    services: Sequence[Service]
+    first_delay: float = 1.0
+    max_delay: float = 30.0
+    stable_after: float = 60.0
+    log: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr, flush=True))
+    clock: Callable[[], float] = time.monotonic
+    restarts: dict[str, int] = field(default_factory=dict)
+    _delay: dict[str, float] = field(default_factory=dict)
+    _due: dict[str, float] = field(default_factory=dict)
+    _started: dict[str, float] = field(default_factory=dict)
+
+    def check(self) -> None:
+        """Notice dead services and restart those whose back-off has passed."""
+        now = self.clock()
+        for service in self.services:
+            name = service.name
+            if service.alive():
+                if now - self._started.get(name, now) >= self.stable_after:
+                    self._delay.pop(name, None)
+                continue
+            if name not in self._due:
+                delay = self._delay.get(name, self.first_delay)
+                self._delay[name] = min(delay * 2, self.max_delay)
+                self._due[name] = now + delay
+                returncode = service.process.returncode if service.process else None
+                self.log(
+                    f"{name} stopped unexpectedly ({exit_reason(returncode)}); restarting in {delay:.0f} s. "
+                    f"Last lines of {service.log_path}:\n{service.log_tail(15)}"
+                )
+            elif now >= self._due[name]:
+                del self._due[name]
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                self.log(f"Restarting {name} (restart {self.restarts[name]}) ...")
+                service.start()
+                self._started[name] = now
 
 
 def endpoints_for(actions_port: int, tracker_db: str | None, out_dir: Path = RUN_DIR) -> Path:
@@ -255,11 +321,9 @@ def main(argv: list[str] | None = None) -> int:
             "Press Ctrl-C to stop.",
             flush=True,
         )
+        supervisor = Supervisor(services)
         while True:
-            for service in services:
-                if not service.alive():
-                    print(f"{service.name} stopped unexpectedly:\n{service.log_tail()}", file=sys.stderr)
-                    return 1
+            supervisor.check()
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)

@@ -65,21 +65,60 @@ def dockerfile_text(service: dict[str, Any]) -> str:
     return (ROOT / build["context"] / build["dockerfile"]).read_text(encoding="utf-8")
 
 
+REPLICAS = ("rasa-1", "rasa-2")
+
+
 def test_expected_services(services: dict[str, Any]) -> None:
-    assert set(services) >= {"rasa", "action-server", "knowledge", "postgres", "redis"}
-    assert services["rasa"]["image"] == "rasa/rasa:3.6.21-full"
+    assert set(services) >= {"rasa", *REPLICAS, "action-server", "knowledge", "postgres", "redis"}
+    for name in REPLICAS:
+        assert services[name]["image"] == "rasa/rasa:3.6.21-full"
+    assert services["rasa"]["image"].startswith("haproxy:")  # the load balancer carries the name "rasa"
 
 
-def test_every_service_has_a_healthcheck(services: dict[str, Any]) -> None:
+def test_every_service_has_a_healthcheck_and_restart_policy(services: dict[str, Any]) -> None:
     for name, service in services.items():
         assert "healthcheck" in service or "HEALTHCHECK" in dockerfile_text(service), name
         assert service["healthcheck"]["test"], name
+        assert service.get("restart") in ("unless-stopped", "always"), name
 
 
 def test_rasa_waits_for_its_dependencies(services: dict[str, Any]) -> None:
-    depends = services["rasa"]["depends_on"]
-    for name in ("postgres", "redis", "action-server"):
-        assert depends[name]["condition"] == "service_healthy"
+    for replica in REPLICAS:
+        depends = services[replica]["depends_on"]
+        for name in ("postgres", "redis", "action-server"):
+            assert depends[name]["condition"] == "service_healthy"
+    for replica in REPLICAS:
+        assert services["rasa"]["depends_on"][replica]["condition"] == "service_healthy"
+
+
+def test_load_balancer_round_robins_over_both_replicas(services: dict[str, Any]) -> None:
+    lb = services["rasa"]
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in lb["volumes"]}
+    config_path = ROOT / mounts["/usr/local/etc/haproxy/haproxy.cfg"]
+    config = config_path.read_text(encoding="utf-8")
+    assert "balance roundrobin" in config and "option httpchk GET /" in config
+    assert "retry-on conn-failure empty-response" in config and "option redispatch" in config
+    servers = re.findall(r"^\s*server \S+ (\S+):(\d+) check", config, re.MULTILINE)
+    assert sorted(host for host, _ in servers) == sorted(REPLICAS)
+    assert all(int(port) in published_ports(services[host]) for host, port in servers)
+    assert re.search(r"^\s*bind :5005$", config, re.MULTILINE) and 5005 in published_ports(lb)
+    assert "/lb-health" in config and "/lb-health" in " ".join(lb["healthcheck"]["test"])
+    for replica in REPLICAS:
+        assert not services[replica].get("ports"), "replicas are reached through the load balancer only"
+        assert int(env_of(services[replica])["TICKET_LOCK_LIFETIME"]) <= 30
+
+
+def test_knowledge_runs_two_workers_on_the_postgres_feedback_store(services: dict[str, Any]) -> None:
+    knowledge = services["knowledge"]
+    command = knowledge["command"]
+    assert command[command.index("--workers") + 1] == "2"
+    assert command[command.index("--factory") + 1] == "knowledge_app:create"
+    assert "COPY scripts/knowledge_app.py" in dockerfile_text(knowledge)
+    url = urlparse(env_of(knowledge)["BW_FEEDBACK_URL"])
+    assert url.scheme == "postgresql" and url.hostname == "postgres" and url.port == 5432
+    postgres_env = env_of(services["postgres"])
+    assert url.username == postgres_env["POSTGRES_USER"] and url.password == postgres_env["POSTGRES_PASSWORD"]
+    assert re.search(r"^psycopg\[binary\]==", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
 
 
 def test_action_endpoint_uses_service_name_and_port(services: dict[str, Any], docker_endpoints: dict[str, Any]) -> None:
@@ -96,12 +135,12 @@ def test_tracker_store_is_masked_postgres(services: dict[str, Any], docker_endpo
     assert store["dialect"] == "postgresql"
     assert store["url"] in services and services[store["url"]]["image"].startswith("postgres")
     assert store["port"] == 5432
-    rasa_env = env_of(services["rasa"])
+    rasa_env = env_of(services["rasa-1"])
     postgres_env = env_of(services["postgres"])
     for key in ("db", "username", "password"):
         variable = re.fullmatch(r"\$\{(\w+)\}", str(store[key]))
         assert variable, f"{key} comes from the environment"
-        assert variable.group(1) in rasa_env
+        assert variable.group(1) in rasa_env, key
         assert rasa_env[variable.group(1)] == postgres_env[variable.group(1)]
 
 
@@ -113,7 +152,7 @@ def test_lock_store_is_redis(services: dict[str, Any], docker_endpoints: dict[st
 
 
 def test_rasa_can_import_the_custom_code(services: dict[str, Any]) -> None:
-    rasa = services["rasa"]
+    rasa = services["rasa-1"]
     mounts = {v.split(":")[1]: v.split(":")[0] for v in rasa["volumes"]}
     assert mounts[rasa["working_dir"]] == "./bot"
     python_path = env_of(rasa)["PYTHONPATH"].split(":")
@@ -126,7 +165,7 @@ def test_rasa_can_import_the_custom_code(services: dict[str, Any]) -> None:
     assert (ROOT / "bot" / "credentials.yml").is_file()
     assert "rest" in (load_yaml(ROOT / "bot" / "credentials.yml") or {})
     assert command[command.index("--port") + 1] == "5005"
-    assert 5005 in published_ports(rasa)
+    assert 5005 in published_ports(rasa) and 5005 in published_ports(services["rasa"])
     assert "--cors" in command
 
 

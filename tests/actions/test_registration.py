@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
+
+from actions.handoff import handoff_payload, handoff_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,22 +20,44 @@ def test_all_domain_actions_are_registered() -> None:
     assert set(domain["actions"]) <= set(executor.actions)
 
 
-def test_domain_texts_do_not_hardcode_contact_details() -> None:
-    """Phone, website and chat live in actions/settings.py only."""
-    text = (ROOT / "bot" / "domain.yml").read_text(encoding="utf-8")
-    assert "14 071" not in text and "leiden.nl/contact" not in text
+@pytest.mark.parametrize(
+    ("response", "reason"),
+    [("utter_handoff", "request"), ("utter_out_of_scope", "out_of_scope"), ("utter_default", "fallback")],
+)
+def test_plain_handoff_responses_match_the_actions(
+    response: str, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handoff, refusal and fallback are domain responses (they work without the action server); their text and
+    JSON equal actions/handoff.py's with the default KCC settings, so the contact details stay in step."""
+    for name in ("KCC_PHONE", "KCC_WEBSITE", "KCC_CHAT_URL", "BW_KCC_PHONE", "BW_KCC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    domain = yaml.safe_load((ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    (variant,) = domain["responses"][response]
+    assert variant["text"] == handoff_text(reason)
+    assert variant["custom"] == handoff_payload(reason)
+    assert "14 071" in variant["text"]
 
 
-def test_everything_not_clearly_dialogue_asks_the_knowledge_service() -> None:
-    """nlu_fallback, out_of_scope and both budget intents are routed to action_answer_budget."""
+def test_fallback_is_rasas_builtin_action() -> None:
+    """action_default_fallback is not a custom action: Rasa's own one sends utter_default (no action server)."""
+    domain = yaml.safe_load((ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    assert "action_default_fallback" not in domain["actions"]
+    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
+    rule_policy = next(p for p in config["policies"] if p["name"] == "RulePolicy")
+    assert rule_policy["core_fallback_action_name"] == "action_default_fallback"
+
+
+def test_budget_questions_ask_the_knowledge_service_and_handoff_is_plain() -> None:
+    """nlu_fallback and both budget intents go to action_answer_budget; handoff and out-of-scope are plain responses."""
     rules = yaml.safe_load((ROOT / "bot" / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
     routed = {
         rule["steps"][0]["intent"]: rule["steps"][1]["action"]
         for rule in rules
         if len(rule["steps"]) == 2 and "intent" in rule["steps"][0]
     }
-    for intent in ("nlu_fallback", "out_of_scope", "ask_budget", "ask_followup"):
+    for intent in ("nlu_fallback", "ask_budget", "ask_followup"):
         assert routed[intent] == "action_answer_budget", intent
-    assert routed["request_human"] == "action_handoff"
+    assert routed["request_human"] == "utter_handoff"
+    assert routed["out_of_scope"] == "utter_out_of_scope"
     config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
     assert any(c["name"] == "FallbackClassifier" for c in config["pipeline"])

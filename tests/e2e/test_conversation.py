@@ -2,15 +2,19 @@
 
 Starts knowledge, the action server and Rasa on free loopback ports (scripts/run_all.py), then holds
 multi-turn conversations: a follow-up that needs slots, a handoff, an unanswerable question, a restart of
-Rasa (SQLite tracker store, masked), and a question while the knowledge service is stopped.
+Rasa (SQLite tracker store, masked), handoff and refusal with the action server stopped, the supervisor of
+`make run` bringing a killed action server back, and a question while the knowledge service is stopped.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import sqlite3
 import sys
+import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -173,6 +177,36 @@ def test_conversations_through_rasa_meet_the_gate(assistant: Assistant) -> None:
     missed = misses(compute(outcomes), CONVERSATION_TARGETS)
     assert not missed, (missed, [(o.id, failures(o)) for o in outcomes if failures(o)])
 
+def test_handoff_and_refusal_work_with_the_action_server_down(assistant: Assistant) -> None:
+    """Handoff and out-of-scope are plain responses through rules: no action server needed."""
+    assistant.actions.stop()
+    assert not assistant.actions.healthy()
+    handoff = assistant.text(conversation(), "Ik wil een medewerker")
+    assert "medewerker" in handoff and "14 071" in handoff and "https://www.leiden.nl/contact" in handoff
+    refusal = assistant.say(conversation(), "Hoe laat gaat het zwembad morgen open?")
+    refusal_text = "\n".join(m.get("text", "") for m in refusal if m.get("text"))
+    assert "helaas niet" in refusal_text and "14 071" in refusal_text
+    assert any(m.get("custom", {}).get("handoff", {}).get("reason") == "out_of_scope" for m in refusal)
+
+
+def test_supervisor_restarts_a_killed_service(assistant: Assistant) -> None:
+    """`make run`'s supervisor: the action server is killed, reported with its cause and log, and comes back."""
+    if not assistant.actions.alive():
+        assistant.actions.start()
+        assistant.actions.wait_healthy()
+    reports: list[str] = []
+    supervisor = run_all.Supervisor(assistant.services, log=reports.append)
+    assert assistant.actions.process is not None
+    os.killpg(assistant.actions.process.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 120
+    while not (assistant.actions.alive() and assistant.actions.healthy()) and time.monotonic() < deadline:
+        supervisor.check()
+        time.sleep(0.2)
+    assert assistant.actions.healthy(), reports
+    assert supervisor.restarts == {"actions": 1}
+    assert "actions stopped unexpectedly (killed by SIGKILL); restarting in 1 s" in reports[0]
+    assert "Last lines of" in reports[0] and reports[0].count("\n") >= 2  # the log tail is not empty
+    assert "14.909" in assistant.text(conversation(), "Wat zijn de lasten van dienstverlening in 2026?")
 
 
 def test_knowledge_down_is_graceful(assistant: Assistant) -> None:

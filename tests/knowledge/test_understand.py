@@ -180,3 +180,14 @@ def test_a_narrower_subject_without_an_amount_is_refused_with_options(fake_servi
 def test_near_miss_questions_are_not_answered(fake_service: Any, question: str) -> None:
     answer = fake_service.answer(question)
     assert not answer.answered, answer.text
+
+
+def test_a_general_term_is_explained_from_the_begrippenlijst_not_the_budget(fake_service: Any) -> None:
+    answer = fake_service.answer("Wat betekent kapitaallasten?")
+    assert answer.answered and answer.method == "begrippenlijst" and answer.citations == ()
+    assert "Begrippenlijst" in answer.text and "geen tekst uit de begroting" in answer.text
+
+
+def test_what_is_a_reserve_answers_from_its_toelichting(fake_service: Any) -> None:
+    answer = fake_service.answer("wat is de egalisatiereserve")
+    assert answer.citations[0].section_id.endswith("reserves-egalisatiereserve-verkiezingen")

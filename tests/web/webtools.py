@@ -142,6 +142,8 @@ def seed_conversation(driver: Any, base: str, question: str, sender: str) -> dic
     """
     answer = httpx.post(f"{base}/api/answer", json={"question": question}, timeout=60).json()
     custom = {"citations": answer["citations"], "answered": answer["answered"]}
+    if answer.get("series"):
+        custom["series"] = answer["series"]  # what the action server sends with an amount answer
     state = {
         "sender": sender,
         "next": 3,

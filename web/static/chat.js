@@ -132,26 +132,31 @@
   function renderFeedback(turn) {
     var yes = el("button", { type: "button", className: "btn secondary small", text: "Ja, dit hielp", "data-helped": "true" });
     var no = el("button", { type: "button", className: "btn secondary small", text: "Nee, dit hielp niet", "data-helped": "false" });
-    var thanks = el("p", { className: "feedback-thanks", tabindex: "-1" });
+    var thanks = el("p", { className: "feedback-thanks", role: "status" });
     var box = el("fieldset", { className: "feedback" }, [
       el("legend", { text: "Had u iets aan dit antwoord?" }),
       el("div", { className: "row" }, [yes, no]),
       thanks
     ]);
 
-    function show(helped) {
+    yes.setAttribute("aria-pressed", "false");
+    no.setAttribute("aria-pressed", "false");
+
+    /** The chosen button stays pressed; the other one stays available, so the choice can be changed. */
+    function show(helped, changed) {
       yes.setAttribute("aria-pressed", String(helped === true));
       no.setAttribute("aria-pressed", String(helped === false));
-      yes.disabled = true;
-      no.disabled = true;
-      thanks.textContent = "Bedankt voor uw reactie.";
+      thanks.textContent = changed ? "Uw keuze is aangepast. Bedankt." : "Bedankt voor uw reactie.";
     }
 
-    if (turn.feedback === true || turn.feedback === false) show(turn.feedback);
+    if (turn.feedback === true || turn.feedback === false) show(turn.feedback, false);
+
+    var sending = false;
 
     function give(helped) {
-      yes.disabled = true;
-      no.disabled = true;
+      if (sending || turn.feedback === helped) return;
+      var changed = turn.feedback === true || turn.feedback === false;
+      sending = true;
       BW.fetchJson("/api/feedback", {
         method: "POST",
         body: {
@@ -164,13 +169,11 @@
       }).then(function () {
         turn.feedback = helped;
         saveState();
-        show(helped);
-        announce("Bedankt voor uw reactie.");
-        thanks.focus();
+        show(helped, changed);  // the thanks line is itself a status region: said once
       }, function (err) {
-        yes.disabled = false;
-        no.disabled = false;
         thanks.textContent = "Uw reactie is niet opgeslagen. " + (err && err.message ? err.message : "");
+      }).then(function () {
+        sending = false;
       });
     }
 
@@ -212,9 +215,37 @@
         text: "Ik heb hier geen antwoord op. Probeer het anders te vragen, of bel 14 071."
       }));
     }
+    var series = seriesOf(turn.messages);
+    var figure = series && BW.seriesFigure ? BW.seriesFigure(series) : null;
+    if (figure) node.appendChild(figure);
     if (citations.length) node.appendChild(renderSources(citations));
-    node.appendChild(renderFeedback(turn));
+    // A handoff (or the reply to "Ik wil een medewerker spreken") is no answer to rate.
+    if (!isHandoff(turn)) node.appendChild(renderFeedback(turn));
+    explainIn(node);
     return node;
+  }
+
+  /** The first amount series sent with the answer (custom.series), if any. */
+  function seriesOf(messages) {
+    for (var i = 0; i < messages.length; i++) {
+      var custom = messages[i] && messages[i].custom;
+      if (custom && custom.series && typeof custom.series === "object") return custom.series;
+    }
+    return null;
+  }
+
+  function isHandoff(turn) {
+    return turn.question === HANDOFF_MESSAGE || turn.messages.some(function (m) {
+      return m && m.custom && typeof m.custom === "object" && m.custom.handoff;
+    });
+  }
+
+  /** Budget words in the answer text get their explanation from the Begrippenlijst (button + note). */
+  function explainIn(node) {
+    if (!BW.loadTerms) return;
+    BW.loadTerms().then(function (list) {
+      Array.prototype.forEach.call(node.querySelectorAll(".msg-text"), function (p) { BW.explainTerms(p, list, 4); });
+    });
   }
 
   function renderTurn(turn) {
@@ -351,8 +382,9 @@
     input.focus();
   });
 
-  resetButton.addEventListener("click", function () {
-    if (busy) return;
+  var resetDialog = document.getElementById("nieuw-gesprek-dialoog");
+
+  function resetConversation() {
     state = freshState();
     saveState();
     renderAll();
@@ -360,7 +392,29 @@
     announce("U bent een nieuw gesprek begonnen.");
     input.value = "";
     input.focus();
+  }
+
+  // Wiping the conversation cannot be undone: ask first, in a modal dialog (Esc or "Nee" keeps it).
+  resetButton.addEventListener("click", function () {
+    if (busy) return;
+    if (!state.turns.length) {
+      resetConversation();
+      return;
+    }
+    if (resetDialog && typeof resetDialog.showModal === "function") {
+      resetDialog.returnValue = "";
+      resetDialog.showModal();
+    } else if (window.confirm("Weet u het zeker? Het gesprek wordt gewist.")) {
+      resetConversation();
+    }
   });
+
+  if (resetDialog) {
+    resetDialog.addEventListener("close", function () {
+      if (resetDialog.returnValue === "wissen") resetConversation();
+      else resetButton.focus();
+    });
+  }
 
   renderAll();
 })();

@@ -15,6 +15,7 @@
   var answerBox = document.getElementById("antwoord");
   var answerText = document.getElementById("antwoord-tekst");
   var answerSource = document.getElementById("antwoord-bron");
+  var answerChart = document.getElementById("antwoord-grafiek");
   var copyButton = document.getElementById("kopieer");
   var copyStatus = document.getElementById("kopieer-status");
   var resultsBlock = document.getElementById("resultaten-blok");
@@ -58,8 +59,104 @@
     return !!(answer && answer.clarify && Array.isArray(answer.clarify.options) && answer.clarify.options.length);
   }
 
+  // ---------- what staff need to hear ----------
+
+  var YEAR = /\b(?:19|20)\d{2}\b/g;
+  var FILLER = /^(?:(?:wat|wie|waar)\s+(?:is|zijn|doet|doen|betekent|valt\s+onder)\s+|(?:informatie\s+)?over\s+)(?:de\s+|het\s+|een\s+)?/;
+  // Sentences written for residents ("bel het KCC …"): staff are the KCC, so these are left out.
+  var RESIDENT_ONLY = /\bbel\b|14 ?071|geen verkeerd antwoord|helpt u graag|gebruik de chat|kijk op|staat niets in de begroting/i;
+
+  function norm(s) {
+    return String(s || "").toLowerCase().replace(/[‘’'"“”?!.]+/g, " ").replace(/\s+/g, " ").trim();
+  }
+
+  function sentences(text) {
+    return String(text || "").replace(/\s+/g, " ").split(/(?<=[.!?])\s+(?=[A-Z0-9À-Ý‘'"(])/).filter(function (x) { return x.trim(); });
+  }
+
+  /** The years named in the query, in order. */
+  function yearsIn(query) {
+    return (String(query).match(YEAR) || []).map(Number);
+  }
+
+  /** results[0] when the query names it (its code, its title, or both), apart from a year and "wat is". */
+  function namedSection(query, results) {
+    var first = results[0];
+    if (!first) return null;
+    var q = norm(norm(query).replace(YEAR, " ")).replace(FILLER, "").trim();
+    if (q.length < 2) return null;
+    var names = [first.code, first.title, first.code && first.title ? first.code + " " + first.title : ""].filter(Boolean).map(norm);
+    return names.indexOf(q) !== -1 ? first : null;
+  }
+
+  function isHeadingLike(block) {
+    var t = block.trim();
+    return t.indexOf("\n") === -1 && t.length <= 90 && !/[.:;,?!)]$/.test(t);
+  }
+
+  /** The paragraphs of a section's own text (headings and written-out table rows left out). */
+  function paragraphs(text) {
+    return String(text || "").split(/\n\s*\n/).map(function (b) { return b.trim(); }).filter(function (b) {
+      return b && !isHeadingLike(b) && !/^.+ — .+?: \d{4}\b/.test(b);
+    }).map(function (b) { return b.replace(/\s*\n\s*/g, " "); });
+  }
+
+  function sectionCitation(n, result, section, quote) {
+    return {
+      n: n, section_id: result.section_id, code: result.code, title: result.title, path: result.path,
+      document: result.document, document_title: result.document_title || section.document_title,
+      url: result.url, quote: quote
+    };
+  }
+
+  /** What the service says, without the lines meant for residents. */
+  function staffText(text) {
+    return sentences(text).filter(function (x) { return !RESIDENT_ONLY.test(x); }).join(" ");
+  }
+
+  /**
+   * The short answer for a section code or a partner organisation: what the section is (its opening
+   * paragraph), then what it says about a year in the query, or that it says nothing apart about that year.
+   */
+  function lookupAnswer(query, result, section, service) {
+    var parts = paragraphs(section.text);
+    if (!parts.length) return null;
+    var opening = parts[0];
+    var citations = [sectionCitation(1, result, section, opening)];
+    var lines = [opening];
+    var years = yearsIn(query);
+    var year = years.length ? years[years.length - 1] : null;
+    if (year !== null) {
+      var said = sentences(parts.slice(1).join(" ")).filter(function (x) { return x.indexOf(String(year)) !== -1; });
+      var serviceText = service ? staffText(service.answer) : "";
+      if (said.length) {
+        lines.push("Over " + year + ": " + said.slice(0, 3).join(" "));
+      } else if (service && serviceText && serviceText.indexOf(String(year)) !== -1) {
+        lines.push("Over " + year + ": " + serviceText.replace(/\s*\[\d+\]/g, ""));
+        (Array.isArray(service.citations) ? service.citations : []).forEach(function (c) {
+          if (c && c.section_id && c.section_id !== result.section_id) citations.push(Object.assign({}, c, { n: citations.length + 1 }));
+        });
+      } else {
+        lines.push("Over " + year + " staat in dit onderdeel niets apart.");
+      }
+    }
+    return { answered: true, method: "lookup", answer: lines.join("\n\n"), citations: citations,
+             series: service && service.answered ? service.series : null };
+  }
+
+  /** The referral for staff when the budget has no answer: the website the service names, if any. */
+  function referral(text) {
+    var m = /https?:\/\/[^\s,]+/.exec(String(text || ""));
+    var site = "";
+    if (m) {
+      try { site = new URL(m[0].replace(/[.)]+$/, "")).host; } catch (e) { site = ""; }
+    }
+    return "Geen antwoord in de begroting gevonden — verwijs naar de vakafdeling" + (site ? " of naar " + site : "") + ".";
+  }
+
   function renderAnswer(answer) {
     clearChildren(answerSource);
+    clearChildren(answerChart);
     copyStatus.textContent = "";
     if (!answer || !String(answer.answer || "").trim()) {
       answerBox.hidden = true;
@@ -68,7 +165,21 @@
     }
     answerBox.hidden = false;
     answerBox.classList.toggle("unanswered", !answer.answered);
-    answerText.textContent = answer.answer;
+    var staffNoAnswer = !answer.answered && !hasOptions(answer);
+    if (staffNoAnswer) {
+      var reason = staffText(answer.answer);
+      answerText.textContent = referral(answer.answer) + (reason ? "\n" + reason : "");
+    } else {
+      answerText.textContent = answer.answer;
+    }
+    var figure = answer.series && BW.seriesFigure ? BW.seriesFigure(answer.series) : null;
+    if (figure) answerChart.appendChild(figure);
+    if (BW.loadTerms && !staffNoAnswer) {
+      var shown = answerText.textContent;
+      BW.loadTerms().then(function (list) {
+        if (answerText.textContent === shown) BW.explainTerms(answerText, list, 4);
+      });
+    }
     var citations = Array.isArray(answer.citations) ? answer.citations.filter(function (c) { return c && c.section_id; }) : [];
     if (citations.length) {
       answerSource.appendChild(document.createTextNode(citations.length === 1 ? "Bron: " : "Bronnen: "));
@@ -77,8 +188,8 @@
         var label = (citations.length > 1 ? "[" + (c.n || i + 1) + "] " : "") + documentName(c) + ", " + BW.sectionLabel(c);
         answerSource.appendChild(el("a", { href: BW.sectionPath(c.section_id, c.quote || ""), text: label }));
       });
-    } else if (!answer.answered && !hasOptions(answer)) {
-      answerSource.textContent = "Geen bron gevonden in de begroting.";
+    } else if (staffNoAnswer) {
+      answerSource.textContent = "Bekijk hieronder wat de begroting wel over dit onderwerp zegt.";
     }
     if (hasOptions(answer)) {
       // A question back: each reading is a full question; choosing one searches it.
@@ -93,7 +204,9 @@
       });
       answerSource.appendChild(options);
     }
-    copyPayload = buildCopyText(answer);
+    // Only an answer is worth copying for a resident.
+    copyPayload = answer.answered ? buildCopyText(answer) : "";
+    copyButton.hidden = !copyPayload;
     copyButton.setAttribute("data-copy", copyPayload);
   }
 
@@ -124,7 +237,7 @@
     return p;
   }
 
-  function renderResults(results, query) {
+  function renderResults(results, query, answer) {
     clearChildren(resultsList);
     results.forEach(function (r, i) {
       var link = el("a", {
@@ -145,9 +258,13 @@
     });
     resultsBlock.hidden = results.length === 0;
     var count = results.length === 1 ? "1 resultaat" : results.length + " resultaten";
+    var about = "";
+    if (hasOptions(answer)) about = " Kies hieronder wat de inwoner bedoelt.";
+    else if (answer && answer.answered && !answerBox.hidden) about = " Er is een kort antwoord.";
+    else about = " Geen antwoord in de begroting gevonden.";
     statusBox.textContent = results.length
-      ? count + " voor ‘" + query + "’." + (answerBox.hidden ? "" : " Er is een kort antwoord.")
-      : "Geen resultaten voor ‘" + query + "’. Probeer andere woorden of een code zoals 1B1.4.";
+      ? count + " voor ‘" + query + "’." + about
+      : "Geen resultaten voor ‘" + query + "’." + about + " Probeer andere woorden of een code zoals 1B1.4.";
   }
 
   function resetView(message) {
@@ -187,11 +304,26 @@
     answerBox.setAttribute("aria-busy", "true");
     BW.fetchJson("/api/search?k=5&q=" + encodeURIComponent(query), { signal: mine ? mine.signal : undefined })
       .then(function (data) {
-        if (mine !== controller) return;
-        errorBox.textContent = "";
-        renderAnswer(data && data.answer);
-        renderResults(Array.isArray(data && data.results) ? data.results : [], query);
-      }, function (err) {
+        if (mine !== controller) return undefined;
+        var results = Array.isArray(data && data.results) ? data.results : [];
+        var service = data && data.answer;
+        var named = hasOptions(service) ? null : namedSection(query, results);
+        function show(answer) {
+          if (mine !== controller) return;
+          errorBox.textContent = "";
+          renderAnswer(answer);
+          renderResults(results, query, answer);
+        }
+        if (!named) {
+          show(service);
+          return undefined;
+        }
+        // A section code or a partner organisation: start with what that section is.
+        return BW.fetchJson("/api/sections/" + encodeURIComponent(named.section_id), { signal: mine ? mine.signal : undefined })
+          .then(function (section) { show(lookupAnswer(query, named, section, service) || service); },
+                function (err) { if (!(err && err.name === "AbortError")) show(service); });
+      })
+      .then(undefined, function (err) {
         if (err && err.name === "AbortError") return;
         if (mine !== controller) return;
         lastQuery = null;

@@ -442,6 +442,8 @@
     childrenBox.hidden = children.length === 0;
 
     if (quote) showQuote(quote);
+    // After highlighting (which matches the plain text): budget words in the prose get an explanation.
+    if (BW.loadTerms) BW.loadTerms().then(function (list) { BW.explainTerms(textBox, list, 8); });
   }
 
   /** Highlight the quote: in the prose first, then in the tables, then in a table's written-out copy. */
@@ -468,7 +470,23 @@
     ]));
     first.scrollIntoView({ block: "center" });
     var lastInRow = first.closest("tr") ? inTables.filter(function (m) { return m.closest("tr") === first.closest("tr"); }).pop() : null;
-    if (lastInRow && lastInRow.closest("td")) lastInRow.scrollIntoView({ block: "center", inline: "center" });
+    if (lastInRow && lastInRow.closest("td")) {
+      lastInRow.scrollIntoView({ block: "center", inline: "center" });
+      clearStickyColumn(lastInRow.closest("td"));
+    }
+  }
+
+  /** Scroll the table sideways so the cell is not hidden under the sticky first column (nor off the right edge). */
+  function clearStickyColumn(cell) {
+    var wrap = cell.closest(".table-wrap");
+    var sticky = cell.parentNode.querySelector("th");
+    if (!wrap || !sticky) return;
+    var gap = 8;
+    var cellBox = cell.getBoundingClientRect();
+    var stickyRight = sticky.getBoundingClientRect().right;
+    var wrapRight = wrap.getBoundingClientRect().right;
+    if (cellBox.left < stickyRight + gap) wrap.scrollLeft -= stickyRight + gap - cellBox.left;
+    else if (cellBox.right > wrapRight - gap) wrap.scrollLeft += Math.min(cellBox.right - wrapRight + gap, cellBox.left - stickyRight - gap);
   }
 
   function start() {
