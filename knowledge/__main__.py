@@ -1,4 +1,4 @@
-"""Command line: python -m knowledge build|sections|ask|serve."""
+"""Command line: python -m knowledge build|add|remove|sections|ask|serve."""
 
 from __future__ import annotations
 
@@ -53,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="lees alle documenten in een map en bouw de index")
     b.add_argument("dir", nargs="?", type=Path)
+    ad = sub.add_parser("add", help="voeg een document (en zijn .meta.json) toe aan de datamap en werk de index bij")
+    ad.add_argument("file", type=Path)
+    rm = sub.add_parser("remove", help="haal een document uit de datamap en werk de index bij")
+    rm.add_argument("document", help="de naam van het document (bestandsnaam zonder .txt)")
     sub.add_parser("sections", help="toon de boom van secties")
     a = sub.add_parser("ask", help="stel een vraag")
     a.add_argument("question", nargs="?")
@@ -71,21 +75,43 @@ def main(argv: list[str] | None = None) -> int:
         print("De bestaande index is niet veranderd.", file=sys.stderr)
         return 1
     except Exception as exc:  # a damaged index or a missing model: their messages say what to do
-        from knowledge.factory import ModelUnavailable
+        from knowledge.factory import DocumentError, ModelUnavailable
         from knowledge.index import IndexDamaged
 
-        if not isinstance(exc, (IndexDamaged, ModelUnavailable)):
+        if not isinstance(exc, (IndexDamaged, ModelUnavailable, DocumentError)):
             raise
         print(f"Fout: {exc}", file=sys.stderr)
+        if isinstance(exc, DocumentError):
+            print("De datamap en de index zijn niet veranderd.", file=sys.stderr)
         return 1
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "build":
-        from knowledge.factory import build
+        from knowledge.factory import build_with_report
 
-        path = build(settings, args.dir)
-        print(f"Index geschreven naar {path}")
+        report = build_with_report(settings, args.dir)
+        print(report.summary())
+        print(f"Index geschreven naar {report.index_dir}")
+        return 0
+    if args.command == "add":
+        from knowledge.factory import add_document
+
+        report = add_document(settings, args.file)
+        verb = "bijgewerkt" if args.file.stem in report.changed else "toegevoegd"
+        if args.file.stem in report.unchanged:
+            verb = "was al aanwezig en is niet veranderd"
+        print(f"Document {args.file.stem} {verb} in {settings.data_dir}.")
+        print(report.summary())
+        print(f"Index geschreven naar {report.index_dir}; een draaiende kennisservice neemt hem vanzelf over.")
+        return 0
+    if args.command == "remove":
+        from knowledge.factory import remove_document
+
+        report = remove_document(settings, args.document)
+        print(f"Document {', '.join(report.removed) or args.document} verwijderd uit {settings.data_dir}.")
+        print(report.summary())
+        print(f"Index geschreven naar {report.index_dir}; een draaiende kennisservice neemt hem vanzelf over.")
         return 0
     if args.command == "sections":
         from knowledge.index import index_exists

@@ -27,9 +27,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from knowledge import begrippen
 from knowledge.answer import section_url
-from knowledge.feedback import FeedbackSource, FeedbackStore, FeedbackStoreError
+from knowledge.feedback import FeedbackSource, FeedbackStore, FeedbackStoreError, open_store
 from knowledge.limits import RateLimiter, parse_rate, retry_after
+from knowledge.reload import IndexReloader
 from knowledge.serialize import answer_json
 from knowledge.service import Service
 from knowledge.settings import Settings
@@ -344,13 +346,15 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
     state: dict[str, Any] = {"service": service, "store": store, "index_fault": None, "model_fault": None}
     install_log_masking()  # every log line of this process (ours, uvicorn's access log) is masked
     staff_only = [Depends(staff_guard(settings))]
+    reloader = IndexReloader(settings, state, settings.index_watch_seconds)  # a new index on disk: swapped in
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if state["service"] is None:
             _load_service(settings, state)
+        reloader.mark_loaded()
         if state["store"] is None:
-            state["store"] = FeedbackStore(settings.feedback_db)
+            state["store"] = open_store(settings.feedback_db, settings.feedback_url)
         yield
 
     app = FastAPI(title="Begrotingswijzer kennis-API", version="0.1.0", lifespan=lifespan,
@@ -360,6 +364,7 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
     app.add_middleware(EdgeMiddleware, settings=settings)
 
     def svc() -> Service:
+        reloader.poll()  # at most one stat per second; a reload runs in the background
         if state["service"] is None:  # the index or the model could not be loaded: /health says which
             raise HTTPException(503, "De begroting kan nu niet doorzocht worden: de kennisbank is niet geladen. "
                                      f"Probeer het later opnieuw of bel het KCC via {settings.kcc_phone}.",
@@ -473,6 +478,13 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         return [{**asdict(d), "sections": sum(1 for s in corpus.sections if s.document_id == d.id)}
                 for d in corpus.documents]
 
+    @app.get("/api/begrippen")
+    def begrippenlijst() -> dict[str, Any]:
+        """General budget terms in plain Dutch; cite them as the Begrippenlijst, never as the budget."""
+        return {"source": begrippen.SOURCE,
+                "terms": [{"term": t.term, "synonyms": list(t.synonyms), "explanation": t.explanation}
+                          for t in begrippen.terms()]}
+
     @app.post("/api/feedback", status_code=201, responses={503: STAFF_RESPONSES[503]})
     def feedback(body: FeedbackRequest) -> dict[str, int]:
         if not body.question.strip():
@@ -488,6 +500,22 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
     @app.get("/api/unanswered", dependencies=staff_only, responses=STAFF_RESPONSES)
     def unanswered(limit: int = Query(50, ge=1, le=1000)) -> list[dict[str, Any]]:
         return [{"question": q, "count": n} for q, n in feedback_store().unanswered(limit)]
+
+    @app.post("/api/reload", dependencies=staff_only, responses={
+        **{k: v for k, v in STAFF_RESPONSES.items() if k != 503},
+        503: {"description": "De index op schijf kon niet geladen worden; de vorige blijft in gebruik."}})
+    def reload_index() -> dict[str, Any]:
+        """Load the index now on disk (after `python -m knowledge build|add|remove`) without a restart; requests
+        keep being answered from the previous index until the new one is ready."""
+        try:
+            service = reloader.reload()
+        except Exception as exc:
+            log.error("reload failed: %s", exc)
+            raise HTTPException(503, f"De nieuwe index kon niet geladen worden; de vorige blijft in gebruik. "
+                                     f"{exc}") from exc
+        index = service.index
+        return {"status": "herladen", "documents": [d.id for d in index.corpus.documents],
+                "chunks": len(index.chunks)}
 
     @app.post("/api/chat")
     async def chat(body: ChatRequest) -> Any:

@@ -91,22 +91,138 @@ def _embed(embedder: Embedder, texts: list[str], progress: Callable[[int], None]
     return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, embedder.dim), np.float32)
 
 
-def build_index(corpus: Corpus, embedder: Embedder, model: str, progress: Callable[[int], None] | None = None) -> Index:
-    """Chunk a corpus and index its chunks lexically and densely."""
+def text_key(text: str) -> str:
+    """The key of an embedded text in a VectorCache."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def vector_key(model: str) -> str:
+    """What a stored vector depends on besides its text: the model and the embedding code (prefixes, pooling)."""
+    embedding = Path(__file__).resolve().parent / "embedding.py"
+    return hashlib.sha256(f"format {FORMAT_VERSION} model {model} code {_sha256(embedding)}".encode()).hexdigest()
+
+
+@dataclass
+class VectorCache:
+    """Passage vectors by text (sha1), for one model: a rebuild embeds only the texts it has not seen.
+
+    Filled from the previous index (its chunk and sentence texts with their vectors), so the vectors of unchanged
+    documents are reused and chunk ids and order still come from re-chunking the whole corpus."""
+
+    model: str
+    vectors: dict[str, np.ndarray]
+    hits: int = 0  # texts whose vector was already stored
+    misses: int = 0  # distinct texts that had to be embedded
+
+    @property
+    def dim(self) -> int | None:
+        return next((len(v) for v in self.vectors.values()), None)
+
+
+def _texts(chunks: list[Chunk], sentences: list[Sentence]) -> tuple[list[str], list[str]]:
+    """What is embedded: one passage text per chunk and one per prose sentence."""
+    return ([passage_text(c) for c in chunks],
+            [f"{' > '.join(chunks[s.chunk].path[-1:])}: {s.text}" for s in sentences])
+
+
+def missing_texts(corpus: Corpus, cache: VectorCache | None) -> list[str]:
+    """The distinct texts of a corpus that the cache does not hold, in corpus order: what a build must embed."""
     chunks = chunk_corpus(corpus)
-    texts = [passage_text(c) for c in chunks]
+    texts, sentence_texts = _texts(chunks, chunk_sentences(chunks))
+    known = cache.vectors if cache is not None else {}
+    seen: set[str] = set()
+    out: list[str] = []
+    for text in (*texts, *sentence_texts):
+        key = text_key(text)
+        if key not in known and key not in seen:
+            seen.add(key)
+            out.append(text)
+    return out
+
+
+def _cached_embed(embedder: Embedder | Callable[[], Embedder], texts: list[str], sentence_texts: list[str],
+                  cache: VectorCache, progress: Callable[[int], None] | None,
+                  on_total: Callable[[int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors of texts and sentence_texts: from the cache, embedding only (distinct) misses, which join it."""
+    keys = [text_key(t) for t in texts]
+    sentence_keys = [text_key(t) for t in sentence_texts]
+    everything = list(zip((*keys, *sentence_keys), (*texts, *sentence_texts)))
+
+    def todo() -> dict[str, str]:
+        return {k: t for k, t in everything if k not in cache.vectors}
+
+    missing = todo()
+    dim = cache.dim or (embedder.dim if isinstance(embedder, Embedder) else 0)
+    if missing:
+        model = embedder if isinstance(embedder, Embedder) else embedder()
+        if cache.dim is not None and cache.dim != model.dim:
+            cache.vectors.clear()  # another embedder under the same name: nothing stored can be reused
+            missing = todo()
+        dim = model.dim
+    cache.hits += len(everything) - sum(1 for k, _ in everything if k in missing)
+    cache.misses += len(missing)
+    if on_total:
+        on_total(len(missing))
+    if missing:
+        cache.vectors.update(zip(missing.keys(), _embed(model, list(missing.values()), progress)))
+
+    def stack(keys_: list[str]) -> np.ndarray:
+        if not keys_:
+            return np.zeros((0, dim), np.float32)
+        return np.stack([cache.vectors[k] for k in keys_]).astype(np.float32, copy=False)
+
+    return stack(keys), stack(sentence_keys)
+
+
+def build_index(corpus: Corpus, embedder: Embedder | Callable[[], Embedder], model: str,
+                progress: Callable[[int], None] | None = None, cache: VectorCache | None = None,
+                on_total: Callable[[int], None] | None = None) -> Index:
+    """Chunk a corpus and index its chunks lexically and densely.
+
+    With a cache, only texts it does not hold are embedded (and added to it); embedder may then be a function
+    that loads the model, called only when something must be embedded. on_total hears how many texts will be
+    embedded (for a progress bar) before the first is."""
+    chunks = chunk_corpus(corpus)
     vocabulary = vocabulary_of(s.text for s in corpus.sections)
     sentences = chunk_sentences(chunks)
-    sentence_texts = [f"{' > '.join(chunks[s.chunk].path[-1:])}: {s.text}" for s in sentences]
-    vectors = _embed(embedder, texts, progress)
-    sentence_vectors = _embed(embedder, sentence_texts, progress)
+    texts, sentence_texts = _texts(chunks, sentences)
+    vectors, sentence_vectors = _cached_embed(embedder, texts, sentence_texts, cache or VectorCache(model, {}),
+                                              progress, on_total)
     return Index(corpus, chunks, _bm25(texts, vocabulary), vocabulary, vectors, sentences, sentence_vectors, model)
 
 
-def units_to_embed(corpus: Corpus) -> int:
+def units_to_embed(corpus: Corpus, cache: VectorCache | None = None) -> int:
     """How many texts build_index will embed, for a progress bar."""
-    chunks = chunk_corpus(corpus)
-    return len(chunks) + len(chunk_sentences(chunks))
+    return len(missing_texts(corpus, cache))
+
+
+def load_vector_cache(path: Path, model: str) -> tuple[VectorCache, str | None]:
+    """A VectorCache filled from the index at path when it was built with the same model and embedding code;
+    otherwise an empty one. The second value says (Dutch) why nothing could be reused, or None.
+
+    The old index is checked against its checksums first: vectors of a damaged index are never reused."""
+    empty = VectorCache(model, {})
+    if not index_exists(path):
+        return empty, "er is nog geen index"
+    try:
+        manifest = verify_index(path)
+    except IndexDamaged as exc:
+        return empty, f"de bestaande index is beschadigd ({exc.file.name})"
+    if manifest.get("vector_key") != vector_key(model):
+        return empty, "de bestaande index is met een ander model of andere inbeddingscode gebouwd"
+    try:
+        chunks = chunks_from_json(read_json(path / "chunks.json"))
+        sentences = [Sentence(int(i), str(t)) for i, t in read_json(path / "sentences.json")]
+        vectors = np.load(path / "vectors.npy", allow_pickle=False)
+        sentence_vectors = np.load(path / "sentence_vectors.npy", allow_pickle=False)
+    except Exception as exc:  # unreadable despite its checksum: start from nothing rather than fail the build
+        return empty, f"de bestaande index kan niet gelezen worden ({type(exc).__name__})"
+    if len(vectors) != len(chunks) or len(sentence_vectors) != len(sentences):
+        return empty, "de vectoren van de bestaande index passen niet bij de stukken"
+    texts, sentence_texts = _texts(chunks, sentences)
+    stored = dict(zip(map(text_key, texts), vectors))
+    stored.update(zip(map(text_key, sentence_texts), sentence_vectors))
+    return VectorCache(model, stored), None
 
 
 def _sha256(path: Path) -> str:
@@ -130,6 +246,18 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parent
     digest = _fingerprint([(f"{m}.py", package / f"{m}.py") for m in CODE_MODULES])
     return hashlib.sha256(f"format {FORMAT_VERSION} {digest}".encode()).hexdigest()
+
+
+def document_hashes(files: Sequence[Path]) -> dict[str, str]:
+    """A sha256 per budget file (by document id, the file's stem) over its text and its sidecar, if any."""
+    out: dict[str, str] = {}
+    for path in files:
+        digest = hashlib.sha256(_sha256(path).encode("ascii"))
+        sidecar = path.with_name(f"{path.stem}.meta.json")
+        if sidecar.is_file():
+            digest.update(b"\0meta " + _sha256(sidecar).encode("ascii"))
+        out[path.stem] = digest.hexdigest()
+    return out
 
 
 def corpus_fingerprint(data_dir: Path) -> str | None:
@@ -157,11 +285,13 @@ def index_lock(target: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def save_index(index: Index, target: Path, corpus_hash: str | None = None) -> None:
+def save_index(index: Index, target: Path, corpus_hash: str | None = None,
+               documents: dict[str, str] | None = None) -> None:
     """Write the index to a temporary folder next to target, then swap it in; the old index survives failures.
 
     The manifest records a sha256 of every file (checked by load_index), the hash of the corpus it was built
-    from, the hash of the code that built it and the model, so a stale index can be recognised."""
+    from, the hash of the code that built it and the model, so a stale index can be recognised; documents is the
+    content hash of each document (text and sidecar), so the next build can say what changed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
@@ -178,7 +308,9 @@ def save_index(index: Index, target: Path, corpus_hash: str | None = None) -> No
             "documents": [d.id for d in index.corpus.documents],
             "chunks": len(index.chunks),
             "corpus_hash": corpus_hash,
+            "document_hashes": documents or {},
             "code_hash": code_fingerprint(),
+            "vector_key": vector_key(index.model),
             "files": {name: _sha256(tmp / name) for name in _index_files(tmp)},
         })
         old = target.parent / f".{target.name}-old"

@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from knowledge.types import Cell, Chunk, Corpus, Document, Section, Table
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """What dataclasses.asdict gives, as JSON sees it (tuples become lists), without its deep copies: a large
+    corpus is saved several times faster."""
+    if is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.get(type(value))
+        if names is None:
+            names = _FIELDS[type(value)] = tuple(f.name for f in fields(value))
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def asdict(value: Any) -> dict[str, Any]:
+    """A dataclass as a plain JSON-ready dict."""
+    return _plain(value)  # type: ignore[no-any-return]
 
 
 def corpus_to_json(corpus: Corpus) -> dict[str, Any]:

@@ -75,14 +75,25 @@ _AMOUNT = re.compile(
 _WORD = re.compile(r"[a-zà-ÿ]+(?:[-'][a-zà-ÿ]+)*")
 
 
-def fold(text: str) -> str:
-    """Lowercase and strip accents, keeping character positions aligned with the input."""
-    out = []
-    for ch in text:
+class _FoldTable(dict[int, str]):
+    """Folded form of each character, computed on first use (str.translate then works at C speed)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         base = unicodedata.normalize("NFKD", ch)
         kept = "".join(c for c in base if not unicodedata.combining(c)) or ch
-        out.append(kept[0].lower() if len(kept) >= 1 else ch)
-    return "".join(out)
+        self[code] = folded = kept[0].lower() if len(kept) >= 1 else ch
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, keeping character positions aligned with the input."""
+    if text.isascii():  # nothing to strip: the same result, faster still
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
 
 
 class _Lexicon:
