@@ -91,8 +91,12 @@ def rank_chunks(
 
 def kind_weights(index: Index, money: bool) -> np.ndarray:
     """Weight per chunk by its kind and the question's intent."""
-    weights = {"text": 1.0, "heading": HEADING_WEIGHT, "cell": 1.0 if money else CELL_WEIGHT}
-    return np.array([weights.get(c.kind, 1.0) for c in index.chunks], np.float32)
+    cache = index.__dict__.setdefault("_kind_weights", {})
+    if money not in cache:  # once per loaded index and intent, not per question
+        weights = {"text": 1.0, "heading": HEADING_WEIGHT, "cell": 1.0 if money else CELL_WEIGHT}
+        cache[money] = np.array([weights.get(c.kind, 1.0) for c in index.chunks], np.float32)
+    result: np.ndarray = cache[money]
+    return result
 
 
 def rank_sections(index: Index, fused: np.ndarray, k: int) -> list[SectionHit]:

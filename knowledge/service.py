@@ -25,7 +25,7 @@ from knowledge.index import Index
 from knowledge.lexical import tokens
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
-from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, find_facts
+from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, families_of, find_facts
 from knowledge.types import Answer, Clarify, ClarifyOption, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
 from knowledge.vocabulary import Vocabulary, build_vocabulary
@@ -66,6 +66,7 @@ class Service:
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     subtree_chunks: dict[str, np.ndarray] = field(default_factory=dict)
     code_sections: dict[str, list[str]] = field(default_factory=dict)
+    row_sections: dict[str, Subject] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
@@ -83,6 +84,7 @@ class Service:
                 below.setdefault(current, []).append(i)
                 current = parents.get(current)
         self.subtree_chunks = {sid: np.array(ids, dtype=np.int64) for sid, ids in below.items()}
+        self.row_sections = {sec: subj for subj in self.vocab.subjects.values() if subj.rows for sec in subj.sections}
         for sec in corpus.sections:
             if sec.code:
                 self.code_sections.setdefault(sec.code, []).append(sec.id)
@@ -190,7 +192,7 @@ class Service:
             return None
         vector = self._query_vector(query.search_text)
         fused, _ = self._rank(query, vector, set())
-        by_section = {sec: subj for subj in self.vocab.subjects.values() if subj.rows for sec in subj.sections
+        by_section = {sec: subj for sec, subj in self.row_sections.items()
                       if query.measure is None or query.measure in self._families(subj)}
         for hit in rank_sections(self.index, fused, 3):
             subj = by_section.get(hit.section.id)
@@ -202,14 +204,9 @@ class Service:
                 return subj
         return None
 
-    def _families(self, subject: Subject) -> set[str]:
-        """Measure families of a subject's rows."""
-        out: set[str] = set()
-        for row in subject.rows:
-            table = self.vocab.tables.get(row.table_id)
-            if table is not None:
-                out |= {self.vocab.families.get(c.measure, "") for c in table.cells if c.line == row.line}
-        return out
+    def _families(self, subject: Subject) -> list[str]:
+        """Measure families of a subject's rows (cached in the vocabulary)."""
+        return families_of(self.vocab, subject)
 
     def _one_document(self, query: Query) -> Query | Answer:
         """A name found in several documents: ask which municipality, or take the newest budget of one."""

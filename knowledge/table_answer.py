@@ -70,14 +70,18 @@ def _row_cells(vocab: Vocabulary, row: RowRef) -> list[Cell]:
     return [c for c in table.cells if c.line == row.line] if table else []
 
 
-def _families(vocab: Vocabulary, subject: Subject) -> list[str]:
-    out: list[str] = []
-    for row in subject.rows:
-        for c in _row_cells(vocab, row):
-            fam = vocab.families.get(c.measure, fold(c.measure))
-            if fam not in out:
-                out.append(fam)
-    return out
+def families_of(vocab: Vocabulary, subject: Subject) -> list[str]:
+    """Measure families of a subject's rows, in table order (computed once per subject)."""
+    cached = vocab.subject_families.get(subject.id)
+    if cached is None:
+        cached = []
+        for row in subject.rows:
+            for c in _row_cells(vocab, row):
+                fam = vocab.families.get(c.measure, fold(c.measure))
+                if fam not in cached:
+                    cached.append(fam)
+        vocab.subject_families[subject.id] = cached
+    return cached
 
 
 def _year_phrase(query: Query) -> str:
@@ -114,7 +118,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     """The cells answering an amount question, or why there is none (and which readings to offer)."""
     subject = vocab.subjects.get(query.subject or "")
     family = query.measure
-    titles = {s.id: fold(s.title) for s in corpus.sections}
+    titles = vocab.folded_titles(corpus)
     if not query.scope:
         return NoAmount("Die begroting staat niet in deze zoekdienst.")
     own = {fold(d.municipality) for d in vocab.documents.values() if d.municipality}
@@ -150,7 +154,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
             subject = candidates[0]
         elif candidates:
             what = f"'{titled[0]}'" if titled else (subject.label if subject else "dat")
-            options = tuple(_option(c, family or _families(vocab, c)[0], query, vocab) for c in candidates[:4])
+            options = tuple(_option(c, family or families_of(vocab, c)[0], query, vocab) for c in candidates[:4])
             return NoAmount(f"De begroting geeft geen apart bedrag voor {what}.",
                             Clarify(f"De begroting geeft geen apart bedrag voor {what}. Bedoelt u een van deze?",
                                     options), refer=bool(titled))
@@ -158,15 +162,15 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
             what = subject.label if subject else (f"'{titled[0]}'" if titled else "dat")
             return NoAmount(f"In de begroting staat geen bedrag of cijfer voor {what}.")
     elif titled:
-        options = (_option(subject, family or _families(vocab, subject)[0], query),)
+        options = (_option(subject, family or families_of(vocab, subject)[0], query),)
         return NoAmount(f"De begroting geeft geen apart bedrag voor '{titled[0]}'.",
                         Clarify(f"De begroting geeft geen apart bedrag voor '{titled[0]}'. Wel voor {subject.label}. "
                                 "Wilt u dat bedrag?", options))
-    families = _families(vocab, subject)
+    families = families_of(vocab, subject)
     if query.total and not subject.total and ("subject" in query.inherited or not query.mentions):
         total = _table_total(vocab, subject, family)
         if total is not None:  # 'en samen?' / 'de totale toevoeging': the total row of the same table
-            subject, families = total, _families(vocab, total)
+            subject, families = total, families_of(vocab, total)
     if family is not None and family in MONEY_FAMILIES and families and all(f in INDICATOR_FAMILIES
                                                                              for f in families):
         return NoAmount(f"In de begroting staat geen bedrag voor {subject.label}; er staan alleen scores.")
@@ -237,7 +241,7 @@ def _table_total(vocab: Vocabulary, subject: Subject, family: str | None) -> Sub
         totals = _totals(vocab, row)
         for cand in vocab.subjects.values():
             if any(r.table_id == row.table_id and r.line in totals for r in cand.rows) and (
-                    family is None or family in _families(vocab, cand)):
+                    family is None or family in families_of(vocab, cand)):
                 return cand
     return None
 
@@ -246,7 +250,7 @@ def _sibling_row(vocab: Vocabulary, subject: Subject, family: str) -> Subject | 
     """The one other row of the subject's table that has the measure ('resultaat' of the programme's table)."""
     tables = {r.table_id for r in subject.rows}
     found = [s for s in vocab.subjects.values() if s.id != subject.id and s.rows
-             and any(r.table_id in tables for r in s.rows) and family in _families(vocab, s)]
+             and any(r.table_id in tables for r in s.rows) and family in families_of(vocab, s)]
     lines = {r for s in found for r in s.rows if r.table_id in tables}
     return found[0] if len(lines) == 1 else None
 
@@ -260,7 +264,7 @@ def _candidates(vocab: Vocabulary, query: Query, family: str | None, titled: lis
     """Subjects with rows that could be meant: named by a topic word, above the named section, or totals."""
     scope = set(query.scope)
     with_rows = [s for s in vocab.subjects.values() if s.rows and s.document_id in scope
-                 and (family is None or family in _families(vocab, s))]
+                 and (family is None or family in families_of(vocab, s))]
     if titled:
         stems = {stem(w) for w in titled}
         named = [s for s in with_rows if stems & {stem(w) for w in key(s.label).split()}]

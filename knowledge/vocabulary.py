@@ -85,6 +85,8 @@ class Vocabulary:
     _alias_of: dict[str, list[str]] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
     _alias_words: frozenset[str] | None = None
+    subject_families: dict[str, list[str]] = field(default_factory=dict)
+    _titles: dict[str, str] = field(default_factory=dict)
     _by_length: dict[int, list[str]] = field(default_factory=dict)
     _measure_pattern: re.Pattern[str] | None = None
 
@@ -113,6 +115,12 @@ class Vocabulary:
             for w in self.alias_words:
                 self._by_length.setdefault(len(w), []).append(w)
         return [w for n in (size - 1, size, size + 1) for w in self._by_length.get(n, [])]
+
+    def folded_titles(self, corpus: Corpus) -> dict[str, str]:
+        """Folded section titles by section id, computed once."""
+        if not self._titles:
+            self._titles = {s.id: fold(s.title) for s in corpus.sections}
+        return self._titles
 
     def mentions(self, folded: str) -> list[Mention]:
         """Subjects named in a folded question, longest alias first at each position."""
