@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import html
 import importlib.util
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from http import HTTPStatus
@@ -19,7 +20,7 @@ from typing import Any
 import httpx
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
@@ -532,7 +533,7 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
             raise HTTPException(503, "De assistent is nu niet bereikbaar. Probeer het later opnieuw of bel "
                                      f"het KCC via {settings.kcc_phone}.") from exc
 
-    _mount_pages(app, settings)
+    _mount_pages(app, settings, lambda: state.get("service"))
     return app
 
 
@@ -606,25 +607,42 @@ async def _rasa_health(settings: Settings) -> dict[str, Any]:
     return {"status": "down", "detail": "De assistent (Rasa) is niet bereikbaar; /api/answer werkt wel."}
 
 
-def _mount_pages(app: FastAPI, settings: Settings) -> None:
+def site_values(settings: Settings, service: Any) -> dict[str, str]:
+    """What the pages say about the deployment: the municipality and the documents, from settings and metadata."""
+    documents = list(service.index.corpus.documents) if service is not None else []
+    places = sorted({d.municipality for d in documents if d.municipality})
+    municipality = settings.municipality or (places[0] if len(places) == 1 else "")
+    if municipality:
+        documents = [d for d in documents if not d.municipality or d.municipality == municipality] or documents
+    return {
+        "gemeente": f"gemeente {municipality}" if municipality else "de gemeente",
+        "Gemeente": f"Gemeente {municipality}" if municipality else "Gemeenten",
+        "bronnen": "; ".join(d.label for d in documents) or "de begroting",
+    }
+
+
+def _mount_pages(app: FastAPI, settings: Settings, current: Callable[[], Any]) -> None:
     web = settings.web_dir
 
-    def page(name: str) -> FileResponse:
+    def page(name: str) -> HTMLResponse:
         path = web / name
         if not path.is_file():
             raise HTTPException(404, "Deze pagina is niet gevonden.")
-        return FileResponse(path, media_type="text/html; charset=utf-8")
+        text = path.read_text(encoding="utf-8")
+        for key_, value in site_values(settings, current()).items():  # {{gemeente}} and friends, escaped
+            text = text.replace("{{" + key_ + "}}", html.escape(value))
+        return HTMLResponse(text)
 
     @app.get("/", include_in_schema=False)
-    def chat_page() -> FileResponse:
+    def chat_page() -> HTMLResponse:
         return page("chat.html")
 
     @app.get("/kcc", include_in_schema=False)
-    def kcc_page() -> FileResponse:
+    def kcc_page() -> HTMLResponse:
         return page("kcc.html")
 
     @app.get("/sections/{section_id:path}", include_in_schema=False)
-    def section_page(section_id: str) -> FileResponse:
+    def section_page(section_id: str) -> HTMLResponse:
         return page("section.html")
 
     if (web / "static").is_dir():

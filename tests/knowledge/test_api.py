@@ -659,3 +659,12 @@ def test_kept_alive_connection_survives_every_error(fake_service, fake_settings:
         server.should_exit = True
         thread.join(timeout=10)
 
+
+
+@pytest.mark.parametrize("path", ["/", "/kcc", f"/sections/{DOC}:programmakosten"])
+def test_pages_name_the_municipality_and_documents_from_the_metadata(client: TestClient, path: str) -> None:
+    page = client.get(path).text
+    assert "{{" not in page
+    assert "Gemeente Leiden" in page  # from the document's sidecar, not from the page
+    if path != "/":
+        assert "gemeente Leiden, Programmabegroting 2026, programma 1 Bestuur en dienstverlening" in page
