@@ -438,14 +438,20 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         return answer_json(result)
 
     @app.get("/api/search")
-    def search(q: str = Query("", max_length=2000), k: int = Query(5, ge=1, le=50)) -> dict[str, Any]:
+    def search(q: str = Query("", max_length=2000), k: int = Query(5, ge=1, le=50),
+               document: str | None = Query(None, max_length=300)) -> dict[str, Any]:
         query = _check_question(q, settings)
         service = svc()
-        results = service.search(query, k)
+        only: tuple[str, ...] | None = None
+        if document:
+            if not any(d.id == document for d in service.index.corpus.documents):
+                raise HTTPException(404, "Dit document staat niet in de zoekdienst. Zie /api/documents.")
+            only = (document,)
+        results = service.search(query, k, only)
         titles = {d.id: d.label for d in service.index.corpus.documents}
         return {
             "query": query,
-            "answer": answer_json(service.answer(query)),
+            "answer": answer_json(service.answer(query, None, only)),
             "results": [
                 {"section_id": r.section.id, "document": r.section.document_id,
                  "document_title": titles.get(r.section.document_id, ""), "code": r.section.code,
@@ -476,7 +482,7 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
     @app.get("/api/documents")
     def documents() -> list[dict[str, Any]]:
         corpus = svc().index.corpus
-        return [{**asdict(d), "sections": sum(1 for s in corpus.sections if s.document_id == d.id)}
+        return [{**asdict(d), "label": d.label, "sections": sum(1 for s in corpus.sections if s.document_id == d.id)}
                 for d in corpus.documents]
 
     @app.get("/api/begrippen")

@@ -108,17 +108,20 @@ class Service:
                                                         self.index.vocabulary))
 
     # -- understanding -------------------------------------------------------------------------------------
-    def understand(self, question: str, context: Resolved | None = None) -> Query:
-        """The question's frame, merged with the conversation state."""
-        return understand(question, self.vocab, self.index.vocabulary, context, self.settings.municipality)
+    def understand(self, question: str, context: Resolved | None = None,
+                   documents: tuple[str, ...] | None = None) -> Query:
+        """The question's frame, merged with the conversation state (within the given documents, if any)."""
+        return understand(question, self.vocab, self.index.vocabulary, context, self.settings.municipality,
+                          documents)
 
     # -- answering -----------------------------------------------------------------------------------------
-    def answer(self, question: str, context: Resolved | None = None) -> Answer:
+    def answer(self, question: str, context: Resolved | None = None,
+               documents: tuple[str, ...] | None = None) -> Answer:
         """Answer one question; a turn that does not answer leaves the conversation state as it was."""
-        query = self.understand(question, context)
+        query = self.understand(question, context, documents)
         result = self._answer(query)
-        documents = {d.id: d for d in self.index.corpus.documents}
-        citations = tuple(replace(c, document_title=documents[c.document].label if c.document in documents
+        docs = {d.id: d for d in self.index.corpus.documents}
+        citations = tuple(replace(c, document_title=docs[c.document].label if c.document in docs
                                   else c.document) for c in result.citations)
         resolved = result.resolved if result.answered else (context or Resolved())
         if result.answered and context is not None and result.method in ("explanation", "definition", "text") \
@@ -384,9 +387,9 @@ class Service:
         return hits >= needed
 
     # -- search --------------------------------------------------------------------------------------------
-    def search(self, query_text: str, k: int = 5) -> list[SearchResult]:
+    def search(self, query_text: str, k: int = 5, documents: tuple[str, ...] | None = None) -> list[SearchResult]:
         """Sections ranked for a query, with the best passage of each; a table lookup puts its table first."""
-        query = self.understand(query_text)
+        query = self.understand(query_text, None, documents)
         subject = self.vocab.subjects.get(query.subject or "")
         roots = set(subject.sections) if subject is not None else set()
         vector = self._query_vector(query.search_text)

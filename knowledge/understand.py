@@ -138,10 +138,11 @@ def rank_mentions(mentions: list[Mention], intent: str, vocab: Vocabulary, scope
     return sorted(mentions, key=lambda m: (-fit(m), m.start))
 
 
-def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "") -> tuple[str, ...]:
+def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "",
+           only: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Documents the question names by municipality, programme number or budget year; else the deployment's
-    default municipality (a setting); else every document."""
-    docs = list(vocab.documents.values())
+    default municipality (a setting); else every document (or the documents a caller chose)."""
+    docs = [d for d in vocab.documents.values() if only is None or d.id in only]
     named = [d for d in docs if d.municipality and _has(folded, (fold(d.municipality),))]
     if named:
         docs = named
@@ -157,7 +158,8 @@ def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "") -> tu
 
 
 def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
-               previous: Resolved | None = None, default_municipality: str = "") -> Query:
+               previous: Resolved | None = None, default_municipality: str = "",
+               only: tuple[str, ...] | None = None) -> Query:
     """Parse a question once into a Query frame, then merge it with the previous turn's state."""
     text = re.sub(r"\s+", " ", question).strip()
     english = looks_english(text) or _english_keywords(text, corpus_words)
@@ -175,7 +177,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
     folded = fold(search_text)
-    scope = _scope(folded, vocab, default_municipality)
+    scope = _scope(folded, vocab, default_municipality, only)
     places = [w for w in vocab.generic if w in folded]  # a municipality's name selects documents, it is no topic
     if places:
         search_text = re.sub(r"(?i)(?<![\w])(" + "|".join(map(re.escape, places)) + r")(?![\w])", " ", search_text)

@@ -668,3 +668,13 @@ def test_pages_name_the_municipality_and_documents_from_the_metadata(client: Tes
     assert "Gemeente Leiden" in page  # from the document's sidecar, not from the page
     if path != "/":
         assert "gemeente Leiden, Programmabegroting 2026, programma 1 Bestuur en dienstverlening" in page
+
+
+def test_search_can_be_limited_to_one_document(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "lasten dienstverlening 2026", "document": DOC}).json()
+    assert body["results"] and all(r["document"] == DOC for r in body["results"])
+    assert "€ 14.909.000" in body["answer"]["answer"]
+    missing = client.get("/api/search", params={"q": "lasten", "document": "bestaat-niet"})
+    assert missing.status_code == 404 and "document" in missing.json()["detail"]
+    docs = client.get("/api/documents").json()
+    assert docs[0]["label"] == "gemeente Leiden, Programmabegroting 2026, programma 1 Bestuur en dienstverlening"

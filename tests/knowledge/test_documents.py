@@ -87,3 +87,11 @@ def test_the_default_municipality_setting_scopes_every_question(corpus_dir: Path
 def test_a_programme_number_selects_its_document(many: Any) -> None:
     answer = many.answer("Wat is het saldo van programma 7 in 2026?")
     assert answer.answered and "gemeente Bremmerdijk" in answer.text
+
+
+def test_search_and_answer_within_a_chosen_document(many: Any) -> None:
+    leiden = next(d.id for d in many.index.corpus.documents if d.municipality == "Leiden")
+    answer = many.answer("Wat zijn de lasten van dienstverlening in 2026?", None, (leiden,))
+    assert "€ 14.909.000" in answer.text
+    hits = many.search("reserves", 5, (leiden,))
+    assert hits and all(h.section.document_id == leiden for h in hits)

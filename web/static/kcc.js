@@ -10,6 +10,21 @@
 
   var form = document.getElementById("zoekformulier");
   var input = document.getElementById("zoekterm");
+  var documentSelect = document.getElementById("document");
+  // With more than one budget in the index, staff can search within one of them.
+  if (documentSelect) {
+    BW.fetchJson("/api/documents").then(function (docs) {
+      if (!Array.isArray(docs) || docs.length < 2) return;
+      docs.forEach(function (d) {
+        var option = document.createElement("option");
+        option.value = d.id;
+        option.textContent = d.label || d.title || d.id;
+        documentSelect.appendChild(option);
+      });
+      document.getElementById("document-keuze").hidden = false;
+    }, function () { /* the search works without the choice */ });
+    documentSelect.addEventListener("change", function () { if (input.value.trim()) search(true); });
+  }
   var statusBox = document.getElementById("zoekstatus");
   var errorBox = document.getElementById("zoekfout");
   var answerBox = document.getElementById("antwoord");
@@ -302,7 +317,8 @@
     controller = typeof AbortController === "function" ? new AbortController() : null;
     var mine = controller;
     answerBox.setAttribute("aria-busy", "true");
-    BW.fetchJson("/api/search?k=5&q=" + encodeURIComponent(query), { signal: mine ? mine.signal : undefined })
+    var chosen = documentSelect && documentSelect.value ? "&document=" + encodeURIComponent(documentSelect.value) : "";
+    BW.fetchJson("/api/search?k=5&q=" + encodeURIComponent(query) + chosen, { signal: mine ? mine.signal : undefined })
       .then(function (data) {
         if (mine !== controller) return undefined;
         var results = Array.isArray(data && data.results) ? data.results : [];
