@@ -136,12 +136,11 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     leftover = [] if named else _narrower_words(query, subject, titles)
     if inherited:  # a follow-up keeps its topic unless it names something the budget does not know
         leftover = [w for w in leftover if w not in corpus_words and stem(w) not in vocab.stems]
-    unknown = [w for w in leftover if w not in corpus_words and stem(w) not in {stem(v) for v in corpus_words
-                                                                               if v[:3] == w[:3]}]
+    unknown = [w for w in leftover if w not in corpus_words and stem(w) not in vocab.stems]
     if unknown:
         return NoAmount(f"In de begroting staat geen bedrag voor '{unknown[0]}'.")
-    titled = [w for w in leftover if any(re.search(rf"\b{re.escape(w[:max(5, len(w) - 2)])}", t)
-                                         for t in titles.values())]
+    all_titles = vocab.titles_text(corpus)
+    titled = [w for w in leftover if re.search(rf"\b{re.escape(w[:max(5, len(w) - 2)])}", all_titles)]
     unique = _unique_subject(vocab, query, family) if subject is None else None
     if unique is not None and not leftover:
         subject = unique  # the measure names one table only ('subsidies', 'investeringen')
@@ -208,8 +207,7 @@ def _unique_subject(vocab: Vocabulary, query: Query, family: str | None) -> Subj
     """The one total (or only) subject of the one table that has this measure family."""
     if family is None:
         return None
-    tables = {t.id for t in vocab.tables.values() if t.document_id in query.scope
-              and any(vocab.families.get(c.measure) == family for c in t.cells)}
+    tables = {t for t in vocab.family_tables().get(family, set()) if vocab.tables[t].document_id in query.scope}
     if len(tables) != 1:
         return None
     table = vocab.tables[next(iter(tables))]

@@ -265,7 +265,7 @@ def _correct_names(text: str, vocab: Vocabulary) -> str:
         word = fold(m.group(0))
         if word in vocab.alias_words or word in STOPWORDS or len(word) >= MIN_TYPO_WORD or stem(word) in vocab.stems:
             continue  # known Dutch words ('maken') are never turned into a name ('taken')
-        close = difflib.get_close_matches(word, vocab.alias_words_by_length(len(word)), n=1, cutoff=0.8)
+        close = difflib.get_close_matches(word, vocab.alias_words_by_length(len(word), word[0]), n=1, cutoff=0.8)
         if close:
             out = out[: m.start()] + close[0] + out[m.end():]
     return out

@@ -87,7 +87,9 @@ class Vocabulary:
     _alias_words: frozenset[str] | None = None
     subject_families: dict[str, list[str]] = field(default_factory=dict)
     _titles: dict[str, str] = field(default_factory=dict)
-    _by_length: dict[int, list[str]] = field(default_factory=dict)
+    _titles_text: str = ""
+    _family_tables: dict[str, set[str]] = field(default_factory=dict)
+    _by_length: dict[tuple[int, str], list[str]] = field(default_factory=dict)
     _measure_pattern: re.Pattern[str] | None = None
 
     def compile(self) -> Vocabulary:
@@ -109,12 +111,27 @@ class Vocabulary:
             self._alias_words = frozenset(w for a in names for w in _WORDS.findall(a) if len(w) >= 4 and w.isalpha())
         return self._alias_words
 
-    def alias_words_by_length(self, size: int) -> list[str]:
-        """Alias words within one letter of a length."""
+    def alias_words_by_length(self, size: int, first: str = "") -> list[str]:
+        """Alias words within one letter of a length (and starting with a letter, when given)."""
         if not self._by_length:
             for w in self.alias_words:
-                self._by_length.setdefault(len(w), []).append(w)
-        return [w for n in (size - 1, size, size + 1) for w in self._by_length.get(n, [])]
+                self._by_length.setdefault((len(w), w[0]), []).append(w)
+        letters = [first] if first else sorted({k[1] for k in self._by_length})
+        return [w for n in (size - 1, size, size + 1) for c in letters for w in self._by_length.get((n, c), [])]
+
+    def titles_text(self, corpus: Corpus) -> str:
+        """Every folded section title, one per line, for one regex search instead of a loop."""
+        if not self._titles_text:
+            self._titles_text = "\n".join(self.folded_titles(corpus).values())
+        return self._titles_text
+
+    def family_tables(self) -> dict[str, set[str]]:
+        """Tables per measure family, computed once."""
+        if not self._family_tables:
+            for table in self.tables.values():
+                for cell in table.cells:
+                    self._family_tables.setdefault(self.families.get(cell.measure, ""), set()).add(table.id)
+        return self._family_tables
 
     def folded_titles(self, corpus: Corpus) -> dict[str, str]:
         """Folded section titles by section id, computed once."""
