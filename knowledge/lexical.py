@@ -77,12 +77,21 @@ def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(w for t in texts for w in words(t) if len(w) >= 4 and not w.isdigit())
 
 
+@lru_cache(maxsize=8)
+def _by_start(vocabulary: frozenset[str]) -> dict[tuple[str, int], list[str]]:
+    """Corpus words by first letter and length, built once per vocabulary."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for v in vocabulary:
+        out.setdefault((v[:1], len(v)), []).append(v)
+    return out
+
+
 def correct_typos(text: str, vocabulary: frozenset[str], keep: Iterable[tuple[int, int]] = ()) -> str:
     """Replace words unknown to the corpus by a close corpus word ('verkiezngen' -> 'verkiezingen').
 
     Spans in ``keep`` (words already recognised as entities) are left alone.
     """
-    by_start: dict[str, list[str]] = {}
+    by_start: dict[tuple[str, int], list[str]] = {}
     kept = list(keep)
     out = text
     for m in reversed(list(re.finditer(r"[^\W\d_]{5,}", text))):
@@ -92,9 +101,8 @@ def correct_typos(text: str, vocabulary: frozenset[str], keep: Iterable[tuple[in
         if word in vocabulary or word in STOPWORDS or split_compound(word, vocabulary):
             continue
         if not by_start:
-            for v in vocabulary:
-                by_start.setdefault(v[:1], []).append(v)
-        pool = [v for v in by_start.get(word[:1], []) if abs(len(v) - len(word)) <= 2]
+            by_start.update(_by_start(vocabulary))
+        pool = [v for n in range(len(word) - 2, len(word) + 3) for v in by_start.get((word[:1], n), [])]
         match = difflib.get_close_matches(word, pool, n=1, cutoff=0.84)
         if match:
             out = out[: m.start()] + match[0] + out[m.end() :]

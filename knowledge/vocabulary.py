@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from knowledge.lexical import stem
 from knowledge.types import Corpus, Document, Mention, RowRef, Section, Subject, Table
@@ -49,6 +50,7 @@ _PAREN = re.compile(r"\s*\([^)]*\)")
 _WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
+@lru_cache(maxsize=65536)
 def key(title: str) -> str:
     """A folded title without parentheses and structural prefixes: 'Beleidsterrein Wonen' -> 'wonen'."""
     folded = _PAREN.sub("", fold(title)).strip().rstrip(".:")
