@@ -181,12 +181,14 @@ defaults
     timeout connect 2s
     timeout client 120s
     timeout server 120s
+    # a busy replica answers its health check slowly; only a replica that does not answer at all is down
+    timeout check 5s
     # A replica that dies takes no turn with it: connection failures and empty responses are retried on the
     # other replica (the request is buffered; Rasa's Redis lock serialises turns of one conversation).
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response
-    default-server inter 1s fall 2 rise 2
+    default-server inter 1s fall 3 rise 2
 
 frontend rasa
     bind {self.host}:{self.ports['lb']}

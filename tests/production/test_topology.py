@@ -98,7 +98,7 @@ def send(topo: production.Topology, turn: Turn, message: str) -> Turn:
     return turn
 
 
-DETECT_SECONDS = 3.5
+DETECT_SECONDS = 4.5
 
 
 def test_conversations_survive_a_replica_dying(topology: production.Topology) -> None:
@@ -113,7 +113,7 @@ def test_conversations_survive_a_replica_dying(topology: production.Topology) ->
                 killed = topology.service(KILLED)
                 assert killed.process is not None
                 os.killpg(killed.process.pid, signal.SIGKILL)
-                # The balancer notices a dead replica by its health check (inter 1 s, fall 2); the turns of this
+                # The balancer notices a dead replica by its health check (inter 1 s, fall 3); the turns of this
                 # round are sent once it has, as a resident's next message would be. A turn in flight on a
                 # replica that dies is a known gap (Rasa's Redis lock), see the module docstring.
                 time.sleep(DETECT_SECONDS)
