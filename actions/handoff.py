@@ -15,8 +15,7 @@ INTROS: dict[str, str] = {
     "request": "Ik breng u graag in contact met een medewerker van de gemeente.",
     "not_found": "Op deze vraag vind ik geen antwoord in de begroting.",
     "out_of_scope": (
-        "Daar kan ik u helaas niet mee helpen. Ik weet alleen iets over de begroting "
-        "voor Bestuur en dienstverlening."
+        "Daar kan ik u helaas niet mee helpen. Ik weet alleen iets over de begroting."
     ),
     "unavailable": (
         "Het lukt me nu niet om dit op te zoeken in de begroting. Probeer het later nog eens."

@@ -13,7 +13,7 @@ from knowledge.retrieve import rank_sections
 from knowledge.settings import Settings
 from knowledge.table_answer import TableFacts
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject
-from knowledge.vocabulary import Vocabulary
+from knowledge.vocabulary import Vocabulary, is_under
 
 MAX_WORDS = 80
 SECOND_SECTION_RATIO = 0.97
@@ -83,14 +83,9 @@ def definition_answer(settings: Settings, corpus: Corpus, query: Query, subject:
     section = corpus.section(subject.sections[0] if subject.sections else subject.section_id or "")
     assert section is not None
     text = opening(section)
-    intro = f"{section.label}: " if not text.lower().startswith(fold_title(section.title)) else ""
+    intro = f"{section.label}: " if not text.lower().startswith(section.title.lower()) else ""
     return Answer(query.text, True, f"{intro}{text}", 0.9, (cite(settings, 1, section, text),),
                   _resolved(query, subject, section), "definition")
-
-
-def fold_title(title: str) -> str:
-    """A title in lower case, for comparing with the start of a text."""
-    return title.lower()
 
 
 def _resolved(query: Query, subject: Subject, section: Section) -> Resolved:
@@ -157,7 +152,8 @@ def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subje
     want = "prestatie" if subject.kind == "doel" else "doel"
     if subject.kind == "prestatie":
         return None
-    found = [s for s in corpus.sections if s.kind == want and _under(corpus, s, roots)]
+    parents = {s.id: s.parent_id for s in corpus.sections if s.parent_id}
+    found = [s for s in corpus.sections if s.kind == want and is_under(parents, s.id, roots)]
     if not found:
         return None
     items = "; ".join(s.label for s in found)
@@ -167,18 +163,6 @@ def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subje
     cited = [home, *[s for s in found if s.id != home.id]][:6]
     citations = tuple(cite(settings, n, s, s.label) for n, s in enumerate(cited, start=1))
     return Answer(query.text, True, text, 0.9, citations, _resolved(query, subject, home), "goals")
-
-
-def _under(corpus: Corpus, section: Section, roots: set[str]) -> bool:
-    current: Section | None = section
-    for _ in range(12):
-        if current is None:
-            return False
-        if current.id in roots:
-            return True
-        current = corpus.section(current.parent_id or "")
-    return False
-
 
 def _overlap(query_stems: set[str], sentence_stems: frozenset[str]) -> float:
     if not query_stems:

@@ -361,7 +361,7 @@ def parse_budget(document_id: str, text: str) -> tuple[str, list[Section], list[
     builder = _Builder(document_id, paras)
     builder.run()
     if builder.programme is None:
-        raise ParseError("geen programmakop gevonden (zoals '3.1.1 Bestuur en dienstverlening'): dit lijkt geen "
+        raise ParseError("geen programmakop gevonden (zoals '3.1.1 <naam van het programma>'): dit lijkt geen "
                          "programmabegroting")
     if not any(n.kind in ("beleidsterrein", "prestatie") for n in builder.nodes) and not builder.tables:
         raise ParseError("geen beleidsterreinen, prestaties of tabellen gevonden: dit lijkt geen programmabegroting")

@@ -45,15 +45,6 @@ def _rrf(scores: np.ndarray, positive_only: bool) -> np.ndarray:
     return fused
 
 
-def subtree(corpus_sections: tuple[Section, ...], roots: set[str]) -> set[str]:
-    """Ids of the given sections and all their descendants."""
-    ids = set(roots)
-    for s in corpus_sections:  # sections come in document order, parents first
-        if s.parent_id in ids:
-            ids.add(s.id)
-    return ids
-
-
 def rank_chunks(
     index: Index,
     query: str,

@@ -13,7 +13,7 @@ from knowledge.lexical import stem
 from knowledge.numbers import format_euro, format_number
 from knowledge.render import cell_amount
 from knowledge.types import Cell, Clarify, ClarifyOption, Corpus, Query, Resolved, RowRef, Section, Subject, Table
-from knowledge.vocabulary import Vocabulary, key, total_rows
+from knowledge.vocabulary import Vocabulary, is_under, key, total_rows
 from nlu.entities import fold
 
 # Plain-Dutch words for the general measure families (BBV terms), used in answers.
@@ -289,21 +289,9 @@ def _ancestors_with_rows(vocab: Vocabulary, words_: list[str], with_rows: list[S
     out: list[Subject] = []
     for cand in with_rows:
         for sec in cand.sections:
-            if any(t.startswith(sec) or _is_under(vocab, t, sec) for t in targets if t in sections) and cand not in out:
+            if any(is_under(vocab.parents, t, {sec}) for t in targets if t in sections) and cand not in out:
                 out.append(cand)
     return out
-
-
-def _is_under(vocab: Vocabulary, section_id: str, ancestor: str) -> bool:
-    parents = vocab.parents
-    seen = 0
-    current: str | None = section_id
-    while current and seen < 20:
-        if current == ancestor:
-            return True
-        current = parents.get(current)
-        seen += 1
-    return False
 
 
 def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,

@@ -206,7 +206,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         intent = "amount"  # 'het totaal van X' asks for X's total row
     if subject and vocab.subjects[subject].rows and intent == "info" and _years(text) \
             and len(text.split()) <= 5:
-        intent = "amount"  # keyword style: 'reserve rekenkamer 2027'
+        intent = "amount"  # keyword style: '<row name> <year>'
     if subject and intent in ("amount", "compare") and not vocab.subjects[subject].rows and measure is None \
             and not amount_cue:
         intent = "info"

@@ -421,6 +421,18 @@ class _Entry:
     kinds: list[str] = field(default_factory=list)
 
 
+def is_under(parents: dict[str, str], section_id: str, ancestors: set[str]) -> bool:
+    """The section is one of the ancestors or lies below one of them."""
+    current: str | None = section_id
+    for _ in range(len(parents) + 1):  # a tree: at most one step per section
+        if current is None:
+            return False
+        if current in ancestors:
+            return True
+        current = parents.get(current)
+    return False
+
+
 def tables_section(tables: list[Table], rows: list[RowRef]) -> str | None:
     """The section of the first table of some rows."""
     return next((t.section_id for r in rows for t in tables if t.id == r.table_id), None)

@@ -51,7 +51,7 @@
     return documentName(c) + ", " + BW.sectionLabel(c) + " (" + BW.sectionUrl(c.section_id, c.url) + ")";
   }
 
-  /** "<answer> — Bron: Programmabegroting 2026, 1B1.4 … (http://…/sections/…)" */
+  /** "<answer> — Bron: <document>, <code> <title> (http://…/sections/…)" */
   function buildCopyText(answer) {
     var text = String(answer.answer || "").trim();
     var citations = Array.isArray(answer.citations) ? answer.citations.filter(function (c) { return c && c.section_id; }) : [];

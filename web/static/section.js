@@ -342,7 +342,7 @@
   /**
    * Mark table cells named in the quote. Quotes look like
    * "Dienstverlening — Lasten 2027 (meerjarenbegroting): 14.984 × €1.000" or
-   * "Bestuur en dienstverlening — Dienstverlening — lasten — meerjarenbegroting 2027: € 14.984.000":
+   * "<table> — <row> — <measure> — <kind> <year>: <amount>":
    * the row is (Dienstverlening, Lasten), the column (meerjarenbegroting, 2027). Without a column the row is marked.
    */
   function highlightTables(root, quote) {
