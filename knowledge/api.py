@@ -28,9 +28,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from knowledge import begrippen
+from knowledge import begrippen, review
 from knowledge.answer import section_url
+from knowledge.conversations import ConversationStore, open_conversations
 from knowledge.feedback import FeedbackSource, FeedbackStore, FeedbackStoreError, open_store
+from knowledge.handoff_codes import normalise_code, spoken
 from knowledge.limits import RateLimiter, parse_rate, retry_after
 from knowledge.reload import IndexReloader
 from knowledge.serialize import answer_json
@@ -59,6 +61,8 @@ class AnswerRequest(BaseModel):
 
     question: str
     context: Context | None = None
+    # The Rasa sender id: the turn is then logged (masked) for a phone handoff and the evaluators.
+    conversation_id: str | None = Field(None, min_length=1, max_length=100)
 
 
 class FeedbackRequest(BaseModel):
@@ -75,6 +79,20 @@ class FeedbackRequest(BaseModel):
     def _legacy_source(cls, value: object) -> object:
         """The action server used to send "bot" for the Rasa assistant."""
         return FeedbackSource.RASA.value if value == "bot" else value
+
+
+class HandoffRequest(BaseModel):
+    """Ask for a phone handoff code for a conversation (the action server does, when the bot hands over)."""
+
+    conversation_id: str = Field(..., min_length=1, max_length=100)
+    reason: str = Field("request", pattern=r"^[a-z_]{1,40}$")
+
+
+class ReviewRequest(BaseModel):
+    """An evaluator's verdict on a logged turn and, optionally, the section that holds the right answer."""
+
+    correct: bool
+    section_id: str | None = Field(None, max_length=300)
 
 
 class ChatRequest(BaseModel):
@@ -342,9 +360,11 @@ DOCS_JS = """window.addEventListener("load", function () {
 """
 
 
-def create_app(settings: Settings, service: Service | None = None, store: FeedbackStore | None = None) -> FastAPI:
+def create_app(settings: Settings, service: Service | None = None, store: FeedbackStore | None = None,
+               conversations: ConversationStore | None = None) -> FastAPI:
     """Build the app; the model and index load once at start-up (or use the service passed in)."""
-    state: dict[str, Any] = {"service": service, "store": store, "index_fault": None, "model_fault": None}
+    state: dict[str, Any] = {"service": service, "store": store, "index_fault": None, "model_fault": None,
+                             "conversations": conversations}
     install_log_masking()  # every log line of this process (ours, uvicorn's access log) is masked
     staff_only = [Depends(staff_guard(settings))]
     reloader = IndexReloader(settings, state, settings.index_watch_seconds)  # a new index on disk: swapped in
@@ -356,6 +376,8 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         reloader.mark_loaded()
         if state["store"] is None:
             state["store"] = open_store(settings.feedback_db, settings.feedback_url)
+        if state["conversations"] is None:
+            state["conversations"] = open_conversations(settings.feedback_db, settings.feedback_url)
         yield
 
     app = FastAPI(title="Begrotingswijzer kennis-API", version="0.1.0", lifespan=lifespan,
@@ -435,6 +457,11 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
         result = svc().answer(question, context)
         if not result.answered:
             feedback_store().add_unanswered(question, "abstain")
+        if body.conversation_id:
+            citations = [{**asdict(c), "url": section_url(settings, c.section_id)} for c in result.citations]
+            state["conversations"].add_turn(body.conversation_id, question, result.text, result.answered,
+                                            "" if result.answered else result.method or "abstain", citations,
+                                            settings.turn_retention_hours * 3600)
         return answer_json(result)
 
     @app.get("/api/search")
@@ -539,6 +566,7 @@ def create_app(settings: Settings, service: Service | None = None, store: Feedba
             raise HTTPException(503, "De assistent is nu niet bereikbaar. Probeer het later opnieuw of bel "
                                      f"het KCC via {settings.kcc_phone}.") from exc
 
+    _mount_conversations(app, settings, svc, state, staff_only)
     _mount_pages(app, settings, lambda: state.get("service"))
     return app
 
@@ -627,6 +655,86 @@ def site_values(settings: Settings, service: Any) -> dict[str, str]:
     }
 
 
+def _mount_conversations(app: FastAPI, settings: Settings, svc: Callable[[], Service], state: dict[str, Any],
+                         staff_only: list[Any]) -> None:
+    """Phone handoff codes (created by the action server, read by staff) and the evaluators' staff-only views."""
+    hours = settings.handoff_code_hours
+
+    def conversations() -> ConversationStore:
+        return state["conversations"]  # type: ignore[no-any-return]
+
+    @app.post("/api/handoff", status_code=201, responses={503: STAFF_RESPONSES[503]})
+    def handoff_code(body: HandoffRequest) -> dict[str, Any]:
+        """A speakable code for the resident to name on the phone; staff open the conversation with it."""
+        made = conversations().create_code(body.conversation_id.strip(), body.reason, hours * 3600,
+                                           settings.turn_retention_hours * 3600)
+        return {"code": made.code, "spoken": spoken(made.code), "hours": hours,
+                "expires": review.when_text(made.expires)}
+
+    @app.get("/api/handoff/{code}", dependencies=staff_only, responses=STAFF_RESPONSES)
+    def handoff_conversation(code: str) -> dict[str, Any]:
+        """The conversation behind a code, masked: questions, answers, citations and what could not be answered."""
+        normal = normalise_code(code)
+        found = conversations().code(normal) if normal else None
+        if found is None:
+            raise HTTPException(404, "Deze code bestaat niet of is verlopen. Vraag de inwoner de code nog eens "
+                                     f"te noemen (een code ziet eruit als K7Q-42 en geldt {hours:g} uur).")
+        return review.handoff_json(found, conversations().conversation(found.conversation_id))
+
+    @app.get("/api/review/report", dependencies=staff_only, responses=STAFF_RESPONSES)
+    def review_report() -> dict[str, Any]:
+        """The newest report of `make eval` (name and time); its HTML is at /api/review/report.html."""
+        path = review.latest_report(settings.reports_dir)
+        if path is None:
+            return {"name": None, "modified": None, "url": None}
+        modified = path.stat().st_mtime
+        return {"name": path.name, "modified": review.when_text(modified), "url": "/api/review/report.html"}
+
+    @app.get("/api/review/report.html", dependencies=staff_only, responses=STAFF_RESPONSES,
+             response_class=HTMLResponse)
+    def review_report_file() -> HTMLResponse:
+        path = review.latest_report(settings.reports_dir)
+        if path is None:
+            raise HTTPException(404, "Er is nog geen evaluatierapport. Maak er een met `make eval`.")
+        return HTMLResponse(path.read_text(encoding="utf-8"))
+
+    @app.get("/api/review/unanswered", dependencies=staff_only, responses=STAFF_RESPONSES)
+    def review_unanswered(limit: int = Query(500, ge=1, le=5000)) -> list[dict[str, Any]]:
+        """Unanswered questions grouped by the topic understanding resolves, the most asked first."""
+        return review.unanswered_by_topic(svc(), state["store"].unanswered(limit))
+
+    @app.get("/api/review/feedback-weeks", dependencies=staff_only, responses=STAFF_RESPONSES)
+    def review_feedback_weeks() -> list[dict[str, Any]]:
+        """Helped / did not help per ISO week, newest first."""
+        return review.feedback_per_week(state["store"].feedback(100_000))
+
+    @app.get("/api/review/turns", dependencies=staff_only, responses=STAFF_RESPONSES)
+    def review_turns(limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+        """Logged turns, newest first, with their review when there is one."""
+        return [review.turn_json(t) for t in conversations().turns(limit, settings.turn_retention_hours * 3600)]
+
+    @app.put("/api/review/turns/{turn_id}", dependencies=staff_only, responses=STAFF_RESPONSES)
+    def review_turn(turn_id: int, body: ReviewRequest) -> dict[str, Any]:
+        """Mark a turn right or wrong and name the section that holds the right answer (checked against the index)."""
+        turn = conversations().turn(turn_id)
+        if turn is None:
+            raise HTTPException(404, "Deze beurt bestaat niet (meer). Beurten worden na "
+                                     f"{settings.turn_retention_hours:g} uur verwijderd.")
+        section_id = (body.section_id or "").strip()
+        service = svc()
+        if section_id and service.section(section_id) is None:
+            raise HTTPException(422, f"Onderdeel '{section_id}' staat niet in de index. Kies een onderdeel uit de "
+                                     "lijst (zoals in /api/review/sections).")
+        made = conversations().review(turn, body.correct, section_id, review.kind_of(service, turn.question))
+        return {"id": made.id, "turn_id": turn.id, "correct": made.correct, "section_id": made.section_id}
+
+    @app.get("/api/review/sections", dependencies=staff_only, responses=STAFF_RESPONSES)
+    def review_sections() -> list[dict[str, str]]:
+        """Every section of the index (id and label), for the evaluators' section picker."""
+        corpus = svc().index.corpus
+        return [{"id": s.id, "label": f"{s.code} {s.title}".strip()} for s in corpus.sections]
+
+
 def _mount_pages(app: FastAPI, settings: Settings, current: Callable[[], Any]) -> None:
     web = settings.web_dir
 
@@ -646,6 +754,10 @@ def _mount_pages(app: FastAPI, settings: Settings, current: Callable[[], Any]) -
     @app.get("/kcc", include_in_schema=False)
     def kcc_page() -> HTMLResponse:
         return page("kcc.html")
+
+    @app.get("/evaluatie", include_in_schema=False)
+    def review_page() -> HTMLResponse:
+        return page("evaluatie.html")
 
     @app.get("/sections/{section_id:path}", include_in_schema=False)
     def section_page(section_id: str) -> HTMLResponse:

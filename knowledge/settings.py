@@ -50,6 +50,12 @@ class Settings:
     # How often (seconds) a running service looks whether the index on disk changed, and then loads it
     # (BW_INDEX_WATCH; 0 = only on POST /api/reload).
     index_watch_seconds: float = 1.0
+    # Phone handoff codes live this many hours (BW_HANDOFF_CODE_HOURS); logged conversation turns are deleted
+    # after BW_TURN_RETENTION_HOURS unless a live code still points at their conversation.
+    handoff_code_hours: float = 24.0
+    turn_retention_hours: float = 24.0
+    # Where `make eval` writes its reports (BW_REPORTS_DIR); the evaluators' page links the newest one.
+    reports_dir: Path = Path("reports")
 
     def with_(self, **changes: object) -> Settings:
         """Return a copy with some fields changed."""
@@ -87,6 +93,9 @@ class Settings:
             frame_ancestors=e.get("BW_FRAME_ANCESTORS", base.frame_ancestors).strip() or base.frame_ancestors,
             docs=e.get("BW_DOCS", "1") not in ("0", "false", "no"),
             index_watch_seconds=_seconds(e, "BW_INDEX_WATCH", base.index_watch_seconds),
+            handoff_code_hours=_hours(e, "BW_HANDOFF_CODE_HOURS", base.handoff_code_hours),
+            turn_retention_hours=_hours(e, "BW_TURN_RETENTION_HOURS", base.turn_retention_hours),
+            reports_dir=Path(e.get("BW_REPORTS_DIR", str(base.reports_dir))),
         )
 
 
@@ -100,6 +109,17 @@ def _seconds(env: dict[str, str], name: str, default: float) -> float:
         value = -1.0
     if not value >= 0:
         raise ValueError(f"{name} must be a number of seconds (0 = off), not {text!r}")
+    return value
+
+
+def _hours(env: dict[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number of hours, not {text!r}")
     return value
 
 
