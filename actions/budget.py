@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import handoff_payload, handoff_text, utter_handoff
+from actions.handoff import handoff_code, handoff_payload, handoff_text, utter_handoff_with_code
 from actions.knowledge_client import KnowledgeAnswer, KnowledgeClient, KnowledgeUnavailable
 from actions.settings import Settings, load_settings
 from nlu.privacy import mask_pii
@@ -91,10 +91,10 @@ class ActionAnswerBudget(Action):
         client = KnowledgeClient.from_settings(settings)
         try:
             # the knowledge service understands the question and decides whether it leans on the context
-            result = await client.answer_async(text, context)
+            result = await client.answer_async(text, context, tracker.sender_id)
         except KnowledgeUnavailable as error:
             logger.warning("Knowledge service unavailable: %s", error)
-            utter_handoff(dispatcher, "unavailable", settings)
+            await utter_handoff_with_code(dispatcher, tracker, "unavailable", settings)
             return done
 
         if result.clarify and result.clarify.get("options"):
@@ -104,9 +104,10 @@ class ActionAnswerBudget(Action):
 
         if not result.answered or not result.answer.strip():
             reason = "out_of_scope" if intent == "out_of_scope" else "not_found"
-            payload = handoff_payload(reason, settings)
+            code = await handoff_code(tracker, reason, settings)  # the turn is logged already: staff see it
+            payload = handoff_payload(reason, settings, code)
             payload["citations"] = result.citations
-            dispatcher.utter_message(text=handoff_text(reason, settings), json_message=payload)
+            dispatcher.utter_message(text=handoff_text(reason, settings, code), json_message=payload)
             return done  # a turn that did not answer leaves the conversation state as it was
 
         reply = answer_text(result, settings)

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import utter_handoff
+from actions.handoff import utter_handoff_with_code
 from actions.knowledge_client import KnowledgeClient
 from actions.settings import load_settings
 
@@ -49,5 +49,5 @@ class ActionFeedback(Action):
         if helped:
             dispatcher.utter_message(text=THANKS_HELPED if question else THANKS_NO_ANSWER)
         else:
-            utter_handoff(dispatcher, "not_helped", settings)
+            await utter_handoff_with_code(dispatcher, tracker, "not_helped", settings)
         return [SlotSet("awaiting_feedback", False)]

@@ -1,4 +1,4 @@
-"""Warm handoff to the KCC (phone, website, live chat) and the default fallback action."""
+"""Warm handoff to the KCC (phone, website, live chat) with a phone code that carries the conversation along."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.knowledge_client import KnowledgeClient
 from actions.settings import Settings, load_settings
 
 # Why the bot hands over; each reason has its own first sentence (plain Dutch, B1).
@@ -36,18 +37,30 @@ def contact_lines(settings: Settings) -> list[str]:
     return lines
 
 
-def handoff_text(reason: str, settings: Settings | None = None) -> str:
-    """Build the warm handoff message for ``reason`` (see INTROS)."""
+# A code is a courtesy: waiting for it must not hold up the handoff for long.
+CODE_TIMEOUT = 2.0
+# Intents answered by a plain domain response (utter_handoff, utter_out_of_scope) before action_handoff_code.
+INTENT_REASONS = {"request_human": "request", "out_of_scope": "out_of_scope"}
+
+
+def code_line(code: str, settings: Settings) -> str:
+    """The sentence that gives the resident the code to name on the phone."""
+    return (f"Bel {settings.kcc_phone} en noem code {code}. Dan ziet de medewerker ons gesprek "
+            "en hoeft u niet alles opnieuw te vertellen.")
+
+
+def handoff_text(reason: str, settings: Settings | None = None, code: str | None = None) -> str:
+    """Build the warm handoff message for ``reason`` (see INTROS), with the phone code when there is one."""
     settings = settings or load_settings()
     intro = INTROS.get(reason, INTROS["request"])
     body = "Een medewerker van de gemeente helpt u graag verder:"
-    return "\n".join([intro, body, *contact_lines(settings)])
+    return "\n".join([intro, body, *contact_lines(settings), *([code_line(code, settings)] if code else [])])
 
 
-def handoff_payload(reason: str, settings: Settings | None = None) -> dict[str, Any]:
-    """Custom JSON for the web chat: no answer, no sources, and where to get help."""
+def handoff_payload(reason: str, settings: Settings | None = None, code: str | None = None) -> dict[str, Any]:
+    """Custom JSON for the web chat: no answer, no sources, where to get help and the phone code (if any)."""
     settings = settings or load_settings()
-    return {
+    payload: dict[str, Any] = {
         "answered": False,
         "citations": [],
         "handoff": {
@@ -57,12 +70,30 @@ def handoff_payload(reason: str, settings: Settings | None = None) -> dict[str, 
             "chat": settings.kcc_chat_url,
         },
     }
+    if code:
+        payload["handoff"]["code"] = code
+    return payload
 
 
-def utter_handoff(dispatcher: CollectingDispatcher, reason: str, settings: Settings | None = None) -> None:
+def utter_handoff(dispatcher: CollectingDispatcher, reason: str, settings: Settings | None = None,
+                  code: str | None = None) -> None:
     """Send the handoff text together with its JSON payload."""
     settings = settings or load_settings()
-    dispatcher.utter_message(text=handoff_text(reason, settings), json_message=handoff_payload(reason, settings))
+    dispatcher.utter_message(text=handoff_text(reason, settings, code),
+                             json_message=handoff_payload(reason, settings, code))
+
+
+async def handoff_code(tracker: Tracker, reason: str, settings: Settings, question: str | None = None) -> str | None:
+    """A phone code for this conversation from the knowledge service; None when it is down (plain handoff then)."""
+    client = KnowledgeClient(settings.knowledge_url, min(settings.knowledge_timeout, CODE_TIMEOUT))
+    return await client.handoff_code_async(tracker.sender_id, reason, question)
+
+
+async def utter_handoff_with_code(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str,
+                                  settings: Settings | None = None) -> None:
+    """Send the handoff with a phone code; without one (knowledge service down) the handoff still goes out."""
+    settings = settings or load_settings()
+    utter_handoff(dispatcher, reason, settings, await handoff_code(tracker, reason, settings))
 
 
 class ActionHandoff(Action):
@@ -76,7 +107,28 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Send the warm handoff."""
-        utter_handoff(dispatcher, "request")
+        await utter_handoff_with_code(dispatcher, tracker, "request")
+        return [SlotSet("awaiting_feedback", False)]
+
+
+class ActionHandoffCode(Action):
+    """After a plain handoff response (works without this server): add the phone code for the conversation."""
+
+    def name(self) -> str:
+        """Return the action name used in the domain."""
+        return "action_handoff_code"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Send the code line; say nothing more when no code can be made (the contact options were given)."""
+        settings = load_settings()
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        reason = INTENT_REASONS.get(intent, "request")
+        question = tracker.latest_message.get("text") if reason == "out_of_scope" else None
+        code = await handoff_code(tracker, reason, settings, question)
+        if code:
+            dispatcher.utter_message(text=code_line(code, settings), json_message={"handoff": {"code": code}})
         return [SlotSet("awaiting_feedback", False)]
 
 
@@ -91,5 +143,5 @@ class ActionDefaultFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Send the handoff and forget the message that could not be handled."""
-        utter_handoff(dispatcher, "fallback")
+        await utter_handoff_with_code(dispatcher, tracker, "fallback")
         return [UserUtteranceReverted()]

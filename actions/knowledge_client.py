@@ -1,4 +1,4 @@
-"""Small HTTP client for the knowledge service (POST /api/answer, POST /api/feedback, GET /health); stdlib only."""
+"""Small HTTP client for the knowledge service (answer, feedback, handoff code, health); stdlib only."""
 
 from __future__ import annotations
 
@@ -114,13 +114,16 @@ class KnowledgeClient:
         except ValueError as error:
             raise KnowledgeUnavailable(f"{method} {path}: invalid JSON") from error
 
-    def answer(self, question: str, context: dict[str, Any] | None = None) -> KnowledgeAnswer:
+    def answer(self, question: str, context: dict[str, Any] | None = None,
+               conversation_id: str | None = None) -> KnowledgeAnswer:
         """Ask a (masked) question with optional context; raise KnowledgeUnavailable when that fails."""
         masked = mask_pii(question)
         payload: dict[str, Any] = {"question": masked}
         cleaned = clean_context(context)
         if cleaned:
             payload["context"] = cleaned
+        if conversation_id:
+            payload["conversation_id"] = conversation_id[:100]  # the service logs the turn, masked
         logger.info("Asking knowledge: %r context=%s", masked, cleaned)
         _, data = self._request("POST", "/api/answer", payload)
         if not isinstance(data, dict):
@@ -143,6 +146,19 @@ class KnowledgeClient:
             return False
         return 200 <= status < 300
 
+    def handoff_code(self, conversation_id: str, reason: str, question: str | None = None) -> str | None:
+        """A phone handoff code for the conversation, or None (and a log line) when the service cannot make one."""
+        payload: dict[str, Any] = {"conversation_id": conversation_id[:100], "reason": reason}
+        if question:
+            payload["question"] = mask_pii(question)
+        try:
+            _, data = self._request("POST", "/api/handoff", payload)
+        except KnowledgeUnavailable as error:
+            logger.warning("No handoff code: %s", error)
+            return None
+        code = data.get("code") if isinstance(data, dict) else None
+        return code if isinstance(code, str) and code else None
+
     def health(self) -> bool:
         """Return True when GET /health answers 200."""
         try:
@@ -151,11 +167,12 @@ class KnowledgeClient:
             return False
         return status == 200
 
-    async def answer_async(self, question: str, context: dict[str, Any] | None = None) -> KnowledgeAnswer:
+    async def answer_async(self, question: str, context: dict[str, Any] | None = None,
+                           conversation_id: str | None = None) -> KnowledgeAnswer:
         """Run :meth:`answer` in a worker thread so the action server's event loop never blocks."""
         try:
             return await asyncio.wait_for(
-                asyncio.to_thread(self.answer, question, context), timeout=self.timeout + 1.0
+                asyncio.to_thread(self.answer, question, context, conversation_id), timeout=self.timeout + 1.0
             )
         except asyncio.TimeoutError as error:
             raise KnowledgeUnavailable("POST /api/answer: timed out") from error
@@ -170,3 +187,13 @@ class KnowledgeClient:
         except asyncio.TimeoutError:
             logger.warning("Feedback not stored: timed out")
             return False
+
+    async def handoff_code_async(self, conversation_id: str, reason: str, question: str | None = None) -> str | None:
+        """Run :meth:`handoff_code` in a worker thread; None when it fails or takes too long."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(self.handoff_code, conversation_id, reason, question), timeout=self.timeout + 1.0
+            )
+        except asyncio.TimeoutError:
+            logger.warning("No handoff code: timed out")
+            return None

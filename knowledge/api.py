@@ -86,6 +86,8 @@ class HandoffRequest(BaseModel):
 
     conversation_id: str = Field(..., min_length=1, max_length=100)
     reason: str = Field("request", pattern=r"^[a-z_]{1,40}$")
+    # A message the bot refused without asking this service (out of scope): logged as an unanswered turn.
+    question: str | None = Field(None, max_length=4000)
 
 
 class ReviewRequest(BaseModel):
@@ -666,6 +668,9 @@ def _mount_conversations(app: FastAPI, settings: Settings, svc: Callable[[], Ser
     @app.post("/api/handoff", status_code=201, responses={503: STAFF_RESPONSES[503]})
     def handoff_code(body: HandoffRequest) -> dict[str, Any]:
         """A speakable code for the resident to name on the phone; staff open the conversation with it."""
+        if body.question and body.question.strip():
+            conversations().add_turn(body.conversation_id.strip(), body.question.strip(), "", False, body.reason, [],
+                                     settings.turn_retention_hours * 3600)
         made = conversations().create_code(body.conversation_id.strip(), body.reason, hours * 3600,
                                            settings.turn_retention_hours * 3600)
         return {"code": made.code, "spoken": spoken(made.code), "hours": hours,

@@ -1,4 +1,4 @@
-"""A tiny fake knowledge service on loopback implementing the /api/answer, /api/feedback and /health contract."""
+"""A tiny fake knowledge service on loopback: the /api/answer, /api/feedback, /api/handoff and /health contract."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ TABLE: dict[tuple[str, str], dict[int, str]] = {
     ("Dienstverlening", "Baten"): {2026: "-3.926", 2027: "-4.124", 2028: "-4.127"},
     ("Bestuur", "Lasten"): {2026: "12.399", 2027: "14.116", 2028: "11.552"},
 }
+
+
+FAKE_CODE = "K7Q-42"
 
 
 def free_port() -> int:
@@ -103,6 +106,8 @@ class FakeKnowledge:
                     self._send(200, fake_answer(payload["question"], payload.get("context")))
                 elif self.path == "/api/feedback":
                     self._send(201, {"stored": True})
+                elif self.path == "/api/handoff":
+                    self._send(201, {"code": FAKE_CODE, "spoken": " ".join(FAKE_CODE), "hours": 24})
                 else:
                     self._send(404, {"detail": "not found"})
 

@@ -48,16 +48,16 @@ def test_fallback_is_rasas_builtin_action() -> None:
 
 
 def test_budget_questions_ask_the_knowledge_service_and_handoff_is_plain() -> None:
-    """nlu_fallback and both budget intents go to action_answer_budget; handoff and out-of-scope are plain responses."""
+    """Budget intents go to action_answer_budget; handoff and out of scope are plain responses, then the phone code."""
     rules = yaml.safe_load((ROOT / "bot" / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
     routed = {
-        rule["steps"][0]["intent"]: rule["steps"][1]["action"]
+        rule["steps"][0]["intent"]: [step["action"] for step in rule["steps"][1:]]
         for rule in rules
-        if len(rule["steps"]) == 2 and "intent" in rule["steps"][0]
+        if len(rule["steps"]) >= 2 and "intent" in rule["steps"][0]
     }
     for intent in ("nlu_fallback", "ask_budget", "ask_followup"):
-        assert routed[intent] == "action_answer_budget", intent
-    assert routed["request_human"] == "utter_handoff"
-    assert routed["out_of_scope"] == "utter_out_of_scope"
+        assert routed[intent] == ["action_answer_budget"], intent
+    assert routed["request_human"] == ["utter_handoff", "action_handoff_code"]
+    assert routed["out_of_scope"] == ["utter_out_of_scope", "action_handoff_code"]
     config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
     assert any(c["name"] == "FallbackClassifier" for c in config["pipeline"])
