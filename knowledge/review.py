@@ -11,6 +11,7 @@ from typing import Any
 
 from knowledge.conversations import HandoffCode, LoggedTurn, Review
 from knowledge.feedback import FeedbackRow
+from knowledge.lexical import tokens
 from knowledge.service import Service
 
 NO_TOPIC = "(geen onderwerp herkend)"
@@ -20,12 +21,16 @@ KIND_OF_INTENT = {"amount": "cost", "compare": "compare", "define": "define", "m
 
 
 def topic_of(service: Service, question: str) -> str:
-    """The topic of a question as the understanding stage resolves it: its subject, else its first topic word."""
+    """The topic of a question as the understanding stage resolves it: its subject, else its rarest topic word."""
     query = service.understand(question)
     subject = service.vocab.subjects.get(query.subject) if query.subject else None
     if subject is not None:
         return subject.label
-    return query.topic_words[0] if query.topic_words else NO_TOPIC
+
+    def frequency(word: str) -> int:  # in how many chunks of the corpus the word occurs (0: not at all)
+        return min((service.chunk_frequency.get(t, 0) for t in tokens(word, service.index.vocabulary)), default=0)
+
+    return min(query.topic_words, key=frequency) if query.topic_words else NO_TOPIC
 
 
 def kind_of(service: Service, question: str) -> str:

@@ -1,4 +1,4 @@
-"""CLI: python -m knowledge.eval [--questions FILE ...] [--configs ...] [--target ...] [--out reports/]."""
+"""CLI: python -m knowledge.eval [--questions F ...] [--configs ...] [--target ...] [--out DIR] | export-reviewed."""
 
 from __future__ import annotations
 
@@ -44,12 +44,46 @@ def _progress(label: str, quiet: bool) -> Callable[[int, int], None]:
     return show
 
 
+def export_reviewed(argv: Sequence[str]) -> int:
+    """Write the evaluators' reviewed turns as question-set lines (JSONL) to --out or standard output."""
+    from knowledge.conversations import open_conversations
+    from knowledge.feedback import FeedbackStoreError
+    from knowledge.review import export_lines
+    from knowledge.settings import Settings
+
+    p = argparse.ArgumentParser(prog="python -m knowledge.eval export-reviewed",
+                                description="Beoordeelde beurten als nieuwe regels voor de vragensets (JSONL).")
+    p.add_argument("--out", type=Path, default=None, help="JSONL-bestand (standaard: naar het scherm)")
+    p.add_argument("--feedback-db", type=Path, default=None, help="standaard: Settings.feedback_db")
+    args = p.parse_args(list(argv))
+    settings = Settings.from_env()
+    store = open_conversations(args.feedback_db or settings.feedback_db,
+                               "" if args.feedback_db else settings.feedback_url)
+    try:
+        text = export_lines(store.reviews())
+    except FeedbackStoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{text.count(chr(10))} regels geschreven naar {args.out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation, write the report, print the summary table and the report path."""
+    if argv is None:
+        argv = sys.argv[1:]
+    if list(argv[:1]) == ["export-reviewed"]:
+        return export_reviewed(argv[1:])
     from knowledge.eval.asked import unanswered_questions
     from knowledge.eval.questions import QuestionFileError, load_sets, split_sets
-    from knowledge.eval.report import Run, summary_table, text_table, write_report
+    from knowledge.eval.report import Context, Run, live_config, write_report
     from knowledge.eval.runners import ApiRunner, RasaRunner, Runner, inprocess_runners, run_all
+    from knowledge.eval.terminal import summary_table, text_table
+    from knowledge.eval.usage import read_usage
     from knowledge.settings import Settings
 
     args = parse_args(argv)
