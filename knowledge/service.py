@@ -23,18 +23,20 @@ from knowledge.begrippen import SOURCE, define
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
+from knowledge.outline import child_map, find_parts, outline_answer, parts_answer
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, families_of, find_facts
 from knowledge.types import Answer, Clarify, ClarifyOption, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
-from knowledge.vocabulary import Vocabulary, build_vocabulary
+from knowledge.vocabulary import Vocabulary, build_vocabulary, is_under
 from nlu.entities import fold
 from nlu.privacy import MASK_TOKENS
 
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
 MEANING = re.compile(r"\b(betekent|betekenis|bedoeld met|leg uit|uitleg|mean|means|meaning)\b")
 PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))
+OWN_CASE = re.compile(r"\b(mijn|my|kost het om|kosten om|costs? to|betaal ik|do i pay)\b")
 EURO = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
 
 DENSE_FLOOR = 0.76
@@ -44,8 +46,19 @@ TABLE_INTENTS = ("amount", "compare")
 VECTOR_CACHE = 256
 NEXT_SECTIONS = 3
 PREFIX = 5  # letters that identify an inflected word in coverage checks
+COMPOUND_PART = 5  # shortest stem that counts when found inside a compound ('schema' in 'vergaderschema')
+GOAL_WORDS = ("doel",)  # the general word under which budgets put goals ('Motieven en doelen', 'doelstellingen')
 # Headings under which budgets give reasons (BBV practice: motives of a verbonden partij, toelichtingen).
 EXPLAINING_TITLES = ("motieven", "toelichting", "ontwikkeling", "reden", "verklaring", "risico")
+
+
+def _part_of(stem: str, word: str) -> bool:
+    """The stem is a part of a compound word: its start, or after another word of four letters or more
+    ('schema' in 'vergaderschema', not 'wacht' in 'verwacht')."""
+    if len(stem) < COMPOUND_PART or len(word) < len(stem) + 3:
+        return False
+    at = word.find(stem)
+    return at == 0 or at >= COMPOUND_PART - 1
 
 
 @dataclass
@@ -67,10 +80,12 @@ class Service:
     subtree_chunks: dict[str, np.ndarray] = field(default_factory=dict)
     code_sections: dict[str, list[str]] = field(default_factory=dict)
     row_sections: dict[str, Subject] = field(default_factory=dict)
+    children: dict[str, tuple[Section, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
         self.vocab = build_vocabulary(corpus)
+        self.children = child_map(corpus)
         self.stems = sentence_stems(self.index)
         by_section: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
@@ -118,7 +133,7 @@ class Service:
     def answer(self, question: str, context: Resolved | None = None,
                documents: tuple[str, ...] | None = None) -> Answer:
         """Answer one question; a turn that does not answer leaves the conversation state as it was."""
-        query = self.understand(question, context, documents)
+        query = self._lean_on_parts(self.understand(question, context, documents), context)
         result = self._answer(query)
         docs = {d.id: d for d in self.index.corpus.documents}
         citations = tuple(replace(c, document_title=docs[c.document].label if c.document in docs
@@ -131,6 +146,28 @@ class Service:
         return replace(result, question=query.text, citations=citations, resolved=resolved,
                        frame=result.frame or query)
 
+    def _lean_on_parts(self, query: Query, context: Resolved | None) -> Query:
+        """Parts carry over: 'welke risico's zijn er?' after a partij asks about that partij's part, and
+        'en bij partij Y?' after a part of partij X asks about the same part of Y."""
+        previous = self.vocab.subjects.get(context.subject or "") if context is not None else None
+        if previous is None or context is None:
+            return query
+        if query.subject is None and query.topic_words and not query.mentions and find_parts(
+                query, previous, self.children, self.index.vocabulary):
+            return replace(query, subject=previous.id, inherited=(*query.inherited, "subject"),
+                           notes=(*query.notes, f"onderdeel van {previous.label}"))
+        subject = self.vocab.subjects.get(query.subject or "")
+        part = self.index.corpus.section(context.topic or "")
+        if subject is None or subject.id == previous.id or part is None or not query.follow_up \
+                or query.topic_words or part.id in previous.sections \
+                or not is_under(self.vocab.parents, part.id, set(previous.sections)):
+            return query
+        words = tuple(w for w in re.findall(r"[^\W\d_]{4,}", part.title) if fold(w) not in self.vocab.generic)
+        if not words:
+            return query
+        return replace(query, topic_words=words, inherited=(*query.inherited, "part"),
+                       notes=(*query.notes, f"zelfde onderdeel: {part.title}"))
+
     def _answer(self, query: Query) -> Answer:
         s = self.settings
         if not query.scope:
@@ -139,6 +176,10 @@ class Service:
             # a message carrying personal data is about someone's own case, which a budget never answers
             return abstain(s, query.text, 0.0, "Over uw eigen situatie staat niets in de begroting. "
                            "Deel hier liever geen persoonlijke gegevens.")
+        if query.intent in TABLE_INTENTS and OWN_CASE.search(fold(query.text)):
+            # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax, never a budget line
+            return abstain(s, query.text, 0.0, "Wat u zelf betaalt, zoals een tarief of belasting, staat niet in de "
+                           "begroting.")
         if query.ambiguous and "subject" not in query.inherited:
             chosen = self._one_document(query)
             if isinstance(chosen, Answer):
@@ -153,6 +194,10 @@ class Service:
                 query = replace(query, subject=found.id, intent=intent, inherited=(*query.inherited, "retrieval"),
                                 notes=(*query.notes, f"onderwerp via zoeken: {found.label}"))
                 subject = found
+        if subject is not None and query.measure is None and (query.intent not in TABLE_INTENTS or not query.years):
+            named = self._parts(query, subject)
+            if named is not None:
+                return named
         if query.intent in TABLE_INTENTS and s.table_answers:
             facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
             if isinstance(facts, NoAmount) and subject is None and query.topic_words:
@@ -185,6 +230,35 @@ class Service:
             text = f"{term.term}: {term.explanation} (Uitleg uit de {SOURCE}, geen tekst uit de begroting.)"
             return Answer(query.text, True, text, 0.8, (), Resolved(intent=query.intent), "begrippenlijst")
         return result if result is not None else self._passage_answer(query)
+
+    def _parts(self, query: Query, subject: Subject) -> Answer | None:
+        """A part of the subject the question names ('de risico's van X', 'de doelen van partij X'), or the list
+        of what falls under X ('welke reserves zijn er?')."""
+        if query.intent == "goal":
+            if goal_answer(self.settings, self.index.corpus, query, subject) is not None:
+                return None  # the doel sections answer it
+            extra: tuple[str, ...] = GOAL_WORDS
+        else:
+            extra = ()
+        parts = find_parts(query, subject, self.children, self.index.vocabulary, extra)
+        if parts:
+            return parts_answer(self.settings, query, subject, parts, self.children,
+                                {p.id: self._passage_in(query, p.id) for p in parts})
+        if query.intent == "list" and not query.topic_words and not query.years:
+            return outline_answer(self.settings, self.index.corpus, self.vocab, query, subject, self.children)
+        return None
+
+    def _passage_in(self, query: Query, section_id: str) -> str:
+        """The passage of one part (and its subtree) that best answers the question; empty when none does."""
+        vector = self._query_vector(query.search_text)
+        fused, _ = self._rank(query, vector, {section_id})
+        inside = np.zeros(len(fused), bool)
+        inside[self.subtree_chunks.get(section_id, np.zeros(0, np.int64))] = True
+        fused = np.where(inside, fused, 0.0).astype(np.float32)
+        if not float(fused.max(initial=0.0)) > 0:
+            return ""
+        result = text_answer(self.settings, self.index, query.search_text, vector, fused, 1.0, self.stems)
+        return result.text if result.answered else ""
 
     def _subject_by_retrieval(self, query: Query) -> Subject | None:
         """A subject with table rows whose section ranks on top and whose title covers the topic words
@@ -365,9 +439,11 @@ class Service:
             cited |= set(tokens(c.quote, self.index.vocabulary))
         prefixes = {t[:PREFIX] for t in cited if len(t) >= PREFIX}
 
-        def has(word: str) -> bool:  # its stem, or (for inflected verbs: 'levert' ~ 'leveren') its first letters
+        def has(word: str) -> bool:  # its stem, its first letters ('levert' ~ 'leveren'), or part of a compound
             stems = set(tokens(word, self.index.vocabulary))
-            return bool(stems & cited) or (len(word) > PREFIX and word[:PREFIX] in prefixes)
+            if stems & cited or (len(word) > PREFIX and word[:PREFIX] in prefixes):
+                return True
+            return any(_part_of(s, t) for s in stems for t in cited)
 
         hits = sum(1 for w in words if has(w))
         own = {fold(d.municipality) for d in self.index.corpus.documents if d.municipality}
@@ -378,8 +454,11 @@ class Service:
             return True
         if strict:  # an amount quoted from prose: every topic word, and every weak word, in the passage
             return hits == len(words) and all(has(w) for w in query.weak_words)
-        if rarest and not has(rarest):
-            return False  # the most specific word (the rarest in the corpus) must be in the passage
+        named = bool(query.mentions) and "subject" not in query.inherited
+        if rarest and not has(rarest) and (not named or self._frequency(rarest) == 0):
+            # the most specific word (the rarest in the corpus) must be in the passage; when the question names
+            # its subject, only a word the budget never uses must be (the other words say what is asked of it)
+            return False
         if len(words) <= 1 and query.language == "nl" and query.weak_words and not any(
                 has(w) for w in query.weak_words):
             return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not

@@ -23,12 +23,14 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                 "what does that mean", "what does this mean", "what do you mean", "betekenis daarvan"),
     "explain": ("waarom", "waardoor", "hoe komt", "hoezo", "oorzaak", "oorzaken", "reden", "redenen", "verklaring",
                 "verklaart", "why", "how come", "reason", "reasons", "waarvoor", "what for", "what is it for",
-                "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "waaraan"),
+                "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "waaraan", "vandaan",
+                "welke bron", "source", "sources"),
     "compare": ("stijg", "stijgen", "stijgt", "daal", "dalen", "daalt", "verschil", "verander", "toename", "afname",
                 "hoger", "lager", "groei", "groeit", "meer of minder", "vergelijk", "omhoog", "omlaag", "increase",
                 "increases", "decrease", "decreases", "rise", "rises", "fall", "falls", "change", "changes",
                 "compare", "difference", "grow", "grows", "go up", "go down", "more or less"),
-    "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "goals", "goal", "objectives", "objective"),
+    "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "bereiken", "ambitie", "ambities", "goals", "goal",
+             "objectives", "objective", "achieve", "aims"),
     "who": ("wie", "who", "leden", "deelnemers", "deelnemende", "doen mee", "meedoen", "doet mee", "members",
             "participants", "partners", "welke gemeenten", "which municipalities"),
     "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming", "valt onder", "vallen onder",
@@ -74,6 +76,7 @@ GENERIC = frozenset(
 
 CUE_WORDS = frozenset(w for cues in (*INTENT_CUES.values(), AMOUNT_CUES, TOTAL_CUES) for c in cues
                       for w in c.split() if w.isalpha())
+MIN_COMPOUND_PART = 4  # shortest word that counts as one half of a compound
 STRUCTURE_WORDS = frozenset(
     "beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
 
@@ -157,6 +160,25 @@ def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "",
     return tuple(d.id for d in docs)
 
 
+def split_measure_compounds(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str:
+    """Split a Dutch compound of a known word and a measure ('programmalasten' -> 'programma lasten')."""
+    heads = [m for m in vocab.measure_words if " " not in m and len(m) >= MIN_COMPOUND_PART + 1]
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = fold(word)
+        if low in vocab.measure_words:
+            return word
+        for measure in sorted(heads, key=len, reverse=True):
+            head = low[: -len(measure)].rstrip("s")  # the linking s: 'personeelskosten'
+            if low.endswith(measure) and len(head) >= MIN_COMPOUND_PART and (
+                    head in corpus_words or stem(head) in vocab.stems):
+                return f"{word[: len(low) - len(measure)]} {word[len(low) - len(measure):]}"
+        return word
+
+    return re.sub(r"[^\W\d_]{9,}", split, text)
+
+
 def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                previous: Resolved | None = None, default_municipality: str = "",
                only: tuple[str, ...] | None = None) -> Query:
@@ -176,6 +198,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         search_text = correct_typos(_correct_names(text, vocab), corpus_words, spans)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
+    search_text = split_measure_compounds(search_text, vocab, corpus_words)
     folded = fold(search_text)
     scope = _scope(folded, vocab, default_municipality, only)
     places = [w for w in vocab.generic if w in folded]  # a municipality's name selects documents, it is no topic

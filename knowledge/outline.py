@@ -1,0 +1,114 @@
+"""The parts of a subject: the part a question names ('de risico's van X') and what falls under X ('welke …?')."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.answer import cite, opening
+from knowledge.lexical import tokens
+from knowledge.settings import Settings
+from knowledge.types import Answer, Corpus, Query, Resolved, Section, Subject
+from knowledge.vocabulary import Vocabulary, total_rows
+
+MAX_DEPTH = 3  # how far below a subject a named part is looked for
+MAX_PARTS = 2  # parts quoted in one answer
+MAX_ITEMS = 12  # items listed in one answer
+MIN_STEM = 4  # shortest stem that may match the start of a title word ('doel' ~ 'doelstellingen')
+MIN_PROSE_WORDS = 8  # a part with less text than this is a heading: its children are listed instead
+
+
+def child_map(corpus: Corpus) -> dict[str, tuple[Section, ...]]:
+    """Each section's children in document order (built once per loaded index)."""
+    children: dict[str, list[Section]] = {}
+    for section in corpus.sections:
+        if section.parent_id:
+            children.setdefault(section.parent_id, []).append(section)
+    return {parent: tuple(kids) for parent, kids in children.items()}
+
+
+def _matches(stems: set[str], title_stems: list[str]) -> bool:
+    """A question stem is a title word or the start of one (Dutch compounds: 'doel' ~ 'doelstellingen')."""
+    return any(t == s or (len(s) >= MIN_STEM and t.startswith(s)) for s in stems for t in title_stems)
+
+
+def find_parts(query: Query, subject: Subject, children: dict[str, tuple[Section, ...]],
+               vocabulary: frozenset[str], extra_words: tuple[str, ...] = ()) -> list[Section]:
+    """The shallowest sections below the subject whose title carries one of the question's topic words."""
+    stems = {t for w in (*query.topic_words, *extra_words) for t in tokens(w, vocabulary)}
+    if not stems:
+        return []
+    level = [kid for root in subject.sections for kid in children.get(root, ())]
+    for _ in range(MAX_DEPTH):
+        found = [s for s in level if _matches(stems, tokens(s.title, vocabulary))]
+        if found:
+            return found[:MAX_PARTS]
+        level = [kid for s in level for kid in children.get(s.id, ())]
+    return []
+
+
+def _items(section: Section, children: dict[str, tuple[Section, ...]]) -> list[str]:
+    return [kid.label for kid in children.get(section.id, ())][:MAX_ITEMS]
+
+
+def _prose(section: Section) -> str:
+    text = opening(section)
+    return text if len(text.split()) >= MIN_PROSE_WORDS and text != section.label else ""
+
+
+def _resolved(query: Query, subject: Subject, section: Section) -> Resolved:
+    return Resolved(year=query.years[-1] if query.years else None, measure=query.measure, topic=section.id,
+                    subject=subject.id, intent=query.intent, document=subject.document_id)
+
+
+def parts_answer(settings: Settings, query: Query, subject: Subject, parts: list[Section],
+                 children: dict[str, tuple[Section, ...]], passages: dict[str, str]) -> Answer | None:
+    """Quote each named part: the passage that best answers the question, its opening, or the list of what
+    it holds when it is only a heading."""
+    texts: list[str] = []
+    cited: list[Section] = []
+    quotes: list[str] = []
+    for section in parts:
+        prose = _prose(section) and (passages.get(section.id) or _prose(section))
+        items = _items(section, children) if not prose else []
+        if not prose and not items:
+            continue
+        body = prose or "; ".join(items) + "."
+        texts.append(f"{section.label} ({subject.label}): {body}")
+        cited.append(section)
+        quotes.append(body)
+    if not texts:
+        return None
+    citations = tuple(cite(settings, n, s, q) for n, (s, q) in enumerate(zip(cited, quotes), start=1))
+    return Answer(query.text, True, " ".join(texts), 0.85, citations, _resolved(query, subject, cited[0]), "parts")
+
+
+def _row_lines(subject: Subject, vocab: Vocabulary) -> list[str]:
+    """The rows of the subject's tables, totals left out (a total is not one of the things listed)."""
+    lines: list[str] = []
+    for ref in subject.rows:
+        table = vocab.tables.get(ref.table_id)
+        if table is None:
+            continue
+        totals = total_rows(table)
+        for cell in table.cells:
+            if cell.line not in totals and cell.line not in lines and not re.match(r"(?i)^totaal\b", cell.line):
+                lines.append(cell.line)
+    return lines[:MAX_ITEMS]
+
+
+def outline_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, query: Query, subject: Subject,
+                   children: dict[str, tuple[Section, ...]]) -> Answer | None:
+    """'Welke X zijn er?': the rows of X's table, or the sections under X."""
+    homes = [s for s in (corpus.section(sid) for sid in subject.sections) if s is not None]
+    if not homes:
+        return None
+    items = _row_lines(subject, vocab) if len(subject.rows) > 1 else []
+    if len(items) < 2:
+        items = [kid.label for home in homes for kid in children.get(home.id, ())][:MAX_ITEMS]
+    if len(items) < 2:
+        return None
+    listed = "; ".join(items)
+    text = f"Onder {subject.label} vallen: {listed}."
+    citations = tuple(cite(settings, n, home, listed if n == 1 else home.label)
+                      for n, home in enumerate(homes[:MAX_PARTS], start=1))
+    return Answer(query.text, True, text, 0.85, citations, _resolved(query, subject, homes[0]), "outline")
