@@ -119,11 +119,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     own = [q.question for qs in sets.values() for q in qs] + [
         t.question for qs in sets.values() for q in qs for t in q.turns
     ]
-    md, html = write_report(
-        runs, unanswered_questions(db, exclude=own), args.out, str(db), [str(p) for p in args.questions]
-    )
+    url = "" if args.feedback_db else settings.feedback_url
+    context = Context(live_config(settings), tuple(str(p) for p in args.questions),
+                      read_usage(str(db), url, exclude=own), tuple(unanswered_questions(db, exclude=own)))
+    md, html, summary = write_report(runs, context, args.out)
     print(text_table(*summary_table(runs)))
-    print(f"\nrapport: {md}\n         {html}")
+    print(f"\nrapport: {html}\n         {md}\nsamenvatting: {summary}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Write the evaluation report as Markdown (with SVG files) and HTML (with inline SVG) plus JSON."""
+"""The evaluation report for decision-makers: HTML and Markdown (with SVG charts), a short summary, JSON, history."""
 
 from __future__ import annotations
 
@@ -6,75 +6,31 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 
-from knowledge.eval import svg
+from knowledge.eval import history, svg
 from knowledge.eval.asked import Asked
-from knowledge.eval.metrics import Metrics, Outcome, compute, failures, summarise
-
-TARGETS = {"hit3": 0.95, "fact_recall": 0.90, "abstain_accuracy": 0.90}
-COLUMNS = (
-    ("n", "n"),
-    ("hit1", "hit@1"),
-    ("hit3", "hit@3"),
-    ("mrr", "MRR"),
-    ("cited_hit", "bron geciteerd"),
-    ("fact_recall", "feiten"),
-    ("abstain_precision", "doorverw. P"),
-    ("abstain_recall", "doorverw. R"),
-    ("abstain_accuracy", "doorverw. acc"),
-    ("turn_success", "vervolg"),
-    ("conversation_pass", "gesprekken"),
-    ("wrong_amounts", "verkeerde bedragen"),
-    ("latency_p50", "p50 ms"),
-    ("latency_p95", "p95 ms"),
-    ("errors", "fouten"),
+from knowledge.eval.figures import ORDER, Figures, measure
+from knowledge.eval.metrics import Outcome, failures
+from knowledge.eval.page import Block, Chart, Fold, Grid, Heading, Para, Terms, Warning, to_html, to_markdown
+from knowledge.eval.runners import CONFIGS
+from knowledge.eval.usage import Usage
+from knowledge.eval.verdict import (
+    change_sentence,
+    changes,
+    missed_targets,
+    ratio,
+    risk_sentences,
+    status,
+    target_text,
+    verdict,
 )
-KIND_METRICS = (("hit3", "hit@3"), ("fact_recall", "Feitrecall"), ("abstain_accuracy", "Juist beantwoord/doorverwezen"))
+from knowledge.eval.wording import GLOSSARY, NAMES, config_name, kind_name, set_name
+from knowledge.settings import Settings
 
-
-@dataclass(frozen=True)
-class Heading:
-    """A heading of level 1-3."""
-
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Para:
-    """A paragraph of plain text."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Pre:
-    """Preformatted text."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A table."""
-
-    headers: list[str]
-    rows: list[list[str]]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """An SVG chart with a file-name-safe name."""
-
-    name: str
-    svg: str
-
-
-Block = Heading | Para | Pre | Grid | Chart
-
-
+TITLE = "Kwaliteit van de Begrotingswijzer"
+SUMMARY_FILE = "eval-summary.md"
+SHORT_FAILURES = 10
 @dataclass(frozen=True)
 class Run:
     """The outcomes of one configuration on every question set."""
@@ -83,214 +39,247 @@ class Run:
     target: str
     sets: dict[str, list[Outcome]]
 
-
-def fmt(key: str, value: object) -> str:
-    """Format a metric value for a table cell."""
-    if value is None:
-        return "–"
-    if key.startswith("latency"):
-        return f"{float(str(value)) * 1000:.0f}"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
+    @property
+    def outcomes(self) -> list[Outcome]:
+        """Every outcome of every set."""
+        return [o for outs in self.sets.values() for o in outs]
 
 
-def summary_rows(runs: Sequence[Run]) -> list[list[str]]:
-    """One row per configuration and question set (and 'alle' when there are several sets)."""
-    rows: list[list[str]] = []
+@dataclass(frozen=True)
+class Context:
+    """What the report needs besides the runs: the live set-up, the question files, real usage, the time."""
+
+    live: str
+    files: tuple[str, ...]
+    usage: Usage
+    asked: tuple[Asked, ...] = ()
+    when: datetime | None = None
+
+
+def live_config(settings: Settings) -> str:
+    """The name of the set-up the service runs with these settings (as in runners.CONFIGS)."""
+    wanted = {"retrieval": settings.retrieval, "table_answers": settings.table_answers}
+    return next((name for name, options in CONFIGS.items() if options == wanted), settings.retrieval)
+
+
+def live_run(runs: Sequence[Run], live: str) -> tuple[Run, str]:
+    """The run of the live set-up and a sentence saying which set-up is live."""
+    if runs[0].target != "inprocess":
+        return runs[0], f"Gemeten is de draaiende dienst zelf ({runs[0].target}); live draait ‘{config_name(live)}’."
     for run in runs:
-        groups = dict(run.sets)
-        if len(groups) > 1:
-            groups["alle"] = [o for outs in run.sets.values() for o in outs]
-        for name, outcomes in groups.items():
-            m = compute(outcomes)
-            rows.append([run.config, name] + [fmt(key, getattr(m, key)) for key, _ in COLUMNS])
-    return rows
+        if run.config == live:
+            return run, f"Live draait de set-up ‘{config_name(live)}’ (zo staat het in de instellingen)."
+    return runs[0], (f"Let op: de set-up die live draait (‘{config_name(live)}’) zat niet in deze meting. "
+                     f"Dit oordeel gaat over ‘{config_name(runs[0].config)}’.")
 
 
-def summary_table(runs: Sequence[Run]) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of the summary table."""
-    return ["config", "set"] + [label for _, label in COLUMNS], summary_rows(runs)
+def _mask(text: str, limit: int = 160) -> str:
+    """Text on one line, personal data masked, cut to limit characters."""
+    from nlu.privacy import mask_pii
+
+    flat = " ".join(mask_pii(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A fixed-width plain-text table for the terminal."""
-    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows)]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(headers, widths))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
-    return "\n".join(lines)
+def key_grid(figures: Figures) -> Grid:
+    """The key figures with counts, target and judgement in words."""
+    rows = [[NAMES[k], ratio(figures.count(k), k), target_text(k), status(k, figures.count(k))] for k in ORDER]
+    if figures.latency_p50_ms is not None and figures.latency_p95_ms is not None:
+        rows.append(["antwoordtijd (mediaan / 95%)", f"{figures.latency_p50_ms:.0f} ms / "
+                     f"{figures.latency_p95_ms:.0f} ms", "–", "geen doel"])
+    return Grid("Kerncijfers van de live set-up", ["Begrip", "Uitkomst", "Doel", "Beoordeling"], rows)
 
 
-def target_check(metrics: Metrics) -> str:
-    """'✓'/'✗' per target for one group of outcomes."""
-    parts = []
-    for key, goal in TARGETS.items():
-        value = getattr(metrics, key)
-        ok = value is not None and value >= goal
-        parts.append(f"{key} {fmt(key, value)} {'✓' if ok else '✗'} (doel ≥ {goal:.2f})")
-    return "; ".join(parts)
+def warning_blocks(run: Run, figures: Figures) -> list[Block]:
+    """Every missed target and every risk as a warning, and the risky questions folded."""
+    blocks: list[Block] = [Heading(2, "Waarschuwingen")]
+    warnings = [Warning(f"{NAMES[k]}: {ratio(figures.count(k), k)}. Het doel is {target_text(k)}; dat halen we niet.")
+                for k in missed_targets(figures)]
+    warnings += [Warning(s) for s in risk_sentences(figures)]
+    if not warnings:
+        return blocks + [Para("Geen waarschuwingen: alle doelen zijn gehaald en er zijn geen risico's gevonden.")]
+    risky = [o for o in run.outcomes if (o.answered and not o.answerable) or any(
+        r.startswith("verkeerd bedrag") for r in failures(o))]
+    rows = [[o.id, _mask(o.question), kind_name(o.kind), _mask(o.text)] for o in risky]
+    fold = Fold(f"Welke vragen een risico gaven ({len(risky)})",
+                (Grid("Vragen met een antwoord dat er niet had mogen zijn", ["Nr.", "Vraag", "Soort", "Antwoord"],
+                      rows),))
+    return blocks + warnings + ([fold] if risky else [])
 
 
-def _kind_blocks(runs: Sequence[Run], set_name: str) -> list[Block]:
-    """Per-kind tables and bar charts for one question set."""
-    per_config = {r.config: summarise(r.sets.get(set_name, [])).per_kind for r in runs}
-    kinds = list(dict.fromkeys(k for pk in per_config.values() for k in pk))
-    blocks: list[Block] = [Heading(3, f"Per soort vraag — {set_name}")]
-    headers = ["soort", "n"] + [f"{label} · {c}" for key, label in KIND_METRICS[:2] for c in per_config]
-    rows = []
-    for kind in kinds:
-        first = next(pk[kind] for pk in per_config.values() if kind in pk)
-        row = [kind, str(first.n)]
-        for key, _ in KIND_METRICS[:2]:
-            row += [fmt(key, getattr(pk[kind], key)) if kind in pk else "–" for pk in per_config.values()]
-        rows.append(row)
-    blocks.append(Grid(headers, rows))
-    for key, label in KIND_METRICS:
-        series = {c: [getattr(pk[k], key) if k in pk else None for k in kinds] for c, pk in per_config.items()}
-        chart = svg.bar_chart(f"{label} per soort ({set_name})", kinds, series)
-        blocks.append(Chart(f"{set_name}-{key}", chart))
-    return blocks
-
-
-def _failure_blocks(runs: Sequence[Run]) -> list[Block]:
-    """Every failed question per configuration, with expected vs answered vs cited."""
-    blocks: list[Block] = [Heading(2, "Mislukte vragen")]
-    for run in runs:
-        failed = [(s, o, failures(o)) for s, outs in run.sets.items() for o in outs]
-        failed = [f for f in failed if f[2]]
-        blocks.append(Heading(3, f"{run.config}: {len(failed)} mislukt"))
-        blocks += [Pre(describe_failure(set_name, o, reasons)) for set_name, o, reasons in failed]
-    return blocks
-
-
-def _flat(text: str, limit: int) -> str:
-    """Text on one line, cut to limit characters."""
-    return " ".join(text.split())[:limit]
-
-
-def describe_failure(set_name: str, o: Outcome, reasons: Sequence[str]) -> str:
-    """A failed question in a few lines: expected vs answered vs cited."""
-    sections = ", ".join(o.expected_sections) or "–"
-    facts = ", ".join(o.expected_facts) or "–"
-    how = "beantwoord" if o.answered else "doorverwezen"
-    confidence = f", zekerheid {o.confidence:.2f}" if o.confidence is not None else ""
-    lines = [
-        f"[{set_name}] {o.id} ({o.kind}): {o.question}",
-        "waarom: " + "; ".join(reasons),
-        f"verwacht: secties {sections}; feiten {facts}" + ("" if o.answerable else "; doorverwijzen"),
-        f"antwoord ({how}, {o.method or '?'}{confidence}): {_flat(o.text, 400)}",
-        f"geciteerd: {', '.join(o.cited_sections) or '–'}; zoek top-3: {', '.join(o.ranked_sections[:3]) or '–'}",
-    ]
-    for i, t in enumerate(o.turns, start=1):
-        lines.append(f"vervolg {i}: {t.question} → {_flat(t.text, 200)} (verwacht {', '.join(t.expected_facts)})")
-    return "\n".join(lines)
-
-
-def _asked_blocks(asked: Sequence[Asked], db: str) -> list[Block]:
-    """The section on questions residents asked that went unanswered."""
-    blocks: list[Block] = [Heading(2, "Wat inwoners vroegen en we niet konden beantwoorden")]
-    if not asked:
-        blocks.append(Para(f"Geen onbeantwoorde of 'niet geholpen'-vragen gevonden in {db}."))
+def change_blocks(figures: Figures, before: history.Entry | None) -> list[Block]:
+    """The change since the previous run of the same set-up."""
+    blocks: list[Block] = [Heading(2, "Verandering sinds de vorige meting"), Para(change_sentence(figures, before))]
+    if before is None:
         return blocks
-    blocks.append(Para(f"Uit {db} (gemaskeerd), op aantal keer gevraagd."))
-    rows = [[str(i), a.question, str(a.unanswered), str(a.not_helped), a.last] for i, a in enumerate(asked, 1)]
-    blocks.append(Grid(["#", "vraag", "niet beantwoord", "niet geholpen", "laatst"], rows))
+    if before.figures.questions != figures.questions:
+        blocks.append(Para(f"Vergelijk voorzichtig: de vorige meting had {before.figures.questions} vragen, "
+                           f"deze meting {figures.questions}."))
+    rows = [list(r) for r in changes(figures, before.figures)]
+    return blocks + [Grid("Kerncijfers: vorige meting en nu", ["Begrip", "Vorige meting", "Nu", "Verschil"], rows)]
+
+
+def breakdown_blocks(run: Run) -> list[Block]:
+    """The live set-up per question set and per kind of question, with a chart of the per-kind table."""
+    keys = ("found", "facts", "handled")
+    per_set = {name: measure(outs) for name, outs in run.sets.items()}
+    set_rows = [[set_name(n), str(f.questions)] + [ratio(f.count(k), k) for k in (*keys, "conversations",
+                                                                                "wrong_amounts")]
+                for n, f in per_set.items()]
+    kinds = list(dict.fromkeys(o.kind for o in run.outcomes))
+    per_kind = {k: measure([o for o in run.outcomes if o.kind == k]) for k in kinds}
+    kind_rows = [[kind_name(k), str(f.questions)] + [ratio(f.count(key), key) for key in keys]
+                 for k, f in per_kind.items()]
+    series = {NAMES[key]: [per_kind[k].count(key).share for k in kinds] for key in keys}
+    chart = svg.bar_chart("Uitkomst per soort vraag (live set-up)", [kind_name(k) for k in kinds], series)
+    return [
+        Heading(2, "Per vragenset"),
+        Grid("Uitkomst per vragenset", ["Vragenset", "Vragen"] + [NAMES[k] for k in (*keys, "conversations",
+                                                                                      "wrong_amounts")], set_rows),
+        Heading(2, "Per soort vraag"),
+        Grid("Uitkomst per soort vraag", ["Soort vraag", "Vragen"] + [NAMES[k] for k in keys], kind_rows),
+        Chart("per-soort", chart, "Dezelfde cijfers als in de tabel ‘Uitkomst per soort vraag’ hierboven."),
+    ]
+
+
+def usage_blocks(usage: Usage, asked: Sequence[Asked]) -> list[Block]:
+    """Real usage by residents, kept apart from the test questions."""
+    blocks: list[Block] = [
+        Heading(2, "Echt gebruik door inwoners"),
+        Para(f"Deze cijfers komen uit de feedbackopslag ({usage.source}): echte inwoners, geen testvragen."),
+    ]
+    if not usage.available:
+        return blocks + [Para(f"De feedbackopslag is niet beschikbaar: {usage.problem}. "
+                              "Daarom zijn er geen cijfers over echt gebruik.")]
+    if usage.empty:
+        return blocks + [Para("De feedbackopslag is leeg: er is nog geen feedback en geen onbeantwoorde vraag "
+                              "van inwoners.")]
+    totals = [["feedback ‘dit hielp’", str(usage.helped)], ["feedback ‘dit hielp niet’", str(usage.not_helped)],
+              ["vragen zonder antwoord", str(usage.unanswered)]]
+    blocks.append(Grid("Echt gebruik, totaal", ["Wat", "Aantal"], totals))
+    if usage.left_out:
+        blocks.append(Para(f"{usage.left_out} keer ging het om een van onze eigen testvragen; "
+                           "die tellen hier niet mee."))
+    if usage.weeks:
+        rows = [[w.label, str(w.helped), str(w.not_helped), str(w.unanswered)] for w in usage.weeks]
+        blocks.append(Grid("Echt gebruik per week (nieuwste eerst)",
+                           ["Week", "Hielp", "Hielp niet", "Zonder antwoord"], rows))
+    if asked:
+        rows = [[str(i), a.question, str(a.unanswered), str(a.not_helped)] for i, a in enumerate(asked[:10], 1)]
+        blocks.append(Fold(f"De {min(len(asked), 10)} vaakst gestelde vragen die niet goed gingen",
+                           (Grid("Vragen van inwoners (persoonsgegevens afgeschermd)",
+                                 ["Nr.", "Vraag", "Zonder antwoord", "Hielp niet"], rows),)))
     return blocks
 
 
-def build_blocks(runs: Sequence[Run], asked: Sequence[Asked], db: str, files: Sequence[str]) -> list[Block]:
-    """The whole report as a list of blocks (heading, paragraph, table, svg, pre)."""
-    target = runs[0].target if runs else "?"
+def failure_grid(run: Run, caption: str, limit: int | None = None) -> list[Block]:
+    """Failed questions as a short table (id, question, kind, why); cut to limit rows with a count of the rest."""
+    failed = [(o, failures(o)) for o in run.outcomes]
+    failed = [(o, why) for o, why in failed if why]
+    shown = failed if limit is None else failed[:limit]
+    rows = [[o.id, _mask(o.question), kind_name(o.kind), _mask("; ".join(why), 200)] for o, why in shown]
+    blocks: list[Block] = [Grid(caption, ["Nr.", "Vraag", "Soort", "Waarom mislukt"], rows)] if rows else []
+    if len(failed) > len(shown):
+        blocks.append(Para(f"En nog {len(failed) - len(shown)} andere; zie het JSON-bestand bij dit rapport."))
+    return blocks
+
+
+def comparison_blocks(runs: Sequence[Run], live: Run) -> list[Block]:
+    """The other set-ups, folded away, with short failure lists."""
+    blocks: list[Block] = [Heading(2, "Andere set-ups ter vergelijking")]
+    others = [r for r in runs if r is not live]
+    if not others:
+        return blocks + [Para("In deze meting is alleen de live set-up gemeten.")]
+    blocks.append(Para("Deze set-ups draaien niet live. Ze laten zien of een andere manier van zoeken beter werkt."))
+    keys = ("found", "facts", "handled", "out_of_scope_answered", "wrong_amounts", "conversations")
+    figures = {r.config: measure(r.outcomes) for r in runs}
+    rows = [[config_name(r.config) + (" – live" if r is live else "")] + [ratio(figures[r.config].count(k), k)
+                                                                          for k in keys] for r in runs]
+    inner: list[Block] = [Grid("Set-ups naast elkaar", ["Set-up"] + [NAMES[k] for k in keys], rows)]
+    for run in others:
+        failed = failure_grid(run, f"Mislukte vragen van {run.config} (de eerste {SHORT_FAILURES})", SHORT_FAILURES)
+        inner.append(Fold(f"Mislukte vragen van ‘{config_name(run.config)}’", tuple(failed) or (Para("Geen."),)))
+    return blocks + [Fold(f"Toon de vergelijking met {len(others)} andere set-up(s)", tuple(inner))]
+
+
+def build_blocks(runs: Sequence[Run], context: Context, before: history.Entry | None) -> list[Block]:
+    """The whole report as blocks, the live set-up first and the comparison folded away at the end."""
+    run, note = live_run(runs, context.live)
+    figures = measure(run.outcomes)
+    when = context.when or datetime.now()
+    failed = failure_grid(run, "Mislukte testvragen van de live set-up")
+    latencies = [o.latency_s * 1000 for o in run.outcomes if o.latency_s is not None]
     blocks: list[Block] = [
-        Heading(1, "Evaluatie Begrotingswijzer"),
-        Para(f"{datetime.now():%Y-%m-%d %H:%M} · doel: {target} · vragen: {', '.join(files)}"),
-        Para("De held-out set wordt niet gebruikt om af te stemmen; rapporteer die apart."),
-        Heading(2, "Samenvatting"),
-        Grid(*summary_table(runs)),
+        Heading(1, TITLE),
+        Para(f"Meting van {when:%d-%m-%Y %H:%M}. Vragensets: {', '.join(context.files)}."),
+        Heading(2, "Oordeel"),
+        Para(verdict(figures, note, before)),
+        *warning_blocks(run, figures),
+        Heading(2, "Kerncijfers van de testvragen"),
+        Para("Dit zijn testvragen die wij zelf hebben gemaakt, met het goede antwoord erbij. "
+             "Het zijn geen vragen van inwoners."),
+        key_grid(figures),
+        *change_blocks(figures, before),
+        *breakdown_blocks(run),
+        *usage_blocks(context.usage, context.asked),
+        Heading(2, "Mislukte testvragen van de live set-up"),
+        Para(f"{sum(1 for o in run.outcomes if failures(o))} van de {figures.questions} testvragen gingen niet "
+             "helemaal goed."),
+        *([Fold("Toon de mislukte testvragen", tuple(failed))] if failed else []),
+        Heading(2, "Antwoordtijd"),
     ]
-    for run in runs:
-        for set_name, outs in run.sets.items():
-            blocks.append(Para(f"{run.config} · {set_name}: {target_check(compute(outs))}"))
-    for set_name in dict.fromkeys(s for r in runs for s in r.sets):
-        blocks += _kind_blocks(runs, set_name)
-    latencies = {
-        r.config: [o.latency_s * 1000 for outs in r.sets.values() for o in outs if o.latency_s is not None]
-        for r in runs
-    }
-    blocks += [Heading(2, "Latentie"), Chart("latency", svg.histogram("Antwoordtijd per vraag", latencies))]
-    return blocks + _failure_blocks(runs) + _asked_blocks(asked, db)
+    if latencies:
+        blocks += [Para(f"De helft van de antwoorden kwam binnen {figures.latency_p50_ms:.0f} ms; 95% binnen "
+                        f"{figures.latency_p95_ms:.0f} ms."),
+                   Fold("Toon de grafiek van de antwoordtijden", (Chart(
+                       "antwoordtijd", svg.histogram("Antwoordtijd per vraag (live set-up)", {run.config: latencies}),
+                       "Aantal vragen per antwoordtijd. De mediaan en de 95%-tijd staan in de tekst hierboven."),))]
+    else:
+        blocks.append(Para("Er is geen antwoordtijd gemeten."))
+    return blocks + comparison_blocks(runs, run) + [Heading(2, "Begrippenlijst"), Terms(GLOSSARY)]
 
 
-def _md_cell(text: str) -> str:
-    """Escape a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+def summary_blocks(runs: Sequence[Run], context: Context, before: history.Entry | None) -> list[Block]:
+    """The short summary for a note: verdict, warnings, key figures, real usage in one line."""
+    run, note = live_run(runs, context.live)
+    figures = measure(run.outcomes)
+    when = context.when or datetime.now()
+    usage = context.usage
+    if not usage.available:
+        use = f"Echt gebruik: de feedbackopslag is niet beschikbaar ({usage.problem})."
+    elif usage.empty:
+        use = "Echt gebruik: de feedbackopslag is leeg."
+    else:
+        use = (f"Echt gebruik door inwoners (geen testvragen): {usage.helped} keer ‘dit hielp’, {usage.not_helped} "
+               f"keer ‘dit hielp niet’, {usage.unanswered} vragen zonder antwoord.")
+    warnings = [b for b in warning_blocks(run, figures) if isinstance(b, Warning)]
+    return [Heading(1, f"{TITLE}: samenvatting van {when:%d-%m-%Y}"),
+            Para(verdict(figures, note, before)),
+            *warnings, key_grid(figures), Para(use)]
 
 
-def to_markdown(blocks: Sequence[Block], svg_prefix: str) -> tuple[str, dict[str, str]]:
-    """Markdown text and the SVG files it links to (name -> svg)."""
-    out: list[str] = []
-    files: dict[str, str] = {}
-    for block in blocks:
-        if isinstance(block, Heading):
-            out.append("#" * block.level + f" {block.text}\n")
-        elif isinstance(block, Para):
-            out.append(f"{block.text}\n")
-        elif isinstance(block, Pre):
-            out.append(f"```\n{block.text}\n```\n")
-        elif isinstance(block, Grid):
-            out.append("| " + " | ".join(_md_cell(h) for h in block.headers) + " |")
-            out.append("|" + "---|" * len(block.headers))
-            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
-            out.append("")
-        else:
-            files[f"{svg_prefix}-{block.name}.svg"] = block.svg
-            out.append(f"![{block.name}]({svg_prefix}-{block.name}.svg)\n")
-    return "\n".join(out), files
-
-
-def to_html(blocks: Sequence[Block]) -> str:
-    """A standalone HTML page with inline SVG charts."""
-    out = [
-        '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Evaluatie Begrotingswijzer</title>',
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 6px}"
-        "th{background:#f3f3f3}pre{background:#f7f7f7;padding:8px;white-space:pre-wrap;font-size:12px}</style>",
-        "</head><body>",
-    ]
-    for block in blocks:
-        if isinstance(block, Heading):
-            out.append(f"<h{block.level}>{escape(block.text)}</h{block.level}>")
-        elif isinstance(block, Para):
-            out.append(f"<p>{escape(block.text)}</p>")
-        elif isinstance(block, Pre):
-            out.append(f"<pre>{escape(block.text)}</pre>")
-        elif isinstance(block, Grid):
-            out.append("<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in block.headers) + "</tr>")
-            out += ["<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in block.rows]
-            out.append("</table>")
-        else:
-            out.append(f"<figure>{block.svg}</figure>")
-    out.append("</body></html>")
-    return "\n".join(out)
-
-
-def write_report(
-    runs: Sequence[Run], asked: Sequence[Asked], out_dir: Path, db: str, files: Sequence[str]
-) -> tuple[Path, Path]:
-    """Write eval-<stamp>.md/.html/.json (+ SVGs) into out_dir; return the Markdown and HTML paths."""
+def write_report(runs: Sequence[Run], context: Context, out_dir: Path) -> tuple[Path, Path, Path]:
+    """Write eval-<stamp>.md/.html/.json (+ SVGs), eval-summary.md and the history; return md, html, summary."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = f"eval-{datetime.now():%Y%m%d-%H%M%S}"
-    blocks = build_blocks(runs, asked, db, files)
+    when = context.when or datetime.now()
+    context = Context(context.live, context.files, context.usage, context.asked, when)
+    stamp = f"eval-{when:%Y%m%d-%H%M%S}"
+    history_path = out_dir / history.HISTORY_FILE
+    entries = history.load(history_path)
+    run, _ = live_run(runs, context.live)
+    before = history.previous(entries, run.config, run.target)
+    blocks = build_blocks(runs, context, before)
     markdown, charts = to_markdown(blocks, stamp)
     for name, chart in charts.items():
         (out_dir / name).write_text(chart, encoding="utf-8")
-    md_path, html_path = out_dir / f"{stamp}.md", out_dir / f"{stamp}.html"
+    md_path, html_path, summary_path = out_dir / f"{stamp}.md", out_dir / f"{stamp}.html", out_dir / SUMMARY_FILE
     md_path.write_text(markdown, encoding="utf-8")
-    html_path.write_text(to_html(blocks), encoding="utf-8")
-    raw = [
-        {"config": r.config, "target": r.target, "sets": {k: [asdict(o) for o in v] for k, v in r.sets.items()}}
-        for r in runs
-    ]
+    html_path.write_text(to_html(TITLE, blocks), encoding="utf-8")
+    summary_path.write_text(to_markdown(summary_blocks(runs, context, before))[0], encoding="utf-8")
+    raw = [{"config": r.config, "target": r.target, "sets": {k: [asdict(o) for o in v] for k, v in r.sets.items()}}
+           for r in runs]
     (out_dir / f"{stamp}.json").write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
-    return md_path, html_path
+    entry = history.Entry(when.isoformat(timespec="seconds"), run.config, run.target, context.files,
+                          measure(run.outcomes))
+    history.append(history_path, entries, entry)
+    return md_path, html_path, summary_path

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-PALETTE = ("#1f6fb2", "#e07b1a", "#2a9d55", "#c23b3b", "#7d4fb0", "#7a7a7a")
+# Dark enough for 3:1 against white (WCAG non-text contrast).
+PALETTE = ("#1f5f99", "#a34f00", "#1d7a44", "#b02a2a", "#6a3fa0", "#595959")
 WIDTH = 760
 HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 34, 70
@@ -33,42 +34,45 @@ def _frame(title: str, y_ticks: Sequence[tuple[float, str]], plot_h: float) -> l
     return parts
 
 
-def _svg(parts: list[str], label: str) -> str:
+def _svg(parts: list[str], label: str, height: int = HEIGHT) -> str:
     """Wrap chart parts in an accessible svg element."""
     body = "\n".join(parts)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(label)}" '
         f'font-family="sans-serif">\n{body}\n</svg>'
     )
 
 
 def bar_chart(title: str, categories: Sequence[str], series: Mapping[str, Sequence[float | None]]) -> str:
-    """Grouped bars of fractions (0-1) per category, one colour per series; None draws no bar."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    parts = _frame(title, [(f, f"{f:.0%}") for f in (0, 0.25, 0.5, 0.75, 1.0)], plot_h)
-    group_w = plot_w / max(len(categories), 1)
-    bar_w = group_w * 0.8 / max(len(series), 1)
+    """Horizontal grouped bars of fractions (0-1), one row per category and one colour per series; None draws none."""
+    label_w, bar_h, gap = 230, 10, 10
+    left = label_w + 8
+    plot_w = WIDTH - left - RIGHT
+    group_h = max(len(series), 1) * bar_h + gap
+    top = TOP + 20
+    plot_h = len(categories) * group_h
+    height = top + plot_h + 24
+    parts = [f'<text x="{LEFT}" y="18" font-size="13" font-weight="bold">{escape(title)}</text>']
+    parts += _legend(list(series), TOP + 4)
+    for frac in (0, 0.25, 0.5, 0.75, 1.0):
+        x = left + plot_w * frac
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#bbb"/>')
+        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" font-size="10" text-anchor="middle">{frac:.0%}</text>')
     for c, category in enumerate(categories):
-        gx = LEFT + c * group_w + group_w * 0.1
+        gy = top + c * group_h + gap / 2
+        parts.append(f'<text x="{label_w}" y="{gy + group_h / 2:.1f}" font-size="11" text-anchor="end">'
+                     f"{escape(category)}</text>")
         for s, (name, values) in enumerate(series.items()):
             value = values[c] if c < len(values) else None
             if value is None:
                 continue
-            h = plot_h * max(0.0, min(1.0, value))
-            x, y = gx + s * bar_w, TOP + plot_h - h
-            tip = escape(f"{category} · {name}: {value:.1%}")
+            tip = escape(f"{category} · {name}: {value:.0%}")
             parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w * 0.92:.1f}" height="{h:.1f}" '
-                f'fill="{PALETTE[s % len(PALETTE)]}"><title>{tip}</title></rect>'
+                f'<rect x="{left}" y="{gy + s * bar_h:.1f}" width="{plot_w * max(0.0, min(1.0, value)):.1f}" '
+                f'height="{bar_h - 1}" fill="{PALETTE[s % len(PALETTE)]}"><title>{tip}</title></rect>'
             )
-        cx = LEFT + (c + 0.5) * group_w
-        parts.append(
-            f'<text x="{cx:.1f}" y="{TOP + plot_h + 14}" font-size="10" text-anchor="end" '
-            f'transform="rotate(-30 {cx:.1f} {TOP + plot_h + 14})">{escape(category)}</text>'
-        )
-    parts += _legend(list(series), HEIGHT - 8)
-    return _svg(parts, title)
+    return _svg(parts, title, height)
 
 
 def histogram(title: str, series: Mapping[str, Sequence[float]], bins: int = 20, unit: str = "ms") -> str:
