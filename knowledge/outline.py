@@ -9,11 +9,14 @@ from knowledge.lexical import tokens
 from knowledge.settings import Settings
 from knowledge.types import Answer, Corpus, Query, Resolved, Section, Subject
 from knowledge.vocabulary import Vocabulary, total_rows
+from nlu.entities import fold
 
 MAX_DEPTH = 3  # how far below a subject a named part is looked for
 MAX_PARTS = 2  # parts quoted in one answer
 MAX_ITEMS = 12  # items listed in one answer
 MIN_STEM = 4  # shortest stem that may match the start of a title word ('doel' ~ 'doelstellingen')
+# Items of the budget tree (their titles are sentences or indicator names): listed under a part, never a part
+ITEM_KINDS = ("doel", "prestatie", "indicator")
 MIN_PROSE_WORDS = 8  # a part with less text than this is a heading: its children are listed instead
 
 
@@ -26,9 +29,9 @@ def child_map(corpus: Corpus) -> dict[str, tuple[Section, ...]]:
     return {parent: tuple(kids) for parent, kids in children.items()}
 
 
-def _matches(stems: set[str], title_stems: list[str]) -> bool:
-    """A question stem is a title word or the start of one (Dutch compounds: 'doel' ~ 'doelstellingen')."""
-    return any(t == s or (len(s) >= MIN_STEM and t.startswith(s)) for s in stems for t in title_stems)
+def _matches(stems: set[str], title_stems: list[str]) -> int:
+    """How many question stems are a title word or the start of one ('doel' ~ 'doelstellingen')."""
+    return sum(1 for s in stems if any(t == s or (len(s) >= MIN_STEM and t.startswith(s)) for t in title_stems))
 
 
 def find_parts(query: Query, subject: Subject, children: dict[str, tuple[Section, ...]],
@@ -39,9 +42,10 @@ def find_parts(query: Query, subject: Subject, children: dict[str, tuple[Section
         return []
     level = [kid for root in subject.sections for kid in children.get(root, ())]
     for _ in range(MAX_DEPTH):
-        found = [s for s in level if _matches(stems, tokens(s.title, vocabulary))]
-        if found:
-            return found[:MAX_PARTS]
+        scored = [(_matches(stems, tokens(s.title, vocabulary)), s) for s in level if s.kind not in ITEM_KINDS]
+        best = max((n for n, _ in scored), default=0)
+        if best:
+            return [s for n, s in scored if n == best][:MAX_PARTS]
         level = [kid for s in level for kid in children.get(s.id, ())]
     return []
 
@@ -94,6 +98,15 @@ def _row_lines(subject: Subject, vocab: Vocabulary) -> list[str]:
             if cell.line not in totals and cell.line not in lines and not re.match(r"(?i)^totaal\b", cell.line):
                 lines.append(cell.line)
     return lines[:MAX_ITEMS]
+
+
+def asks_for_items(query: Query) -> bool:
+    """'Welke reserves …?', 'which reserves …?': the subject itself is what is listed."""
+    if not query.mentions:
+        return False
+    before = fold(query.search_text)[: query.mentions[0].start]
+    return re.search(r"(?:welke|which|noem|name|list|lijst van|overzicht van)\s+(?:(?:de|alle|all|the)\s+)?$",
+                     before) is not None
 
 
 def outline_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, query: Query, subject: Subject,

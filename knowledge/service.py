@@ -23,7 +23,7 @@ from knowledge.begrippen import SOURCE, define
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
-from knowledge.outline import child_map, find_parts, outline_answer, parts_answer
+from knowledge.outline import asks_for_items, child_map, find_parts, outline_answer, parts_answer
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, families_of, find_facts
@@ -244,7 +244,7 @@ class Service:
         if parts:
             return parts_answer(self.settings, query, subject, parts, self.children,
                                 {p.id: self._passage_in(query, p.id) for p in parts})
-        if query.intent == "list" and not query.topic_words and not query.years:
+        if query.intent == "list" and not query.topic_words and not query.years and asks_for_items(query):
             return outline_answer(self.settings, self.index.corpus, self.vocab, query, subject, self.children)
         return None
 
