@@ -65,7 +65,8 @@ def live_config(settings: Settings) -> str:
 def live_run(runs: Sequence[Run], live: str) -> tuple[Run, str]:
     """The run of the live set-up and a sentence saying which set-up is live."""
     if runs[0].target != "inprocess":
-        return runs[0], f"Gemeten is de draaiende dienst zelf ({runs[0].target}); live draait ‘{config_name(live)}’."
+        return runs[0], (f"Gemeten is de draaiende dienst zelf (via {runs[0].target}); volgens de instellingen "
+                         f"hier is dat de set-up ‘{config_name(live)}’.")
     for run in runs:
         if run.config == live:
             return run, f"Live draait de set-up ‘{config_name(live)}’ (zo staat het in de instellingen)."
