@@ -236,3 +236,26 @@ def test_unanswered_questions_grouped_masked_and_filtered(tmp_path: Path) -> Non
     ]
     assert asked[0].last == "2026-01-03"
     assert unanswered_questions(tmp_path / "absent.sqlite") == []
+
+
+def test_verdict_without_misses_or_risks_and_without_change() -> None:
+    from knowledge.eval.figures import Figures
+    from knowledge.eval.history import Entry
+    from knowledge.eval.verdict import verdict
+
+    counts = {"found": Count(40, 40), "facts": Count(38, 40), "handled": Count(48, 50), "cited": Count(39, 40),
+              "out_of_scope_answered": Count(0, 10), "wrong_amounts": Count(0, 40), "errors": Count(0, 50)}
+    figures = Figures(50, counts)
+    before = Entry("2026-03-01T09:30:00", "hybrid", "inprocess", (), figures)
+    text = verdict(figures, "Live draait de set-up ‘x’.", before)
+    assert "Bij 40 van de 40 vragen" in text and "38 van de 40 feiten" in text and "(95%)" in text
+    assert "Van de 4 doelen zijn er 4 gehaald." in text and "Let op" not in text
+    assert "Geen enkele vraag buiten de begroting kreeg een antwoord" in text
+    assert "Vergeleken met de vorige meting (01-03-2026 09:30) zijn de kerncijfers gelijk gebleven." in text
+    assert text.endswith("Conclusie: op deze testvragen haalt de assistent alle doelen, zonder risico's.")
+    worse = Figures(50, {**counts, "facts": Count(30, 40), "wrong_amounts": Count(1, 40)}, wrong_amount_total=1)
+    text = verdict(worse, "Live draait de set-up ‘x’.", before)
+    assert "niet gehaald: feitenscore (75%, doel 88% of meer)" in text
+    assert "Let op: In 1 van de 40 antwoorden stond een bedrag dat niet klopt (1 bedrag)." in text
+    assert "ging slechter: feitenscore, antwoorden met foute bedragen" in text
+    assert text.endswith("Conclusie: op 2 punten is de assistent nog niet goed genoeg.")
