@@ -264,6 +264,8 @@ class Service:
         """A subject with table rows whose section ranks on top and whose title covers the topic words
         (indicators have long titles nobody types in full)."""
         words = [w for w in query.topic_words if len(w) >= 4]
+        if query.counted and query.measure is None:
+            return None  # 'hoeveel zetels?' counts things; table rows hold money and percentages
         if not words or not (query.years or query.measure or query.intent in (*TABLE_INTENTS, "how")
                              or (query.intent == "explain" and query.measure)):
             return None

@@ -76,6 +76,7 @@ GENERIC = frozenset(
 
 CUE_WORDS = frozenset(w for cues in (*INTENT_CUES.values(), AMOUNT_CUES, TOTAL_CUES) for c in cues
                       for w in c.split() if w.isalpha())
+BUDGET_WORDS = ("begroting", "budget", "programmabegroting")
 MIN_COMPOUND_PART = 4  # shortest word that counts as one half of a compound
 STRUCTURE_WORDS = frozenset(
     "beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
@@ -211,6 +212,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     amount_cue = amount_cue or "€" in folded
     total_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in TOTAL_CUES)
     intent = detect_intent(folded, measure, amount_cue)
+    if (intent in ("amount", "compare") or _has(folded, BUDGET_WORDS)) and _other_municipality(text, vocab):
+        scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in vocab.mentions(folded) if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
     outside = [m for m in mentions if vocab.subjects[m.subject_id].document_id not in scope]
@@ -329,6 +332,15 @@ def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
             continue
         out.append(fold(m.group(1)))
     return tuple(out)
+
+
+def _other_municipality(text: str, vocab: Vocabulary) -> str | None:
+    """A municipality named in the question ('gemeente Katwijk') whose budget the index does not hold."""
+    own = {fold(d.municipality) for d in vocab.documents.values() if d.municipality}
+    for m in re.finditer(r"(?:\b[Gg]emeente|\bmunicipality of)\s+([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*)", text):
+        if fold(m.group(1)) not in own:
+            return m.group(1)
+    return None
 
 
 def _counted_noun(folded: str) -> str | None:
