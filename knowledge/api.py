@@ -210,15 +210,20 @@ def dutch_detail(status: int, detail: Any) -> str:
     return DUTCH_STATUS.get(status, "De aanvraag kon niet verwerkt worden.")
 
 
-def content_security_policy(settings: Settings, docs: bool = False) -> str:
+def content_security_policy(settings: Settings, docs: bool = False, embed: bool = False) -> str:
     """Only our own origin; no inline scripts or styles; frame-ancestors from the settings.
 
-    The API documentation page (Swagger UI, served from local files) also needs inline styles."""
+    The API documentation page (Swagger UI, served from local files) also needs inline styles; the embedded chat
+    (/embed, opened by web/static/widget.js) may also be framed by the sites in BW_EMBED_ORIGINS."""
     style = "'self' 'unsafe-inline'" if docs else "'self'"
+    ancestors = settings.frame_ancestors
+    if embed and settings.embed_origins:  # "'none'" beside a source would be ignored by the browser anyway
+        own = [] if ancestors.strip() == "'none'" else [ancestors]
+        ancestors = " ".join([*own, *settings.embed_origins])
     return "; ".join([
         "default-src 'self'", "script-src 'self'", f"style-src {style}", "img-src 'self' data:",
         "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
-        f"frame-ancestors {settings.frame_ancestors}",
+        f"frame-ancestors {ancestors}",
     ])
 
 
@@ -249,6 +254,7 @@ class EdgeMiddleware:
         common = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin")]
         self.headers = [("Content-Security-Policy", content_security_policy(settings)), *common]
         self.docs_headers = [("Content-Security-Policy", content_security_policy(settings, docs=True)), *common]
+        self.embed_headers = [("Content-Security-Policy", content_security_policy(settings, embed=True)), *common]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -257,6 +263,7 @@ class EdgeMiddleware:
         started = False
         path = str(scope.get("path", ""))
         extra = self.docs_headers if path == "/docs" or path.startswith("/docs/") else self.headers
+        extra = self.embed_headers if path == "/embed" else extra
 
         async def send_secured(message: Message) -> None:
             nonlocal started
@@ -759,6 +766,10 @@ def _mount_pages(app: FastAPI, settings: Settings, current: Callable[[], Any]) -
     @app.get("/kcc", include_in_schema=False)
     def kcc_page() -> HTMLResponse:
         return page("kcc.html")
+
+    @app.get("/embed", include_in_schema=False)
+    def embed_page() -> HTMLResponse:
+        return page("embed.html")
 
     @app.get("/evaluatie", include_in_schema=False)
     def review_page() -> HTMLResponse:

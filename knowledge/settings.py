@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from knowledge.limits import parse_networks, parse_rate
 
 RETRIEVERS = ("bm25", "dense", "hybrid")
+_ORIGIN = re.compile(r"https?://(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+                     r"|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class Settings:
     rate_limit_exempt: tuple[str, ...] = ()
     # Content-Security-Policy frame-ancestors: who may embed the pages ("'self' https://www.leiden.nl").
     frame_ancestors: str = "'self'"
+    # Sites that show the chat widget (web/static/widget.js): their origins may also frame /embed, the chat page
+    # the widget opens ("https://www.leiden.nl,https://wonen.leiden.nl"). Empty: only this service itself.
+    embed_origins: tuple[str, ...] = ()
     # The OpenAPI page at /docs (served from local files); the JSON at /openapi.json stays available.
     docs: bool = True
     # How often (seconds) a running service looks whether the index on disk changed, and then loads it
@@ -91,6 +97,7 @@ class Settings:
             rate_limit=_checked_rate(e.get("BW_RATE_LIMIT", base.rate_limit)),
             rate_limit_exempt=_checked_networks(e.get("BW_RATE_LIMIT_EXEMPT", "")),
             frame_ancestors=e.get("BW_FRAME_ANCESTORS", base.frame_ancestors).strip() or base.frame_ancestors,
+            embed_origins=checked_origins(e.get("BW_EMBED_ORIGINS", "")),
             docs=e.get("BW_DOCS", "1") not in ("0", "false", "no"),
             index_watch_seconds=_seconds(e, "BW_INDEX_WATCH", base.index_watch_seconds),
             handoff_code_hours=_hours(e, "BW_HANDOFF_CODE_HOURS", base.handoff_code_hours),
@@ -135,6 +142,19 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
 def _checked_rate(text: str) -> str:
     parse_rate(text)  # raises ValueError with the expected form
     return text.strip()
+
+
+def checked_origins(text: str) -> tuple[str, ...]:
+    """Comma-separated web origins (scheme, host and optional port; no path) in lower case, or ValueError."""
+    origins = []
+    for item in (part.strip().rstrip("/").lower() for part in text.split(",")):
+        if not item:
+            continue
+        if not _ORIGIN.fullmatch(item):
+            raise ValueError(f"BW_EMBED_ORIGINS must list origins such as https://www.example.nl "
+                             f"(scheme, host, optional port; no path or wildcard), not {item!r}")
+        origins.append(item)
+    return tuple(dict.fromkeys(origins))
 
 
 def _checked_networks(text: str) -> tuple[str, ...]:
