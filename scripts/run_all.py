@@ -222,7 +222,7 @@ def rasa_service(
     log_dir: Path = LOG_DIR,
     extra_env: dict[str, str] | None = None,
 ) -> Service:
-    """Rasa with the REST channel (/webhooks/rest/webhook) and CORS open for the web chat."""
+    """Rasa with the REST (/webhooks/rest/webhook) and socket.io (/socket.io) channels, CORS open for the web chat."""
     env = rasa_env()
     env.update(extra_env or {})
     return Service(
@@ -316,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
             "\nBegrotingswijzer is running:\n"
             f"  web chat       http://localhost:{args.knowledge_port}/\n"
             f"  Rasa REST      http://localhost:{args.rasa_port}/webhooks/rest/webhook\n"
+            f"  Rasa socket.io http://localhost:{args.rasa_port}/socket.io\n"
+            f"  chat widget    http://localhost:{args.knowledge_port}/static/widget.js (sites in BW_EMBED_ORIGINS)\n"
             f"  action server  http://localhost:{args.actions_port}/health\n"
             f"  logs           {LOG_DIR}\n"
             "Press Ctrl-C to stop.",

@@ -270,6 +270,18 @@ def test_axe_on_the_host_page_with_the_panel_open(embedding: Embedding, browser)
     screenshot(driver, "widget-open-phone")
     assert problems == [], "\n".join(f"{v['id']} ({v['impact']}): {v['help']}" for v in problems)
 
+    # Full screen, the panel is modal: Shift+Tab from its first button does not go to the page behind it.
+    assert part(driver, "#bw-panel").get_attribute("aria-modal") == "true"
+    part(driver, ".close").send_keys(Keys.SHIFT, Keys.TAB)
+    wait_for(driver, lambda d: focused_in_widget(d) == "close", 5, "the focus left the full-screen panel")
+    # 400% zoom of a 1280 px screen: the panel and its header fit in 320 CSS px.
+    set_viewport(driver, 320, 640)
+    wide = driver.execute_script(
+        "const r = document.querySelector('begrotingswijzer-widget').shadowRoot;"
+        "return [...r.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 321)"
+        ".map(e => e.className || e.tagName);")
+    assert wide == [] and driver.execute_script("return document.documentElement.scrollWidth;") <= 320
+
     part(driver, ".close").click()
     assert part(driver, ".launcher").is_displayed()
     wait_for(driver, lambda d: focused_in_widget(d) == "launcher", 10, "the focus did not go back to the launcher")

@@ -10,7 +10,8 @@
    The service must list the host page's origin in BW_EMBED_ORIGINS (CSP frame-ancestors of /embed); when the
    browser refuses the frame, the panel says so and links to the chat on the service itself.
    Keyboard: Enter/Space opens, focus goes to the question field; Escape (also inside the chat) or "Sluiten"
-   closes and focus goes back to the launcher. */
+   closes and focus goes back to the launcher. On a small screen (480 px or less) the panel fills the screen,
+   is modal (aria-modal) and Tab stays inside it. */
 (function () {
   "use strict";
 
@@ -163,6 +164,8 @@
     var frame = null;
     var ready = false;
     var readyTimer = null;
+    // On a small screen the panel covers the page: it is then modal, and Tab stays inside it.
+    var fullScreen = window.matchMedia("(max-width: 480px), (max-height: 480px)");
 
     function refused() {
       if (ready) return;
@@ -195,6 +198,7 @@
 
     function open() {
       panel.hidden = false;
+      panel.setAttribute("aria-modal", String(fullScreen.matches));
       launcher.setAttribute("aria-expanded", "true");
       ensureFrame();
       if (ready) focusChat();
@@ -215,6 +219,17 @@
         event.preventDefault();
         shut();
       }
+    });
+
+    if (typeof fullScreen.addEventListener === "function") {
+      fullScreen.addEventListener("change", function () {
+        if (isOpen()) panel.setAttribute("aria-modal", String(fullScreen.matches));
+      });
+    }
+
+    // Focus that leaves the full-screen panel for the page behind it comes back to the panel's first button.
+    document.addEventListener("focusin", function (event) {
+      if (isOpen() && fullScreen.matches && event.target !== host) close.focus();
     });
 
     window.addEventListener("message", function (event) {
