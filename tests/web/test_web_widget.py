@@ -233,8 +233,18 @@ def test_conversation_in_the_widget_on_another_origin(embedding: Embedding, brow
     driver.switch_to.default_content()
     screenshot(driver, "widget-answer-desktop")
 
+    # Escape in the chat's own confirmation dialog closes that dialog only.
+    driver.switch_to.frame(part(driver, "iframe"))
+    driver.find_element(By.ID, "nieuw-gesprek").click()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "dialog[open]"), 10, "no confirmation dialog")
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"), 10, "the dialog stayed open")
+    driver.switch_to.default_content()
+    assert part(driver, ".launcher").get_attribute("aria-expanded") == "true"
+
     # Escape inside the chat closes the panel; the focus goes back to the launcher.
     driver.switch_to.frame(part(driver, "iframe"))
+    driver.find_element(By.ID, "vraag").click()
     driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     driver.switch_to.default_content()
     wait_for(driver, lambda d: part(d, ".launcher").get_attribute("aria-expanded") == "false", 10,
