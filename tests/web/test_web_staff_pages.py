@@ -5,6 +5,7 @@ no violations at desktop and phone width."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 import run_all
 from conftest import Stack, knowledge_env, start_services
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from webtools import DESKTOP, PHONE, ROOT, STAFF_TOKEN, free_port, run_axe, screenshot, set_viewport, wait_for
 
 from knowledge.eval.questions import load_questions
@@ -160,3 +162,29 @@ def test_evaluators_page_reviews_turns_into_question_lines(staff: Stack, browser
     [line] = load_questions(out)
     assert line.question == UNANSWERABLE and line.answerable and line.expected_sections == (f"{DOC}:programmakosten",)
     assert json.loads(Path(out).read_text(encoding="utf-8"))["id"].startswith("r-")
+
+
+def test_a_resident_handed_over_in_the_chat_is_found_by_the_kcc(chat_stack: Stack, browser: Any) -> None:
+    """The whole path: the chat (Rasa, action server, knowledge), the code in the handoff, the KCC page."""
+    resident = browser(*PHONE)
+    resident.get(f"{chat_stack.base}/")
+    before = len(resident.find_elements(By.CSS_SELECTOR, "#chat-log .msg-bot"))
+    resident.find_element(By.ID, "vraag").send_keys("Wat zijn de lasten van dienstverlening in 2027?", Keys.ENTER)
+    wait_for(resident, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#chat-log .msg-bot")) > before, 90,
+             "no answer")
+    resident.find_element(By.ID, "medewerker").click()
+    spoken = wait_for(resident, lambda d: re.search(r"noem code ([A-Z2-9]{3}-[2-9]{2})",
+                                                    d.find_element(By.ID, "chat-log").text), 60,
+                      "no code in the handoff")
+    code = spoken.group(1)
+    screenshot(resident, "chat-handoff-code-phone")
+
+    staff_driver = browser()
+    staff_driver.get(f"{chat_stack.base}/kcc")
+    staff_driver.find_element(By.ID, "gesprekscode").send_keys(code)
+    staff_driver.find_element(By.CSS_SELECTOR, "#codeformulier button[type=submit]").click()
+    log_in(staff_driver, "code-login")
+    shown = wait_for(staff_driver, lambda d: (g := d.find_element(By.ID, "gesprek")).is_displayed() and g, 30,
+                     "the conversation did not appear")
+    assert "De inwoner vroeg om een medewerker." in shown.text and "14.984.000" in shown.text
+    no_violations(staff_driver, "kcc-code-from-chat-desktop")
