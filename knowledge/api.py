@@ -728,7 +728,7 @@ def _mount_conversations(app: FastAPI, settings: Settings, svc: Callable[[], Ser
     @app.put("/api/review/turns/{turn_id}", dependencies=staff_only, responses=STAFF_RESPONSES)
     def review_turn(turn_id: int, body: ReviewRequest) -> dict[str, Any]:
         """Mark a turn right or wrong and name the section that holds the right answer (checked against the index)."""
-        turn = conversations().turn(turn_id)
+        turn = conversations().turn(turn_id) if 0 < turn_id < 2**62 else None  # ids fit a 64-bit integer
         if turn is None:
             raise HTTPException(404, "Deze beurt bestaat niet (meer). Beurten worden na "
                                      f"{settings.turn_retention_hours:g} uur verwijderd.")

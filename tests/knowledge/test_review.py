@@ -103,8 +103,9 @@ def test_review_round_trip_to_question_lines(base: str, folder: Path) -> None:
     again = httpx.put(f"{url}/{masked['id']}", json={"correct": False, "section_id": f"{DOC}:1a"},
                       headers=STAFF, timeout=10)
     assert again.status_code == 200 and again.json()["section_id"] == f"{DOC}:1a"
-    missing = httpx.put(f"{url}/999999", json={"correct": True}, headers=STAFF, timeout=10)
-    assert missing.status_code == 404 and "bestaat niet" in missing.json()["detail"]
+    for absent in ("999999", "-1", str(10**25)):
+        missing = httpx.put(f"{url}/{absent}", json={"correct": True}, headers=STAFF, timeout=10)
+        assert missing.status_code == 404 and "bestaat niet" in missing.json()["detail"], absent
     invalid = httpx.put(f"{url}/{amount['id']}", json={"correct": "misschien"}, headers=STAFF, timeout=10)
     assert invalid.status_code == 422 and "correct" in invalid.json()["detail"]
     listed = {t["id"]: t for t in httpx.get(url, headers=STAFF, timeout=10).json()}
