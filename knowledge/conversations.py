@@ -124,19 +124,24 @@ class ConversationStore(ABC):
     """Turns, handoff codes and reviews; SQL is written with ``?`` placeholders for both databases."""
 
     @abstractmethod
-    def _run(self, sql: str, params: Sequence[Any] = (), timeout: float = WRITE_TIMEOUT,
-             many: bool = False) -> list[tuple[Any, ...]]:
-        """Run one statement (or, with ``many``, the schema) and return its rows; FeedbackStoreError on a fault."""
+    def _batch(self, steps: Sequence[tuple[str, Sequence[Any]]],
+               timeout: float = WRITE_TIMEOUT) -> list[tuple[Any, ...]]:
+        """Run statements in one transaction; the last one's rows. FeedbackStoreError on a fault."""
+
+    def _run(self, sql: str, params: Sequence[Any] = (), timeout: float = WRITE_TIMEOUT) -> list[tuple[Any, ...]]:
+        """Run one statement and return its rows."""
+        return self._batch([(sql, params)], timeout)
 
     @abstractmethod
     def _prepare(self) -> None:
         """Create the tables once."""
 
-    def _purge(self, now: float, retention: float) -> None:
-        """Delete expired codes, and turns past retention that no live code points at."""
-        self._run("DELETE FROM handoff_codes WHERE expires <= ?", (now,))
-        self._run("DELETE FROM turns WHERE created < ? AND conversation_id NOT IN "
-                  "(SELECT conversation_id FROM handoff_codes)", (now - retention,))
+    @staticmethod
+    def _purge(now: float, retention: float) -> list[tuple[str, Sequence[Any]]]:
+        """Statements deleting expired codes, and turns past retention that no live code points at."""
+        return [("DELETE FROM handoff_codes WHERE expires <= ?", (now,)),
+                ("DELETE FROM turns WHERE created < ? AND conversation_id NOT IN "
+                 "(SELECT conversation_id FROM handoff_codes)", (now - retention,))]
 
     def add_turn(self, conversation_id: str, question: str, answer: str, answered: bool, reason: str,
                  citations: Sequence[dict[str, Any]], retention: float) -> bool:
@@ -144,11 +149,11 @@ class ConversationStore(ABC):
         now = time.time()
         try:
             self._prepare()
-            self._run("INSERT INTO turns (created, conversation_id, question, answer, answered, reason, citations) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      (now, conversation_id[:100], mask_pii(question[:MAX_TEXT]), mask_pii(answer[:MAX_TEXT]),
-                       int(answered), reason[:40], _citations(citations)), BEST_EFFORT_TIMEOUT)
-            self._purge(now, retention)
+            self._batch([*self._purge(now, retention),
+                         ("INSERT INTO turns (created, conversation_id, question, answer, answered, reason, citations) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          (now, conversation_id[:100], mask_pii(question[:MAX_TEXT]), mask_pii(answer[:MAX_TEXT]),
+                           int(answered), reason[:40], _citations(citations)))], BEST_EFFORT_TIMEOUT)
         except FeedbackStoreError as error:
             log.warning("turn not logged: %s", error)
             return False
@@ -158,7 +163,7 @@ class ConversationStore(ABC):
         """A new random code for the conversation, valid for ``lifetime`` seconds. Raises FeedbackStoreError."""
         self._prepare()
         now = time.time()
-        self._purge(now, retention)
+        self._batch(self._purge(now, retention))
         for _ in range(CODE_ATTEMPTS):  # a clash with a live code is unlikely; draw again when it happens
             code = new_code()
             if not self._run("SELECT code FROM handoff_codes WHERE code = ?", (code,)):
@@ -185,7 +190,7 @@ class ConversationStore(ABC):
         """The most recent logged turns first, with their review when there is one. Raises FeedbackStoreError."""
         self._prepare()
         if retention is not None:
-            self._purge(time.time(), retention)
+            self._batch(self._purge(time.time(), retention))
         rows = self._run(
             "SELECT t.id, t.created, t.conversation_id, t.question, t.answer, t.answered, t.reason, t.citations, "
             "r.correct, r.section_id FROM turns t LEFT JOIN reviews r ON r.turn_id = t.id "
@@ -211,12 +216,13 @@ class ConversationStore(ABC):
         self._prepare()
         now = time.time()
         cited = ",".join(str(c.get("section_id") or "") for c in turn.citations if c.get("section_id"))
-        self._run("DELETE FROM reviews WHERE turn_id = ?", (turn.id,))
-        self._run("INSERT INTO reviews (created, turn_id, question, answer, answered, correct, section_id, cited, "
-                  "kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (now, turn.id, mask_pii(turn.question), mask_pii(turn.answer), int(turn.answered), int(correct),
-                   section_id[:300], cited[:2000], kind[:40]))
-        rows = self._run("SELECT id FROM reviews WHERE turn_id = ?", (turn.id,))
+        rows = self._batch([
+            ("DELETE FROM reviews WHERE turn_id = ?", (turn.id,)),
+            ("INSERT INTO reviews (created, turn_id, question, answer, answered, correct, section_id, cited, kind) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             (now, turn.id, mask_pii(turn.question), mask_pii(turn.answer), int(turn.answered), int(correct),
+              section_id[:300], cited[:2000], kind[:40])),
+            ("SELECT id FROM reviews WHERE turn_id = ?", (turn.id,))])
         return Review(int(rows[0][0]), now, turn.id, mask_pii(turn.question), mask_pii(turn.answer), turn.answered,
                       correct, section_id[:300], tuple(c for c in cited.split(",") if c), kind[:40])
 
@@ -237,16 +243,15 @@ class SqliteConversationStore(ConversationStore):
         self.path = path
         self._ready = False
 
-    def _run(self, sql: str, params: Sequence[Any] = (), timeout: float = WRITE_TIMEOUT,
-             many: bool = False) -> list[tuple[Any, ...]]:
+    def _batch(self, steps: Sequence[tuple[str, Sequence[Any]]],
+               timeout: float = WRITE_TIMEOUT) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
         try:
             with closing(sqlite3.connect(self.path, timeout=timeout)) as db, db:
-                if many:
-                    for statement in params:
-                        db.execute(statement)
-                    return []
-                return list(db.execute(sql, tuple(params)).fetchall())
-        except sqlite3.Error as error:
+                for sql, params in steps:
+                    rows = list(db.execute(sql, tuple(params)).fetchall())
+            return rows
+        except (sqlite3.Error, OverflowError) as error:
             raise FeedbackStoreError(f"{self.path}: {error}") from error
 
     def _prepare(self) -> None:
@@ -258,7 +263,7 @@ class SqliteConversationStore(ConversationStore):
                     os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
             except OSError as error:
                 raise FeedbackStoreError(f"{self.path}: {error}") from error
-            self._run("", _statements("INTEGER"), many=True)
+            self._batch([(statement, ()) for statement in _statements("INTEGER")])
             self._ready = True
 
 
@@ -271,25 +276,24 @@ class PostgresConversationStore(ConversationStore):
         self.label = redact_url(url)
         self._ready = False
 
-    def _run(self, sql: str, params: Sequence[Any] = (), timeout: float = WRITE_TIMEOUT,
-             many: bool = False) -> list[tuple[Any, ...]]:
+    def _batch(self, steps: Sequence[tuple[str, Sequence[Any]]],
+               timeout: float = WRITE_TIMEOUT) -> list[tuple[Any, ...]]:
         import psycopg  # only needed when PostgreSQL is configured
 
+        rows: list[tuple[Any, ...]] = []
         try:
             with psycopg.connect(self.url, connect_timeout=max(1, round(timeout)),
                                  options=f"-c statement_timeout={int(max(timeout, 0.2) * 1000)}") as db:
-                if many:
-                    for statement in params:
-                        db.execute(statement)
-                    return []
-                cursor = db.execute(sql.replace("?", "%s"), tuple(params))
-                return list(cursor.fetchall()) if cursor.description else []
-        except (psycopg.Error, OSError) as error:
+                for sql, params in steps:
+                    cursor = db.execute(sql.replace("?", "%s"), tuple(params))
+                    rows = list(cursor.fetchall()) if cursor.description else []
+            return rows
+        except (psycopg.Error, OSError, OverflowError) as error:
             raise FeedbackStoreError(f"{self.label}: {error}") from error
 
     def _prepare(self) -> None:
         if not self._ready:
-            self._run("", _statements("BIGSERIAL"), many=True)
+            self._batch([(statement, ()) for statement in _statements("BIGSERIAL")])
             self._ready = True
 
 
