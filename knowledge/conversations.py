@@ -34,7 +34,7 @@ CODE_ATTEMPTS = 8
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS turns (
-    id {serial} PRIMARY KEY,
+    id {serial},
     created DOUBLE PRECISION NOT NULL,
     conversation_id TEXT NOT NULL,
     question TEXT NOT NULL,
@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS handoff_codes (
     expires DOUBLE PRECISION NOT NULL
 );
 CREATE TABLE IF NOT EXISTS reviews (
-    id {serial} PRIMARY KEY,
+    id {serial},
     created DOUBLE PRECISION NOT NULL,
     turn_id BIGINT NOT NULL UNIQUE,
     question TEXT NOT NULL,
@@ -263,7 +263,8 @@ class SqliteConversationStore(ConversationStore):
                     os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
             except OSError as error:
                 raise FeedbackStoreError(f"{self.path}: {error}") from error
-            self._batch([(statement, ()) for statement in _statements("INTEGER")])
+            # AUTOINCREMENT: an id is never reused after a purge, so a review never sticks to a newer turn
+            self._batch([(statement, ()) for statement in _statements("INTEGER PRIMARY KEY AUTOINCREMENT")])
             self._ready = True
 
 
@@ -293,7 +294,7 @@ class PostgresConversationStore(ConversationStore):
 
     def _prepare(self) -> None:
         if not self._ready:
-            self._batch([(statement, ()) for statement in _statements("BIGSERIAL")])
+            self._batch([(statement, ()) for statement in _statements("BIGSERIAL PRIMARY KEY")])
             self._ready = True
 
 

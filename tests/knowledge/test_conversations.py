@@ -57,6 +57,18 @@ def test_sqlite_store_contract(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
+def test_ids_are_never_reused_after_a_purge(tmp_path: Path) -> None:
+    store = SqliteConversationStore(tmp_path / "feedback.sqlite")
+    assert store.add_turn("x", "Eerste vraag", "", False, "abstain", [], retention=3600)
+    [first] = store.conversation("x")
+    store.review(first, True, "", "keyword")
+    time.sleep(0.3)
+    assert store.add_turn("y", "Tweede vraag", "", False, "abstain", [], retention=0.1)  # purges the first turn
+    [second] = store.conversation("y")
+    assert store.conversation("x") == [] and second.id > first.id
+    assert store.turns(10)[0].correct is None  # the old verdict does not stick to a new turn
+
+
 def test_a_broken_store_never_breaks_an_answer(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("no folder", encoding="utf-8")
