@@ -17,7 +17,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -164,12 +164,15 @@ class ConversationStore(ABC):
         self._prepare()
         now = time.time()
         self._batch(self._purge(now, retention))
+        made = HandoffCode("", conversation_id[:100], reason[:40], now, now + lifetime)
         for _ in range(CODE_ATTEMPTS):  # a clash with a live code is unlikely; draw again when it happens
             code = new_code()
-            if not self._run("SELECT code FROM handoff_codes WHERE code = ?", (code,)):
-                self._run("INSERT INTO handoff_codes (code, conversation_id, reason, created, expires) "
-                          "VALUES (?, ?, ?, ?, ?)", (code, conversation_id[:100], reason[:40], now, now + lifetime))
-                return HandoffCode(code, conversation_id[:100], reason[:40], now, now + lifetime)
+            rows = self._batch([
+                ("INSERT INTO handoff_codes (code, conversation_id, reason, created, expires) VALUES (?, ?, ?, ?, ?) "
+                 "ON CONFLICT (code) DO NOTHING", (code, made.conversation_id, made.reason, now, made.expires)),
+                ("SELECT code, conversation_id, reason, created, expires FROM handoff_codes WHERE code = ?", (code,))])
+            if rows and HandoffCode(*rows[0]) == replace(made, code=code):  # ours, not a live code drawn before
+                return replace(made, code=code)
         raise FeedbackStoreError("no free handoff code found")
 
     def code(self, code: str) -> HandoffCode | None:

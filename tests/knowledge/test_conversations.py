@@ -7,6 +7,8 @@ import stat
 import time
 from pathlib import Path
 
+import pytest
+
 from knowledge.conversations import ConversationStore, SqliteConversationStore
 from knowledge.feedback import FeedbackStoreError
 
@@ -80,3 +82,13 @@ def test_a_broken_store_never_breaks_an_answer(tmp_path: Path) -> None:
         assert "feedback.sqlite" in str(error)
     else:
         raise AssertionError("a code cannot be made without a store")
+
+
+def test_a_drawn_code_that_is_taken_is_drawn_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    draws = iter(["AAA-22", "AAA-22", "BBB-33"])
+    monkeypatch.setattr("knowledge.conversations.new_code", lambda: next(draws))
+    store = SqliteConversationStore(tmp_path / "feedback.sqlite")
+    first = store.create_code("x", "request", 3600, 3600)
+    second = store.create_code("y", "request", 3600, 3600)
+    assert (first.code, second.code) == ("AAA-22", "BBB-33")
+    assert store.code("AAA-22") == first and store.code("BBB-33") == second
