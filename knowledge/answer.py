@@ -104,6 +104,8 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
             parts.append(meaning)
     specific = [corpus.section(sid) for sid in subject.explanations]
     found = [s for s in specific if s is not None]
+    if subject.total:  # a total row: only the explanations of its parts that name the measure asked about
+        found = _naming_measure(found, query.measure)
     if found:
         for n, section in enumerate(found[:2], start=1):
             text = _trim(re.sub(r"\s+", " ", section.text), MAX_WORDS)
@@ -131,6 +133,17 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     assert cited is not None
     resolved = _resolved(query, subject, cited)
     return Answer(query.text, True, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
+
+
+def _naming_measure(sections: list[Section], measure: str | None) -> list[Section]:
+    """The explanations that name the measure asked about ('de hogere baten worden veroorzaakt door …')."""
+    from knowledge.vocabulary import MEASURE_FAMILIES
+
+    if not measure:
+        return []
+    words = (measure, *MEASURE_FAMILIES.get(measure, ()))
+    pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(w) for w in words) + r")(?![\w])", re.IGNORECASE)
+    return [s for s in sections if pattern.search(s.text)]
 
 
 def _measure_meaning(vocab: Vocabulary, query: Query, subject: Subject) -> str:

@@ -21,7 +21,8 @@ from nlu.glossary import GLOSSARY, glossary_terms, looks_english
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "meaning": ("wat betekent dat", "wat betekent dit", "wat houdt dat in", "wat bedoel je", "wat bedoelt u",
                 "what does that mean", "what does this mean", "what do you mean", "betekenis daarvan"),
-    "explain": ("waarom", "waardoor", "hoe komt", "hoezo", "oorzaak", "oorzaken", "reden", "redenen", "verklaring",
+    "explain": ("waarom", "waardoor", "hoe komt", "hoe komen", "hoezo", "oorzaak", "oorzaken", "reden", "redenen",
+                "verklaring",
                 "verklaart", "why", "how come", "reason", "reasons", "waarvoor", "what for", "what is it for",
                 "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "waaraan", "vandaan",
                 "welke bron", "source", "sources"),
@@ -49,6 +50,9 @@ FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit 
                          r"en wat|and what)\b", re.IGNORECASE)
 ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|\b(dat|dit|die|deze|het|it|"
                       r"that|this|those|them|they|daarvan|ervan)\s*\??\s*$", re.IGNORECASE)
+DEMONSTRATIVE = re.compile(r"(?<![\w])(?:die|deze|dat|dit|those|these|that|this)\s+(?:[a-z]+\s+)?([a-z]+)")
+# Intents that ask about a thing itself: a bare name ('rekenkamer') then means the thing, not its reserve
+THING_INTENTS = ("define", "how", "who", "goal", "when")
 RELATIVE_YEARS: dict[str, int] = {
     "vorig jaar": -1, "vorige jaar": -1, "jaar ervoor": -1, "jaar daarvoor": -1, "het jaar daarvoor": -1,
     "last year": -1, "previous year": -1, "year before": -1, "volgend jaar": 1, "volgende jaar": 1,
@@ -65,7 +69,8 @@ GENERIC = frozenset(
     these those have has had been being was were be it its into from than then also only just more less most
     much very can could may might must shall should did doing done get got gets give gives given go goes going
     gaat gaan ging gegaan waarom wanneer welke welk hoe wie wat waar waarvoor waardoor dat dit die deze
-    zitten zit zat erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
+    zitten zit zat horen hoort behoren behoort belong belongs valt vallen
+    erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
     betekent betekenis bedoel bedoelt bedoeld mean means meant explain reason why how what when which who
     vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
     hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
@@ -116,6 +121,12 @@ def _relative_year(folded: str) -> int | None:
         if re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded):
             return offset
     return None
+
+
+def _relative_spans(folded: str) -> list[tuple[int, int]]:
+    """Where relative-year phrases stand ('the year before' is no topic)."""
+    return [(m.start(), m.end()) for phrase in RELATIVE_YEARS
+            for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded)]
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -216,6 +227,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in vocab.mentions(folded) if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
+    if intent in THING_INTENTS:  # 'wat doet de rekenkamer?' is about the rekenkamer, not its reserve
+        mentions = [m for m in mentions if vocab.subjects[m.subject_id].kind != "reserve" or "reserve" in m.text]
     outside = [m for m in mentions if vocab.subjects[m.subject_id].document_id not in scope]
     mentions = [m for m in mentions if vocab.subjects[m.subject_id].document_id in scope]
     ranked = rank_mentions(mentions, intent, vocab, scope)
@@ -238,7 +251,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         intent = "info"
     years = sorted(set(_years(text)))
     relative = _relative_year(folded)
-    taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures]
+    taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + _relative_spans(folded)
     if english:  # English words the glossary translated are represented by their Dutch terms
         translated = {w for term in glossary_terms(text, force=True) for w in term.split()}
         content = [w for w in _content_words(folded, taken) if w not in vocab.generic and w not in translated]
@@ -251,7 +264,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                                                   [(k.start, k.end) for k in mentions])]  # names of other documents
     total = total_cue
     codes = tuple(e.value for e in extract_entities(text) if e.kind == "section_code")
-    follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or (
+    pointing = DEMONSTRATIVE.search(folded)  # 'die cijfers', 'deze hogere baten': what was just answered
+    pointing_back = pointing is not None and (pointing.group(1) in GENERIC or pointing.group(1) in vocab.measure_words)
+    follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or pointing_back or (
         len(text.split()) <= 4 and not ranked and not topic) or (intent == "meaning" and not ranked)
     names = _proper_names(text, taken)
     query = Query(

@@ -397,6 +397,10 @@ def _document_subjects(corpus: Corpus, document: Document, subjects: dict[str, S
         if not aliases and not rows:
             continue
         explanations = tuple(dict.fromkeys(row_links[r] for r in rows if r in row_links))
+        if not explanations and rows and all(r.line in totals.get(r.table_id, set()) for r in rows):
+            # a total row is explained by every explanation of the rows it adds up
+            explanations = tuple(dict.fromkeys(section_id for r in rows for ref, section_id in row_links.items()
+                                               if ref.table_id == r.table_id))
         if kind == "indicator" and sections:
             explanations = (sections[0].id,)
         general_explanation = next((general[r.table_id] for r in rows if general.get(r.table_id)), None)
