@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actions.settings import Settings, load_settings
-from knowledge.serialize import OPTION_KEYS, RESOLVED_KEYS
+from knowledge.serialize import OPTION_KEYS, RESOLVED_KEYS, YEAR_KEYS
 from nlu.privacy import mask_pii
 
 logger = logging.getLogger(__name__)
@@ -66,11 +66,11 @@ def clean_context(context: dict[str, Any] | None) -> dict[str, Any] | None:
     if not context:
         return None
     cleaned: dict[str, Any] = {key: context.get(key) or None for key in CONTEXT_KEYS}
-    year = cleaned["year"]
-    try:
-        cleaned["year"] = int(float(year)) if year is not None else None
-    except (TypeError, ValueError):
-        cleaned["year"] = None
+    for key in YEAR_KEYS:
+        try:
+            cleaned[key] = int(float(cleaned[key])) if cleaned[key] is not None else None
+        except (TypeError, ValueError):
+            cleaned[key] = None
     if all(value is None for value in cleaned.values()):
         return None
     return cleaned

@@ -54,6 +54,7 @@ class Context(BaseModel):
     subject: str | None = Field(None, max_length=300)
     intent: str | None = Field(None, max_length=40)
     document: str | None = Field(None, max_length=300)
+    earlier: int | None = Field(None, ge=1900, le=2200)
 
 
 class AnswerRequest(BaseModel):

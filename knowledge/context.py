@@ -20,21 +20,35 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     """The frame after applying the previous turn's state to a new question."""
     inherited: list[str] = []
     previous = normalise_state(previous, vocab)
+    if previous is not None and previous.document in query.ambiguous and query.mentions:
+        top = query.mentions[0]  # a name in several documents: the conversation's document
+        same = [m.subject_id for m in query.mentions if (m.start, m.end) == (top.start, top.end)
+                and vocab.subjects[m.subject_id].document_id == previous.document]
+        query = replace(query, subject=same[0] if same else query.subject, ambiguous=())
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
     usable = previous is not None and previous.subject in vocab.subjects
-    leans = query.follow_up or (usable and not query.mentions and not query.topic_words)
+    again = usable and previous is not None and subject == previous.subject and not query.topic_words \
+        and not query.years and measure is None  # 'aan welke reserves?' right after a reserves amount
+    leans = query.follow_up or again or (usable and not query.mentions and not query.topic_words)
     if previous is not None and usable and leans and subject is None:
         subject = previous.subject
         inherited.append("subject")
     if previous is not None and leans and (usable or previous.measure):
-        if measure is None and previous.measure and intent in ("info", "amount", "compare", "list", "meaning"):
+        if measure is None and previous.measure and intent in ("info", "amount", "compare", "list", "meaning") \
+                and not (intent == "list" and query.topic_words):  # 'en welke risico's?' asks for no amount
             same_kind = subject == previous.subject or subject is None
             if same_kind or _has_measure(vocab, subject, previous.measure):
                 measure = previous.measure
                 inherited.append("measure")
+        if intent == "list" and again and measure and previous.intent in CARRY_INTENTS:
+            intent = "amount"  # 'welke …?' after an amount: the rows with that amount
+            inherited.append("intent")
         if intent == "info" and previous.intent in CARRY_INTENTS and (measure or not query.topic_words):
             intent = previous.intent if previous.intent != "compare" else "amount"
             inherited.append("intent")
+        if not years and intent == "compare" and previous.year and previous.earlier:
+            years = tuple(sorted({previous.earlier, previous.year}))  # 'hoeveel verschil is dat?'
+            inherited.append("years")
         if not years and previous.year and relative is None and intent in ("amount", "compare", "info"):
             years = (previous.year,)
             inherited.append("year")

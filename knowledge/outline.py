@@ -16,6 +16,7 @@ MAX_PARTS = 2  # parts quoted in one answer
 MAX_ITEMS = 12  # items listed in one answer
 MIN_STEM = 4  # shortest stem that may match the start of a title word ('doel' ~ 'doelstellingen')
 # Items of the budget tree (their titles are sentences or indicator names): listed under a part, never a part
+GROUP_KINDS = ("programme", "beleidsterrein", "table", "verbonden-partijen")  # rows that add up other rows
 ITEM_KINDS = ("doel", "prestatie", "indicator")
 MIN_PROSE_WORDS = 8  # a part with less text than this is a heading: its children are listed instead
 
@@ -87,7 +88,9 @@ def parts_answer(settings: Settings, query: Query, subject: Subject, parts: list
 
 
 def _row_lines(subject: Subject, vocab: Vocabulary) -> list[str]:
-    """The rows of the subject's tables, totals left out (a total is not one of the things listed)."""
+    """The rows of the subject's tables that are things of their own (a reserve, a partij), not totals or the
+    subtotals of a beleidsterrein."""
+    groups = {(r.table_id, r.line) for s in vocab.subjects.values() if s.kind in GROUP_KINDS for r in s.rows}
     lines: list[str] = []
     for ref in subject.rows:
         table = vocab.tables.get(ref.table_id)
@@ -95,7 +98,8 @@ def _row_lines(subject: Subject, vocab: Vocabulary) -> list[str]:
             continue
         totals = total_rows(table)
         for cell in table.cells:
-            if cell.line not in totals and cell.line not in lines and not re.match(r"(?i)^totaal\b", cell.line):
+            if cell.line not in totals and cell.line not in lines and (table.id, cell.line) not in groups \
+                    and not re.match(r"(?i)^totaal\b", cell.line):
                 lines.append(cell.line)
     return lines[:MAX_ITEMS]
 

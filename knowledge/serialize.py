@@ -9,6 +9,7 @@ from knowledge.types import Answer, Citation, Clarify, ClarifyOption, Query, Res
 # The one JSON contract of an answer; the action server's client, the evaluation runner and the test fakes
 # import these names (knowledge.types and this module are pure Python and run in both venvs).
 RESOLVED_KEYS = tuple(f.name for f in fields(Resolved))
+YEAR_KEYS = ("year", "earlier")  # the state's years, integers
 CITATION_KEYS = tuple(f.name for f in fields(Citation))
 CLARIFY_KEYS = tuple(f.name for f in fields(Clarify))
 OPTION_KEYS = tuple(f.name for f in fields(ClarifyOption))
@@ -58,9 +59,11 @@ def resolved_from_json(data: object) -> Resolved | None:
     if not isinstance(data, dict):
         return None
     values = {k: data.get(k) or None for k in RESOLVED_KEYS}
-    try:
-        values["year"] = int(values["year"]) if values["year"] is not None else None
-    except (TypeError, ValueError):
-        values["year"] = None
-    values = {k: (v if k == "year" or v is None else str(v)[:300]) for k, v in values.items()}
+    for key in YEAR_KEYS:
+        raw = values[key]
+        try:
+            values[key] = int(raw) if raw is not None else None
+        except (TypeError, ValueError):
+            values[key] = None
+    values = {k: (v if k in YEAR_KEYS or v is None else str(v)[:300]) for k, v in values.items()}
     return Resolved(**values)

@@ -20,6 +20,8 @@ from knowledge.answer import (
     text_answer,
 )
 from knowledge.begrippen import SOURCE, define
+from knowledge.checks import OWN_CASE, asks_balance, foreign_name, names_a_time, proper_words
+from knowledge.comparison import compare_pair, table_pair_answer
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
@@ -36,7 +38,6 @@ from nlu.privacy import MASK_TOKENS
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
 MEANING = re.compile(r"\b(betekent|betekenis|bedoeld met|leg uit|uitleg|mean|means|meaning)\b")
 PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))
-OWN_CASE = re.compile(r"\b(mijn|my|kost het om|kosten om|costs? to|betaal ik|do i pay)\b")
 EURO = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
 
 DENSE_FLOOR = 0.76
@@ -81,11 +82,13 @@ class Service:
     code_sections: dict[str, list[str]] = field(default_factory=dict)
     row_sections: dict[str, Subject] = field(default_factory=dict)
     children: dict[str, tuple[Section, ...]] = field(default_factory=dict)
+    proper: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
         self.vocab = build_vocabulary(corpus)
         self.children = child_map(corpus)
+        self.proper = proper_words(corpus)
         self.stems = sentence_stems(self.index)
         by_section: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
@@ -139,6 +142,10 @@ class Service:
         citations = tuple(replace(c, document_title=docs[c.document].label if c.document in docs
                                   else c.document) for c in result.citations)
         resolved = result.resolved if result.answered else (context or Resolved())
+        if result.answered and context is not None and context.year and resolved.year \
+                and context.year != resolved.year and (resolved.subject, resolved.measure) == (
+                    context.subject, context.measure):
+            resolved = replace(resolved, earlier=context.year)  # two years in a row: a difference may follow
         if result.answered and context is not None and result.method in ("explanation", "definition", "text") \
                 and resolved.subject and resolved.subject == context.subject and context.intent in TABLE_INTENTS:
             # an explanation of a number keeps the number's state for the next follow-up
@@ -176,7 +183,7 @@ class Service:
             # a message carrying personal data is about someone's own case, which a budget never answers
             return abstain(s, query.text, 0.0, "Over uw eigen situatie staat niets in de begroting. "
                            "Deel hier liever geen persoonlijke gegevens.")
-        if query.intent in TABLE_INTENTS and OWN_CASE.search(fold(query.text)):
+        if query.intent in TABLE_INTENTS and OWN_CASE.search(fold(query.text)) is not None:
             # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax, never a budget line
             return abstain(s, query.text, 0.0, "Wat u zelf betaalt, zoals een tarief of belasting, staat niet in de "
                            "begroting.")
@@ -194,12 +201,24 @@ class Service:
                 query = replace(query, subject=found.id, intent=intent, inherited=(*query.inherited, "retrieval"),
                                 notes=(*query.notes, f"onderwerp via zoeken: {found.label}"))
                 subject = found
-        if subject is not None and query.measure is None and (query.intent not in TABLE_INTENTS or not query.years):
+        if subject is not None and query.measure is None:
             named = self._parts(query, subject)
             if named is not None:
                 return named
+        if subject is not None and asks_balance(query, subject, self.vocab.tables):
+            return abstain(s, query.text, 0.0, f"De begroting noemt niet hoeveel geld er in de {subject.label} zit, "
+                           "alleen wat eraan wordt toegevoegd en wat eruit wordt gehaald.")
         if query.intent in TABLE_INTENTS and s.table_answers:
+            pair = compare_pair(query, self.vocab, self.index.corpus, self.index.vocabulary)
+            if pair is not None:
+                return replace(table_pair_answer(s, query.text, pair), frame=query)
             facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
+            if not isinstance(facts, NoAmount):
+                municipality = self.vocab.documents[facts.subject.document_id].municipality \
+                    if facts.subject.document_id in self.vocab.documents else ""
+                other = foreign_name(query, facts.subject, self.vocab.tables, self.proper, municipality or "")
+                if other is not None:
+                    return abstain(s, query.text, 0.0, f"In de begroting staat geen bedrag voor {other.title()}.")
             if isinstance(facts, NoAmount) and subject is None and query.topic_words:
                 passage = self._passage_answer(query)
                 pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
@@ -327,7 +346,7 @@ class Service:
         result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems)
         if not result.answered:
             return result
-        if not self._covered(query, result):
+        if not self._covered(query, result) or (query.intent == "when" and not names_a_time(result.text)):
             result = self._next_covered(query, vector, fused, confidence) or abstain(
                 self.settings, query.text, confidence)
             if not result.answered:
@@ -421,7 +440,8 @@ class Service:
             chunks = self.section_chunks.get(hit.section.id, np.zeros(0, np.int64))
             only[chunks] = fused[chunks]
             result = text_answer(self.settings, self.index, query.search_text, vector, only, confidence, self.stems)
-            if result.answered and self._covered(query, result):
+            if result.answered and self._covered(query, result) and (
+                    query.intent != "when" or names_a_time(result.text)):
                 return result
         return None
 

@@ -303,12 +303,14 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
     row = rows[0]
     table = vocab.tables[row.table_id]
     cells = [c for c in _row_cells(vocab, row) if family is None or vocab.families.get(c.measure) == family]
-    if query.listing and subject.total and len({c.line for c in table.cells}) > 1:
+    listed = query.listing and (subject.total or row.line in _totals(vocab, row)) \
+        and len({c.line for c in table.cells}) > 1
+    if listed:
         # 'welke investeringen?': every row of the table, the total last
         lines = [line for line in dict.fromkeys(c.line for c in table.cells) if line != row.line] + [row.line]
         cells = [c for line in lines for c in table.cells if c.line == line
                  and (family is None or vocab.families.get(c.measure) == family)]
-    if len(rows) > 1:
+    if len(rows) > 1 and not listed:
         other = [c for r in rows[1:] for c in _row_cells(vocab, r) if vocab.families.get(c.measure) == family]
         if any(o.year == c.year and o.value != c.value for o in other for c in cells if o.value is not None):
             options = tuple(ClarifyOption(f"{r.line} ({vocab.tables[r.table_id].title})",

@@ -135,6 +135,7 @@ class Resolved:
     subject: str | None = None
     intent: str | None = None
     document: str | None = None
+    earlier: int | None = None  # the year of the turn before, for 'hoeveel verschil is dat?'
 
 
 @dataclass(frozen=True)

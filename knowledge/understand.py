@@ -24,10 +24,11 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "explain": ("waarom", "waardoor", "hoe komt", "hoe komen", "hoezo", "oorzaak", "oorzaken", "reden", "redenen",
                 "verklaring",
                 "verklaart", "why", "how come", "reason", "reasons", "waarvoor", "what for", "what is it for",
-                "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "waaraan", "vandaan",
-                "welke bron", "source", "sources"),
+                "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "naartoe", "waaraan",
+                "vandaan", "welke bron", "source", "sources"),
     "compare": ("stijg", "stijgen", "stijgt", "daal", "dalen", "daalt", "verschil", "verander", "toename", "afname",
-                "hoger", "lager", "groei", "groeit", "meer of minder", "vergelijk", "omhoog", "omlaag", "increase",
+                "hoger", "lager", "groei", "groeit", "meer of minder",
+                "minder", "vergeleken", "versus", "vs", "vergelijk", "omhoog", "omlaag", "increase",
                 "increases", "decrease", "decreases", "rise", "rises", "fall", "falls", "change", "changes",
                 "compare", "difference", "grow", "grows", "go up", "go down", "more or less"),
     "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "bereiken", "ambitie", "ambities", "goals", "goal",
@@ -50,6 +51,7 @@ FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit 
                          r"en wat|and what)\b", re.IGNORECASE)
 ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|\b(dat|dit|die|deze|het|it|"
                       r"that|this|those|them|they|daarvan|ervan)\s*\??\s*$", re.IGNORECASE)
+SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
 DEMONSTRATIVE = re.compile(r"(?<![\w])(?:die|deze|dat|dit|those|these|that|this)\s+(?:[a-z]+\s+)?([a-z]+)")
 # Intents that ask about a thing itself: a bare name ('rekenkamer') then means the thing, not its reserve
 THING_INTENTS = ("define", "how", "who", "goal", "when")
@@ -73,7 +75,7 @@ GENERIC = frozenset(
     erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
     betekent betekenis bedoel bedoelt bedoeld mean means meant explain reason why how what when which who
     vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
-    hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
+    allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down""".split()
 )
@@ -217,7 +219,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if places:
         search_text = re.sub(r"(?i)(?<![\w])(" + "|".join(map(re.escape, places)) + r")(?![\w])", " ", search_text)
         search_text = re.sub(r"\s+", " ", search_text).strip()
-    measures = vocab.measures(folded)
+    named = vocab.mentions(folded)  # a measure word inside a name is part of the name ('Werk en inkomen')
+    measures = [(f, s, e) for f, s, e in vocab.measures(folded)
+                if not any(m.start <= s and e <= m.end and (m.end - m.start) > (e - s) for m in named)]
     measure = measures[0][0] if measures else None
     amount_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in AMOUNT_CUES if c != "€")
     amount_cue = amount_cue or "€" in folded
@@ -227,6 +231,14 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in vocab.mentions(folded) if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
+    if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
+        measure = "lasten"  # the separable verb: 'geeft de gemeente meer uit aan …'
+        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
+    if measure is None and "onttrekking" in vocab.measure_words.values() and re.search(
+            r"(?<![\w])(uit|out of)(?![\w])", folded) and any(vocab.subjects[m.subject_id].kind == "reserve"
+                                                             for m in mentions):
+        measure = "onttrekking"  # 'hoeveel gaat er uit de reserve?': what is taken out
+        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if intent in THING_INTENTS:  # 'wat doet de rekenkamer?' is about the rekenkamer, not its reserve
         mentions = [m for m in mentions if vocab.subjects[m.subject_id].kind != "reserve" or "reserve" in m.text]
     outside = [m for m in mentions if vocab.subjects[m.subject_id].document_id not in scope]

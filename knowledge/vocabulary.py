@@ -21,7 +21,7 @@ MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
                "uitgegeven", "geeft uit", "geven uit", "besteed", "besteden", "besteedt", "cost", "costs", "spend",
                "spends", "spent", "spending", "expenses", "expenditure", "expenditures"),
     "baten": ("baten", "inkomsten", "opbrengsten", "opbrengst", "ontvangsten", "ontvangt", "inkomen", "verdient",
-              "income", "revenue", "revenues", "receipts", "earns", "earn"),
+              "income", "revenue", "revenues", "receipts", "earns", "earn", "comes in", "come in", "coming in"),
     "saldo": ("saldo", "netto", "per saldo", "net", "balance", "nettokosten", "net cost", "net costs"),
     "toevoeging": ("toevoeging", "toevoegingen", "toegevoegd", "storting", "stortingen", "gestort", "addition",
                    "additions", "added", "deposit", "deposits", "deposited", "put into", "added to"),

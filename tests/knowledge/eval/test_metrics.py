@@ -17,6 +17,7 @@ from knowledge.eval.metrics import (
     rank_of,
     reciprocal_rank,
     summarise,
+    wrong_amounts,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -115,3 +116,11 @@ def test_failures_explain_why() -> None:
     assert "ontbrekende feiten: € 14.984.000" in reasons
     oos = outcome(kind="out_of_scope", answerable=False, expected_sections=(), expected_facts=())
     assert failures(oos) == ["beantwoord maar had moeten doorverwijzen", "verkeerd bedrag: € 14.984.000"]
+
+
+def test_the_cells_a_difference_is_computed_from_are_not_wrong_amounts() -> None:
+    text = "In 2026: € 80.000. In 2027: € 20.000. Dat is € 60.000 minder in 2027."
+    assert wrong_amounts(("€ 60.000",), True, True, text) == []
+    # another amount beside them still counts, and so does a difference that is not the expected one
+    assert wrong_amounts(("€ 60.000",), True, True, text + " Totaal € 500.000.") == [500000]
+    assert wrong_amounts(("€ 50.000",), True, True, text) == [80000, 20000, 60000]

@@ -1,0 +1,55 @@
+"""Checks that an answer fits the question before it goes out (general budget knowledge, no document's words)."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.types import Corpus, Query, Subject, Table
+from nlu.entities import fold
+
+# 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
+OWN_CASE = re.compile(r"\b(mijn|my|kost het om|kosten om|costs? to|betaal ik|do i pay)\b")
+# 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) does not give
+BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|nog in|over in|left in|is left|balance of)\b")
+# a 'wanneer?' answer names a time: a year, a month, a season or a period
+TIME = re.compile(r"\b((19|20)\d{2}|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+                  r"november|december|voorjaar|najaar|zomer|winter|kwartaal|jaarlijks|maandelijks|wekelijks|"
+                  r"elk jaar|ieder jaar|per jaar|week|maand)\b", re.IGNORECASE)
+MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;:(] )([A-Z][a-z]{3,})")
+LOWER_WORD = re.compile(r"(?<![\w-])([a-z]{4,})(?![\w])")
+
+
+def proper_words(corpus: Corpus) -> frozenset[str]:
+    """Words the budget only writes with a capital inside a sentence: names of places and organisations."""
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for section in corpus.sections:
+        capital.update(fold(w) for w in MID_SENTENCE_CAPITAL.findall(section.text))
+        lower.update(LOWER_WORD.findall(section.text))
+    return frozenset(capital - lower)
+
+
+def foreign_name(query: Query, subject: Subject, tables: dict[str, Table], names: frozenset[str],
+                 municipality: str) -> str | None:
+    """A name in the question that the answering row does not carry ('wat betaalt Katwijk aan X?' answered
+    with the row of this municipality's own contribution)."""
+    own = fold(" ".join((subject.label, *subject.aliases, municipality,
+                         *(tables[r.table_id].title for r in subject.rows if r.table_id in tables),
+                         *(r.line for r in subject.rows))))
+    for word in re.findall(r"[^\W\d_]{4,}", fold(query.text)):
+        if word in names and word not in own and not (municipality and word.startswith(fold(municipality))):
+            return word  # ('Leidenaren' belongs to Leiden)
+    return None
+
+
+def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bool:
+    """A question for how much a reserve holds, while its table only gives what goes in and out."""
+    if subject.kind != "reserve" or query.measure is not None or not BALANCE.search(fold(query.text)):
+        return False
+    measures = {fold(c.measure) for r in subject.rows if r.table_id in tables for c in tables[r.table_id].cells}
+    return not any("stand" in m for m in measures)
+
+
+def names_a_time(text: str) -> bool:
+    """The passage says when: a year, month, season or period."""
+    return TIME.search(text) is not None

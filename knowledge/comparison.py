@@ -1,0 +1,83 @@
+"""Two rows compared in one question ('kost bestuur of dienstverlening meer in 2026?'): both cells, and the gap."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from knowledge.answer import table_answer
+from knowledge.numbers import format_euro
+from knowledge.settings import Settings
+from knowledge.table_answer import (
+    FAMILY_WORDS,
+    PLURAL,
+    NoAmount,
+    TableFacts,
+    _explain,
+    _kind_phrase,
+    _positive_amount,
+    find_facts,
+)
+from knowledge.types import Answer, Corpus, Mention, Query
+from knowledge.vocabulary import Vocabulary
+from nlu.entities import fold
+
+# what stands between two names that are compared: 'bestuur of (aan) dienstverlening', 'X versus Y', 'X en Y'
+BETWEEN = re.compile(r"^\s*(?:,|of|en|or|and|versus|vs\.?|tegenover|dan|than)\s+"
+                     r"(?:(?:aan|van|voor|bij|the|de|het)\s+)?$")
+
+
+def _outer(mentions: tuple[Mention, ...]) -> list[Mention]:
+    """Mentions not inside a longer one, in text order, one per span."""
+    spans: dict[tuple[int, int], Mention] = {}
+    for m in mentions:
+        spans.setdefault((m.start, m.end), m)
+    outer = [m for m in spans.values() if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start)
+                                                  > (m.end - m.start) for o in spans.values())]
+    return sorted(outer, key=lambda m: m.start)
+
+
+def compare_pair(query: Query, vocab: Vocabulary, corpus: Corpus,
+                 words: frozenset[str]) -> tuple[TableFacts, TableFacts] | None:
+    """Two rows the question names side by side, each answered by one verified cell of the same measure and year."""
+    if "subject" in query.inherited:
+        return None
+    named = _outer(tuple(m for m in query.mentions if vocab.subjects[m.subject_id].rows
+                         and vocab.subjects[m.subject_id].document_id in query.scope))
+    folded = fold(query.search_text)
+    for first, second in zip(named, named[1:]):
+        at = folded.find(first.text)  # the names in the text as searched (offsets may have shifted)
+        then = folded.find(second.text, at + len(first.text)) if at >= 0 else -1
+        if first.subject_id == second.subject_id or then < 0 or not BETWEEN.match(folded[at + len(first.text): then]):
+            continue
+        facts = [find_facts(replace(query, subject=m.subject_id, intent="amount", listing=False, total=False,
+                                    mentions=(m,)), vocab, corpus, words) for m in (first, second)]
+        a, b = facts
+        if isinstance(a, NoAmount) or isinstance(b, NoAmount) or len(a.cells) != 1 or len(b.cells) != 1:
+            return None
+        if a.family != b.family or a.cells[0].year != b.cells[0].year or a.cells[0].value is None \
+                or b.cells[0].value is None:
+            return None
+        return a, b
+    return None
+
+
+def table_pair_answer(settings: Settings, question: str, pair: tuple[TableFacts, TableFacts]) -> Answer:
+    """Both amounts and which is higher, citing both cells."""
+    a, b = pair
+    ca, cb = a.cells[0], b.cells[0]
+    what = FAMILY_WORDS.get(a.family, ca.measure.lower())
+    verb = "zijn" if a.family in PLURAL else "is"
+    assert ca.value is not None and cb.value is not None
+    gap = abs(cb.value) - abs(ca.value)
+    factor = 1000 if ca.unit == "× €1.000" else 1
+    if gap:
+        higher, lower = (b, a) if gap > 0 else (a, b)
+        amount = format_euro(abs(gap) * factor)
+        change = f"Bij {higher.subject.label} is het {amount} hoger dan bij {lower.subject.label}."
+    else:
+        change = "Dat is even veel."
+    text = (f"{_kind_phrase(ca)} {verb} {what} van {a.subject.label}: {_positive_amount(ca)}, en van "
+            f"{b.subject.label}: {_positive_amount(cb)}. {change} {_explain(ca, a.family)}").strip()
+    merged = replace(a, cells=(ca, cb))
+    return table_answer(settings, question, merged, text)

@@ -1,0 +1,62 @@
+"""Verification rules and two-row comparisons, on the fictional documents and on the real budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge.checks import names_a_time, proper_words
+from tests.knowledge.test_documents import corpus_dir, service_for  # noqa: F401  (module fixture)
+
+
+@pytest.fixture(scope="module")
+def svc(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:  # noqa: F811
+    return service_for(corpus_dir, tmp_path_factory.mktemp("checks-index"))
+
+
+def test_two_rows_named_side_by_side_are_both_answered_with_the_gap(svc: Any) -> None:
+    answer = svc.answer("Wat kost meer in 2027 in Veenhoven: werk en inkomen of jeugd?")
+    assert answer.answered and answer.method == "table"
+    assert "€ 68.120.000" in answer.text and "€ 32.418.000" in answer.text
+    assert "€ 35.702.000 hoger" in answer.text and "Werk en inkomen" in answer.text
+
+
+def test_a_separable_verb_asks_for_the_lasten(svc: Any) -> None:
+    query = svc.understand("Geeft Veenhoven in 2027 meer uit aan jeugd of aan werk en inkomen?")
+    assert query.measure == "lasten" and query.intent in ("amount", "compare")
+
+
+def test_how_much_a_reserve_holds_is_not_read_from_its_mutations(svc: Any) -> None:
+    answer = svc.answer("Hoeveel geld zit er eind 2027 nog in de Reserve jeugdhulp?")
+    assert not answer.answered and "Reserve jeugdhulp" in answer.text
+    assert svc.answer("Hoeveel wordt er in 2027 onttrokken aan de Reserve jeugdhulp?").answered
+
+
+def test_a_difference_follow_up_uses_the_two_years_just_asked(svc: Any) -> None:
+    first = svc.answer("lasten jeugd Veenhoven 2026")
+    second = svc.answer("en in 2027?", first.resolved)
+    assert "€ 32.418.000" in second.text and second.resolved.earlier == 2026
+    third = svc.answer("hoeveel verschil is dat?", second.resolved)
+    assert third.answered and "€ 768.000 hoger" in third.text  # 32.418 - 31.650
+
+
+def test_which_rows_after_an_amount_lists_the_rows_with_that_amount(svc: Any) -> None:
+    first = svc.answer("onttrekkingen reserves Veenhoven 2027")
+    assert first.answered
+    follow = svc.answer("aan welke reserves?", first.resolved)
+    assert follow.answered and "Reserve" in follow.text and follow.text.count("€") >= 2
+
+
+def test_an_amount_for_a_name_the_row_does_not_carry_is_refused(real_service: Any) -> None:
+    names = real_service.proper
+    assert "katwijk" in names and "leiden" not in proper_words(real_service.index.corpus) - names
+    answer = real_service.answer("Hoeveel betaalt Katwijk aan de Belastingsamenwerking Gouwe-Rijnland?")
+    assert not answer.answered and "Katwijk" in answer.text
+    assert real_service.answer("Hoeveel betaalt Leiden aan de Belastingsamenwerking Gouwe-Rijnland?").answered
+
+
+def test_a_when_answer_must_name_a_time() -> None:
+    assert names_a_time("In maart 2026 zijn de verkiezingen.") and names_a_time("Dat gebeurt in het najaar.")
+    assert not names_a_time("Ook organiseert de raad een cursus Politiek actief.")
