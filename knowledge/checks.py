@@ -13,8 +13,12 @@ OWN_CASE = re.compile(r"\b(mijn|my|kost het om|kosten om|costs? to|betaal ik|do 
 BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|nog in|over in|left in|is left|balance of)\b")
 # a 'wanneer?' answer names a time: a year, a month, a season or a period
 TIME = re.compile(r"\b((19|20)\d{2}|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
-                  r"november|december|voorjaar|najaar|zomer|winter|kwartaal|jaarlijks|maandelijks|wekelijks|"
-                  r"elk jaar|ieder jaar|per jaar|week|maand)\b", re.IGNORECASE)
+                  r"november|december|voorjaar|najaar|zomer|winter|kwartaal)\b", re.IGNORECASE)
+# (how often something happens — 'jaarlijks' — does not say when it starts)
+# a count written as a word ('veertien projecten')
+NUMBER_WORD = re.compile(r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|"
+                         r"zestien|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|honderd|duizend)\b",
+                         re.IGNORECASE)
 MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;:(] )([A-Z][a-z]{3,})")
 LOWER_WORD = re.compile(r"(?<![\w-])([a-z]{4,})(?![\w])")
 

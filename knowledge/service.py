@@ -20,7 +20,7 @@ from knowledge.answer import (
     text_answer,
 )
 from knowledge.begrippen import SOURCE, define
-from knowledge.checks import OWN_CASE, asks_balance, foreign_name, names_a_time, proper_words
+from knowledge.checks import NUMBER_WORD, OWN_CASE, asks_balance, foreign_name, names_a_time, proper_words
 from knowledge.comparison import compare_pair, table_pair_answer
 from knowledge.embedding import Embedder
 from knowledge.index import Index
@@ -222,7 +222,9 @@ class Service:
             if isinstance(facts, NoAmount) and subject is None and query.topic_words:
                 passage = self._passage_answer(query)
                 pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
-                if passage.answered and pattern.search(passage.text) and self._covered(query, passage, strict=True) \
+                counted = query.counted is not None and NUMBER_WORD.search(passage.text) is not None
+                if passage.answered and (pattern.search(passage.text) or counted) \
+                        and self._covered(query, passage, strict=True) \
                         and self._counts(query, passage.text):
                     return passage
             if isinstance(facts, NoAmount):
@@ -298,7 +300,8 @@ class Service:
                 continue
             title = fold(" ".join((subj.label, *self.index.corpus.section(hit.section.id).alt_titles)))  # type: ignore[union-attr]
             covered = sum(1 for w in words if w[:min(len(w), 6)] in title)
-            if covered * 2 >= len(words):
+            needed = 2 / 3 if query.intent == "how" else 1 / 2  # 'hoe …?' is more often about a process
+            if covered >= needed * len(words):
                 return subj
         return None
 
@@ -426,7 +429,7 @@ class Service:
         wanted = set(tokens(query.counted, self.index.vocabulary))
         words_ = text.split()
         for i, w in enumerate(words_):
-            if re.search(r"\d", w):
+            if re.search(r"\d", w) or NUMBER_WORD.fullmatch(w.strip(".,;:()").lower()):
                 near = " ".join(words_[max(0, i - 4): i + 5])
                 if wanted & set(tokens(near, self.index.vocabulary)):
                     return True

@@ -73,7 +73,7 @@ GENERIC = frozenset(
     gaat gaan ging gegaan waarom wanneer welke welk hoe wie wat waar waarvoor waardoor dat dit die deze
     zitten zit zat horen hoort behoren behoort belong belongs valt vallen
     erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
-    betekent betekenis bedoel bedoelt bedoeld mean means meant explain reason why how what when which who
+    betekent betekenis bedoel bedoelt bedoeld bedoelen mean means meant explain reason why how what when which who
     vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
     allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
