@@ -47,6 +47,7 @@ TABLE_INTENTS = ("amount", "compare")
 VECTOR_CACHE = 256
 NEXT_SECTIONS = 3
 PREFIX = 5  # letters that identify an inflected word in coverage checks
+COMMON_MIN, COMMON_SHARE = 5, 20  # a word in 1 of 20 passages (at least 5) is common
 COMPOUND_PART = 5  # shortest stem that counts when found inside a compound ('schema' in 'vergaderschema')
 GOAL_WORDS = ("doel",)  # the general word under which budgets put goals ('Motieven en doelen', 'doelstellingen')
 # Headings under which budgets give reasons (BBV practice: motives of a verbonden partij, toelichtingen).
@@ -455,6 +456,11 @@ class Service:
     def _covered(self, query: Query, answer: Answer, strict: bool = False) -> bool:
         """The cited passages cover the question's topic words (one shared word is not coverage)."""
         words = query.topic_words
+        if query.topic and "topic" in query.inherited:
+            # a follow-up within the passage just cited ('waarom zijn die belangrijk?'): its common words say
+            # what is asked about that passage; only its specific words must be there
+            common = max(COMMON_MIN, len(self.index.chunks) // COMMON_SHARE)
+            words = tuple(w for w in words if self._frequency(w) < common)
         if not words and not query.names:
             return True
         rarest = min(words, key=self._frequency) if words else ""
