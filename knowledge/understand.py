@@ -49,8 +49,9 @@ AMOUNT_CUES = ("hoeveel", "how much", "how many", "bedrag", "bedragen", "geld", 
 TOTAL_CUES = ("totaal", "totale", "in totaal", "samen", "alle", "alles", "opgeteld", "total", "altogether", "all")
 FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit dat met|what about|how about|"
                          r"en wat|and what)\b", re.IGNORECASE)
-ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|\b(dat|dit|die|deze|het|it|"
-                      r"that|this|those|them|they|daarvan|ervan)\s*\??\s*$", re.IGNORECASE)
+ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|"
+                      r"\b(daar|hier)\b(?:\s+\w+){1,5}\s+(aan|voor|van|mee|op|over|uit|naartoe)\s*\??\s*$|"
+                      r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$", re.IGNORECASE)
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
 DEMONSTRATIVE = re.compile(r"(?<![\w])(?:die|deze|dat|dit|those|these|that|this)\s+(?:[a-z]+\s+)?([a-z]+)")
 # Intents that ask about a thing itself: a bare name ('rekenkamer') then means the thing, not its reserve
