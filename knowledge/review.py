@@ -11,7 +11,6 @@ from typing import Any
 
 from knowledge.conversations import HandoffCode, LoggedTurn, Review
 from knowledge.feedback import FeedbackRow
-from knowledge.lexical import tokens
 from knowledge.service import Service
 
 NO_TOPIC = "(geen onderwerp herkend)"
@@ -26,11 +25,7 @@ def topic_of(service: Service, question: str) -> str:
     subject = service.vocab.subjects.get(query.subject) if query.subject else None
     if subject is not None:
         return subject.label
-
-    def frequency(word: str) -> int:  # in how many chunks of the corpus the word occurs (0: not at all)
-        return min((service.chunk_frequency.get(t, 0) for t in tokens(word, service.index.vocabulary)), default=0)
-
-    return min(query.topic_words, key=frequency) if query.topic_words else NO_TOPIC
+    return min(query.topic_words, key=service.coverage.frequency) if query.topic_words else NO_TOPIC
 
 
 def kind_of(service: Service, question: str) -> str:

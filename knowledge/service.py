@@ -22,6 +22,7 @@ from knowledge.answer import (
 from knowledge.begrippen import SOURCE, define
 from knowledge.checks import NUMBER_WORD, OWN_CASE, asks_balance, foreign_name, names_a_time, proper_words
 from knowledge.comparison import compare_pair, table_pair_answer
+from knowledge.coverage import Coverage, build_coverage
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
@@ -42,25 +43,12 @@ EURO = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
 
 DENSE_FLOOR = 0.76
 DENSE_SPAN = 0.10
-MIN_CITED_COVERAGE = 0.5
 TABLE_INTENTS = ("amount", "compare")
 VECTOR_CACHE = 256
 NEXT_SECTIONS = 3
-PREFIX = 5  # letters that identify an inflected word in coverage checks
-COMMON_MIN, COMMON_SHARE = 5, 20  # a word in 1 of 20 passages (at least 5) is common
-COMPOUND_PART = 5  # shortest stem that counts when found inside a compound ('schema' in 'vergaderschema')
 GOAL_WORDS = ("doel",)  # the general word under which budgets put goals ('Motieven en doelen', 'doelstellingen')
 # Headings under which budgets give reasons (BBV practice: motives of a verbonden partij, toelichtingen).
 EXPLAINING_TITLES = ("motieven", "toelichting", "ontwikkeling", "reden", "verklaring", "risico")
-
-
-def _part_of(stem: str, word: str) -> bool:
-    """The stem is a part of a compound word: its start, or after another word of four letters or more
-    ('schema' in 'vergaderschema', not 'wacht' in 'verwacht')."""
-    if len(stem) < COMPOUND_PART or len(word) < len(stem) + 3:
-        return False
-    at = word.find(stem)
-    return at == 0 or at >= COMPOUND_PART - 1
 
 
 @dataclass
@@ -73,10 +61,8 @@ class Service:
     vocab: Vocabulary = field(init=False)
     stems: list[frozenset[str]] = field(default_factory=list)
     section_chunks: dict[str, np.ndarray] = field(default_factory=dict)
-    section_stems: dict[str, frozenset[str]] = field(default_factory=dict)
     explaining: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     title_chunks: dict[str, np.ndarray] = field(default_factory=dict)
-    chunk_frequency: dict[str, int] = field(default_factory=dict)
     document_chunks: dict[str, np.ndarray] = field(default_factory=dict)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     subtree_chunks: dict[str, np.ndarray] = field(default_factory=dict)
@@ -84,6 +70,7 @@ class Service:
     row_sections: dict[str, Subject] = field(default_factory=dict)
     children: dict[str, tuple[Section, ...]] = field(default_factory=dict)
     proper: frozenset[str] = frozenset()
+    coverage: Coverage = field(default_factory=Coverage)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
@@ -114,17 +101,12 @@ class Service:
         titles = {s.id: fold(s.title) for s in corpus.sections}
         self.explaining = np.array([any(w in titles.get(c.section_id, "") for w in EXPLAINING_TITLES)
                                     for c in self.index.chunks], bool)
-        for chunk in self.index.chunks:
-            for t in set(tokens(chunk.text, self.index.vocabulary)):
-                self.chunk_frequency[t] = self.chunk_frequency.get(t, 0) + 1
         by_title: dict[str, list[int]] = {}
         for s in corpus.sections:
             for t in set(tokens(s.title, self.index.vocabulary)):
                 by_title.setdefault(t, []).extend(by_section.get(s.id, []))
         self.title_chunks = {t: np.array(ids, dtype=np.int64) for t, ids in by_title.items()}
-        for s in corpus.sections:
-            self.section_stems[s.id] = frozenset(tokens(" ".join((s.text, *s.path, *s.alt_titles)),
-                                                        self.index.vocabulary))
+        self.coverage = build_coverage(self.index)
 
     # -- understanding -------------------------------------------------------------------------------------
     def understand(self, question: str, context: Resolved | None = None,
@@ -225,8 +207,8 @@ class Service:
                 pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
                 counted = query.counted is not None and NUMBER_WORD.search(passage.text) is not None
                 if passage.answered and (pattern.search(passage.text) or counted) \
-                        and self._covered(query, passage, strict=True) \
-                        and self._counts(query, passage.text):
+                        and self.coverage.covered(query, passage, strict=True) \
+                        and self.coverage.counts(query, passage.text):
                     return passage
             if isinstance(facts, NoAmount):
                 if facts.clarify is not None:
@@ -350,7 +332,7 @@ class Service:
         result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems)
         if not result.answered:
             return result
-        if not self._covered(query, result) or (query.intent == "when" and not names_a_time(result.text)):
+        if not self.coverage.covered(query, result) or (query.intent == "when" and not names_a_time(result.text)):
             result = self._next_covered(query, vector, fused, confidence) or abstain(
                 self.settings, query.text, confidence)
             if not result.answered:
@@ -423,19 +405,6 @@ class Service:
         closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
         return round(cov * (0.5 + 0.5 * closeness), 3)
 
-    def _counts(self, query: Query, text: str) -> bool:
-        """For 'hoeveel X?': a number stands within a few words of X in the passage ('75% van de vragen')."""
-        if query.counted is None or query.measure is not None:
-            return True
-        wanted = set(tokens(query.counted, self.index.vocabulary))
-        words_ = text.split()
-        for i, w in enumerate(words_):
-            if re.search(r"\d", w) or NUMBER_WORD.fullmatch(w.strip(".,;:()").lower()):
-                near = " ".join(words_[max(0, i - 4): i + 5])
-                if wanted & set(tokens(near, self.index.vocabulary)):
-                    return True
-        return False
-
     def _next_covered(self, query: Query, vector: np.ndarray | None, fused: np.ndarray,
                       confidence: float) -> Answer | None:
         """The first of the next-best sections whose passage covers the question (the best one did not)."""
@@ -444,57 +413,10 @@ class Service:
             chunks = self.section_chunks.get(hit.section.id, np.zeros(0, np.int64))
             only[chunks] = fused[chunks]
             result = text_answer(self.settings, self.index, query.search_text, vector, only, confidence, self.stems)
-            if result.answered and self._covered(query, result) and (
+            if result.answered and self.coverage.covered(query, result) and (
                     query.intent != "when" or names_a_time(result.text)):
                 return result
         return None
-
-    def _frequency(self, word: str) -> int:
-        """In how many passages the word (its rarest stem) occurs; 0 when unknown."""
-        return min((self.chunk_frequency.get(t, 0) for t in tokens(word, self.index.vocabulary)), default=0)
-
-    def _covered(self, query: Query, answer: Answer, strict: bool = False) -> bool:
-        """The cited passages cover the question's topic words (one shared word is not coverage)."""
-        words = query.topic_words
-        if query.topic and "topic" in query.inherited:
-            # a follow-up within the passage just cited ('waarom zijn die belangrijk?'): its common words say
-            # what is asked about that passage; only its specific words must be there
-            common = max(COMMON_MIN, len(self.index.chunks) // COMMON_SHARE)
-            words = tuple(w for w in words if self._frequency(w) < common)
-        if not words and not query.names:
-            return True
-        rarest = min(words, key=self._frequency) if words else ""
-        cited: set[str] = set()
-        for c in answer.citations:
-            cited |= self.section_stems.get(c.section_id, frozenset())
-            cited |= set(tokens(c.quote, self.index.vocabulary))
-        prefixes = {t[:PREFIX] for t in cited if len(t) >= PREFIX}
-
-        def has(word: str) -> bool:  # its stem, its first letters ('levert' ~ 'leveren'), or part of a compound
-            stems = set(tokens(word, self.index.vocabulary))
-            if stems & cited or (len(word) > PREFIX and word[:PREFIX] in prefixes):
-                return True
-            return any(_part_of(s, t) for s in stems for t in cited)
-
-        hits = sum(1 for w in words if has(w))
-        own = {fold(d.municipality) for d in self.index.corpus.documents if d.municipality}
-        names = [n for n in query.names if not any(n.startswith(m) for m in own)]
-        if any(not (set(tokens(n, self.index.vocabulary)) & cited) for n in names):
-            return False  # a name the passage does not mention ('Tweede Kamer', another municipality)
-        if not words:
-            return True
-        if strict:  # an amount quoted from prose: every topic word, and every weak word, in the passage
-            return hits == len(words) and all(has(w) for w in query.weak_words)
-        named = bool(query.mentions) and "subject" not in query.inherited
-        if rarest and not has(rarest) and (not named or self._frequency(rarest) == 0):
-            # the most specific word (the rarest in the corpus) must be in the passage; when the question names
-            # its subject, only a word the budget never uses must be (the other words say what is asked of it)
-            return False
-        if len(words) <= 1 and query.language == "nl" and query.weak_words and not any(
-                has(w) for w in query.weak_words):
-            return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
-        needed = 1 if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
-        return hits >= needed
 
     # -- search --------------------------------------------------------------------------------------------
     def search(self, query_text: str, k: int = 5, documents: tuple[str, ...] | None = None) -> list[SearchResult]:

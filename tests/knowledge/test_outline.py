@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from knowledge.service import _part_of
+from knowledge.coverage import _part_of
 from knowledge.understand import split_measure_compounds
 from tests.knowledge.test_documents import corpus_dir, service_for  # noqa: F401  (module fixture)
 

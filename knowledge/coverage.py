@@ -1,0 +1,113 @@
+"""Coverage: does a cited passage answer the question's words? (One shared word is not coverage.)"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from knowledge.checks import NUMBER_WORD
+from knowledge.index import Index
+from knowledge.lexical import tokens
+from knowledge.types import Answer, Query
+from nlu.entities import fold
+
+MIN_CITED_COVERAGE = 0.5
+PREFIX = 5  # letters that identify an inflected word in coverage checks
+COMMON_MIN, COMMON_SHARE = 5, 20  # a word in 1 of 20 passages (at least 5) is common
+COMPOUND_PART = 5  # shortest stem that counts when found inside a compound ('schema' in 'vergaderschema')
+
+
+def _part_of(stem: str, word: str) -> bool:
+    """The stem is a part of a compound word: its start, or after another word of four letters or more
+    ('schema' in 'vergaderschema', not 'wacht' in 'verwacht')."""
+    if len(stem) < COMPOUND_PART or len(word) < len(stem) + 3:
+        return False
+    at = word.find(stem)
+    return at == 0 or at >= COMPOUND_PART - 1
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Word statistics of one loaded index, built once: the stems of each section, passage frequencies."""
+
+    vocabulary: frozenset[str] = frozenset()
+    section_stems: dict[str, frozenset[str]] = field(default_factory=dict)
+    chunk_frequency: dict[str, int] = field(default_factory=dict)
+    chunks: int = 0
+    municipalities: frozenset[str] = frozenset()
+
+    def counts(self, query: Query, text: str) -> bool:
+        """For 'hoeveel X?': a number stands within a few words of X in the passage ('75% van de vragen')."""
+        if query.counted is None or query.measure is not None:
+            return True
+        wanted = set(tokens(query.counted, self.vocabulary))
+        words_ = text.split()
+        for i, w in enumerate(words_):
+            if re.search(r"\d", w) or NUMBER_WORD.fullmatch(w.strip(".,;:()").lower()):
+                near = " ".join(words_[max(0, i - 4): i + 5])
+                if wanted & set(tokens(near, self.vocabulary)):
+                    return True
+        return False
+
+
+    def frequency(self, word: str) -> int:
+        """In how many passages the word (its rarest stem) occurs; 0 when unknown."""
+        return min((self.chunk_frequency.get(t, 0) for t in tokens(word, self.vocabulary)), default=0)
+
+
+    def covered(self, query: Query, answer: Answer, strict: bool = False) -> bool:
+        """The cited passages cover the question's topic words (one shared word is not coverage)."""
+        words = query.topic_words
+        if query.topic and "topic" in query.inherited:
+            # a follow-up within the passage just cited ('waarom zijn die belangrijk?'): its common words say
+            # what is asked about that passage; only its specific words must be there
+            common = max(COMMON_MIN, self.chunks // COMMON_SHARE)
+            words = tuple(w for w in words if self.frequency(w) < common)
+        if not words and not query.names:
+            return True
+        rarest = min(words, key=self.frequency) if words else ""
+        cited: set[str] = set()
+        for c in answer.citations:
+            cited |= self.section_stems.get(c.section_id, frozenset())
+            cited |= set(tokens(c.quote, self.vocabulary))
+        prefixes = {t[:PREFIX] for t in cited if len(t) >= PREFIX}
+
+        def has(word: str) -> bool:  # its stem, its first letters ('levert' ~ 'leveren'), or part of a compound
+            stems = set(tokens(word, self.vocabulary))
+            if stems & cited or (len(word) > PREFIX and word[:PREFIX] in prefixes):
+                return True
+            return any(_part_of(s, t) for s in stems for t in cited)
+
+        hits = sum(1 for w in words if has(w))
+        own = self.municipalities
+        names = [n for n in query.names if not any(n.startswith(m) for m in own)]
+        if any(not (set(tokens(n, self.vocabulary)) & cited) for n in names):
+            return False  # a name the passage does not mention ('Tweede Kamer', another municipality)
+        if not words:
+            return True
+        if strict:  # an amount quoted from prose: every topic word, and every weak word, in the passage
+            return hits == len(words) and all(has(w) for w in query.weak_words)
+        named = bool(query.mentions) and "subject" not in query.inherited
+        if rarest and not has(rarest) and (not named or self.frequency(rarest) == 0):
+            # the most specific word (the rarest in the corpus) must be in the passage; when the question names
+            # its subject, only a word the budget never uses must be (the other words say what is asked of it)
+            return False
+        if len(words) <= 1 and query.language == "nl" and query.weak_words and not any(
+                has(w) for w in query.weak_words):
+            return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
+        needed = 1 if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
+        return hits >= needed
+
+
+def build_coverage(index: Index) -> Coverage:
+    """Count each stem's passages and collect each section's stems (once per loaded index)."""
+    frequency: dict[str, int] = {}
+    for chunk in index.chunks:
+        for t in set(tokens(chunk.text, index.vocabulary)):
+            frequency[t] = frequency.get(t, 0) + 1
+    stems = {s.id: frozenset(tokens(" ".join((s.text, *s.path, *s.alt_titles)), index.vocabulary))
+             for s in index.corpus.sections}
+    towns = frozenset(fold(d.municipality) for d in index.corpus.documents if d.municipality)
+    return Coverage(index.vocabulary, stems, frequency, len(index.chunks), towns)
