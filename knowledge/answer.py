@@ -19,6 +19,8 @@ MAX_WORDS = 80
 SECOND_SECTION_RATIO = 0.97
 FILL_WORDS = 50
 RANK_PENALTY = 0.02
+SAME_NUMBER = 0.5  # a sentence with a number the question quotes comes first
+NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{2,}")
 
 
 def section_url(settings: Settings, section_id: str) -> str:
@@ -255,6 +257,7 @@ def text_answer(
     order = np.argsort(-fused, kind="stable")[:12]
     chunk_rank = {int(i): r for r, i in enumerate(order) if index.chunks[int(i)].section_id in top_ids}
     query_stems = set(tokens(question, index.vocabulary))
+    numbers = set(NUMBER.findall(question))  # 'die 170.000': the sentence that has the number
     candidates: list[tuple[float, int]] = []
     by_chunk = sentences_by_chunk(index)
     for s_i in sorted(i for c in chunk_rank for i in by_chunk.get(c, ())):
@@ -263,6 +266,8 @@ def text_answer(
         if query_vector is not None:
             score += float(index.sentence_vectors[s_i] @ query_vector)
         score -= RANK_PENALTY * chunk_rank[sentence.chunk]
+        if numbers and numbers & set(NUMBER.findall(sentence.text)):
+            score += SAME_NUMBER
         candidates.append((score, s_i))
     by_id = index.corpus.by_id
     if not candidates:

@@ -62,7 +62,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         intent = "amount" if previous.intent == "compare" else previous.intent  # 'en <other subject>?'
         inherited.append("intent")
     topic = None
-    if previous is not None and leans and subject is None and previous.topic:
+    if previous is not None and leans and previous.topic and (subject is None or "subject" in inherited):
         topic = previous.topic  # a follow-up on a passage is answered within that passage's section first
         inherited.append("topic")
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,

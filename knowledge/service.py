@@ -316,7 +316,7 @@ class Service:
 
     def _passage_answer(self, query: Query) -> Answer:
         subject = self.vocab.subjects.get(query.subject or "")
-        roots = set(subject.sections) if subject is not None else ({query.topic} if query.topic else set())
+        roots = (set(subject.sections) if subject is not None else set()) | ({query.topic} if query.topic else set())
         result = self._passage_within(query, roots)
         if not result.answered and roots and query.topic and subject is None:
             result = self._passage_within(replace(query, topic=None), set())  # then the whole corpus

@@ -25,7 +25,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                 "verklaring",
                 "verklaart", "why", "how come", "reason", "reasons", "waarvoor", "what for", "what is it for",
                 "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "naartoe", "waaraan",
-                "vandaan", "welke bron", "source", "sources"),
+                "vandaan", "welke bron", "source", "sources", "veranderd", "veranderingen", "wijzigingen",
+                "gewijzigd", "ontwikkelingen", "what changed", "what has changed"),
     "compare": ("stijg", "stijgen", "stijgt", "daal", "dalen", "daalt", "verschil", "verander", "toename", "afname",
                 "hoger", "lager", "groei", "groeit", "meer of minder",
                 "minder", "vergeleken", "versus", "vs", "vergelijk", "omhoog", "omlaag", "increase",
@@ -53,7 +54,7 @@ ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|na
                       r"\b(daar|hier)\b(?:\s+\w+){1,5}\s+(aan|voor|van|mee|op|over|uit|naartoe)\s*\??\s*$|"
                       r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$", re.IGNORECASE)
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
-DEMONSTRATIVE = re.compile(r"(?<![\w])(?:die|deze|dat|dit|those|these|that|this)\s+(?:[a-z]+\s+)?([a-z]+)")
+DEMONSTRATIVE = re.compile(r"(?<![\w])(?:die|deze|dat|dit|those|these|that|this)\s+(?:[a-z]+\s+)?([a-z]+|[\d.,]+)")
 # Intents that ask about a thing itself: a bare name ('rekenkamer') then means the thing, not its reserve
 THING_INTENTS = ("define", "how", "who", "goal", "when")
 RELATIVE_YEARS: dict[str, int] = {
@@ -76,7 +77,7 @@ GENERIC = frozenset(
     erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
     betekent betekenis bedoel bedoelt bedoeld bedoelen mean means meant explain reason why how what when which who
     vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
-    allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
+    geldt gelden allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down""".split()
 )
@@ -278,7 +279,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     total = total_cue
     codes = tuple(e.value for e in extract_entities(text) if e.kind == "section_code")
     pointing = DEMONSTRATIVE.search(folded)  # 'die cijfers', 'deze hogere baten': what was just answered
-    pointing_back = pointing is not None and (pointing.group(1) in GENERIC or pointing.group(1) in vocab.measure_words)
+    pointing_back = pointing is not None and (pointing.group(1) in GENERIC or pointing.group(1) in vocab.measure_words
+                                              or pointing.group(1)[0].isdigit())
     follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or pointing_back or (
         len(text.split()) <= 4 and not ranked and not topic) or (intent == "meaning" and not ranked)
     names = _proper_names(text, taken)
