@@ -32,10 +32,10 @@ build: setup
 	$(PY) -m knowledge build data/
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check knowledge nlu actions tests scripts bot/privacy_tracker_store.py bot/socketio_channel.py
+	$(VENV)/bin/ruff check knowledge nlu actions tests scripts bot/privacy_tracker_store.py bot/socketio_channel.py bot/action_validation.py
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy knowledge nlu actions bot/privacy_tracker_store.py bot/socketio_channel.py
+	$(VENV)/bin/mypy knowledge nlu actions bot/privacy_tracker_store.py bot/socketio_channel.py bot/action_validation.py
 
 pytest: setup
 	$(VENV)/bin/pytest -q -rs tests --ignore=tests/actions --ignore=tests/production

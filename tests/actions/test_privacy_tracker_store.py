@@ -139,3 +139,13 @@ def test_action_server_log_lines_are_masked(caplog: pytest.LogCaptureFixture) ->
         logging.getLogger("actions.knowledge_client").info("Asking knowledge: %r", NEW_KINDS_TEXT)
     for secret in NEW_SECRETS:
         assert secret not in caplog.text
+
+
+def test_a_batch_without_personal_data_is_stored_as_it_is() -> None:
+    from privacy_tracker_store import mask_events
+
+    batch = [ActionExecuted("action_listen"), UserUttered("lasten 2026", intent={"name": "ask_budget"}),
+             BotUttered("De lasten zijn € 14.909.000.", data={"custom": {"citations": [{"title": "Bestuur"}]}})]
+    assert all(a is b for a, b in zip(mask_events(batch), batch))
+    masked = mask_events([*batch, UserUttered(PII_TEXT)])
+    assert "123456782" not in masked[-1].text and masked[:3] == batch
