@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import handoff_code, handoff_payload, handoff_text, utter_handoff_with_code
+from actions.handoff import code_line, handoff_code, handoff_payload, handoff_text, utter_handoff_with_code
 from actions.knowledge_client import KnowledgeAnswer, KnowledgeClient, KnowledgeUnavailable
 from actions.settings import Settings, load_settings
 from nlu.privacy import mask_pii
@@ -107,7 +107,10 @@ class ActionAnswerBudget(Action):
             code = await handoff_code(tracker, reason, settings)  # the turn is logged already: staff see it
             payload = handoff_payload(reason, settings, code)
             payload["citations"] = result.citations
-            dispatcher.utter_message(text=handoff_text(reason, settings, code), json_message=payload)
+            # the knowledge service says why (e.g. 'geen specifieke reden … algemene toelichting') and refers on
+            own = result.answer.strip() if reason == "not_found" else ""
+            told = "\n".join([own, *([code_line(code, settings)] if code else [])]) if own else ""
+            dispatcher.utter_message(text=told or handoff_text(reason, settings, code), json_message=payload)
             return done  # a turn that did not answer leaves the conversation state as it was
 
         reply = answer_text(result, settings)

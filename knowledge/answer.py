@@ -134,7 +134,9 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     cited = corpus.section(citations[0].section_id)
     assert cited is not None
     resolved = _resolved(query, subject, cited)
-    return Answer(query.text, True, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
+    # no specific reason: said plainly, with the general explanation quoted — an honest 'the budget does not say'
+    answered = bool(found) or query.intent == "meaning"
+    return Answer(query.text, answered, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
 
 
 def _naming_measure(sections: list[Section], measure: str | None) -> list[Section]:
