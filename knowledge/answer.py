@@ -121,6 +121,9 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
             text = opening(general)
             parts.append(f"Algemene toelichting: {text}")
             citations.append(cite(settings, 1, general, text))
+    elif subject.rows and not subject.sections and query.intent == "explain" and "subject" in query.inherited:
+        # 'waarvoor was dat?' after a row that nothing explains: say so, never quote the table as a reason
+        return abstain(settings, query.text, 0.5, f"De begroting geeft geen toelichting bij {subject.label}.")
     else:
         return None
     notes = [n for r in subject.rows if r.table_id in vocab.tables for n in vocab.tables[r.table_id].footnotes]

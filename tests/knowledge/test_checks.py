@@ -60,3 +60,18 @@ def test_an_amount_for_a_name_the_row_does_not_carry_is_refused(real_service: An
 def test_a_when_answer_must_name_a_time() -> None:
     assert names_a_time("In maart 2026 zijn de verkiezingen.") and names_a_time("Dat gebeurt in het najaar.")
     assert not names_a_time("Ook organiseert de raad een cursus Politiek actief.")
+
+
+def test_no_specific_reason_is_an_honest_non_answer_that_quotes_the_general_explanation(real_service: Any) -> None:
+    first = real_service.answer("Wat zijn de lasten van het programma in 2027?")
+    assert first.answered
+    why = real_service.answer("waarom is 2027 zo veel hoger?", first.resolved)
+    assert not why.answered and "geen specifieke reden" in why.text and "Algemene toelichting" in why.text
+    assert why.citations and why.resolved == first.resolved  # cited, and the conversation state is kept
+
+
+def test_a_row_nothing_explains_is_not_explained_with_the_table(real_service: Any) -> None:
+    first = real_service.answer("Hoeveel is er in 2025 onttrokken aan de reserve soc.-maatsch. en cult. voorzieningen?")
+    assert first.answered and "€ 145.000" in first.text
+    why = real_service.answer("waarvoor was dat?", first.resolved)
+    assert not why.answered and "geen toelichting" in why.text and "€" not in why.text
