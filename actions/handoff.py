@@ -26,6 +26,17 @@ INTROS: dict[str, str] = {
 }
 
 
+# The line that introduces the deployment's contact options (settings: KCC_PHONE, KCC_WEBSITE, KCC_CHAT_URL).
+CONTACT_INTRO = "Een medewerker van de gemeente helpt u graag verder:"
+# The plain domain responses (bot/domain.yml) hold no contact details of one municipality: they end with this line,
+# which needs no action server; action_handoff_contact then adds the configured details and the phone code.
+PLAIN_CONTACT = "Neem contact op via de website van uw gemeente."
+# Rasa's own fallback (utter_default) has no action after it: it also says how to get the contact details.
+PLAIN_HINTS = {"fallback": "Stel uw vraag anders, of typ 'medewerker' als u iemand van de gemeente wilt spreken."}
+# Plain responses of bot/domain.yml (no action server needed) and the reason each hands over for.
+PLAIN_RESPONSES = {"utter_handoff": "request", "utter_out_of_scope": "out_of_scope", "utter_default": "fallback"}
+
+
 def contact_lines(settings: Settings) -> list[str]:
     """Return the KCC contact options, one per line."""
     lines = [f"- Bel {settings.kcc_phone} (Klant Contact Centrum)"]
@@ -39,7 +50,7 @@ def contact_lines(settings: Settings) -> list[str]:
 
 # A code is a courtesy: waiting for it must not hold up the handoff for long.
 CODE_TIMEOUT = 2.0
-# Intents answered by a plain domain response (utter_handoff, utter_out_of_scope) before action_handoff_code.
+# Intents answered by a plain domain response (utter_handoff, utter_out_of_scope) before action_handoff_contact.
 INTENT_REASONS = {"request_human": "request", "out_of_scope": "out_of_scope"}
 
 
@@ -49,12 +60,26 @@ def code_line(code: str, settings: Settings) -> str:
             "en hoeft u niet alles opnieuw te vertellen.")
 
 
+def contact_text(settings: Settings, code: str | None = None) -> str:
+    """The configured contact options, and the phone code when there is one."""
+    return "\n".join([CONTACT_INTRO, *contact_lines(settings), *([code_line(code, settings)] if code else [])])
+
+
 def handoff_text(reason: str, settings: Settings | None = None, code: str | None = None) -> str:
     """Build the warm handoff message for ``reason`` (see INTROS), with the phone code when there is one."""
     settings = settings or load_settings()
-    intro = INTROS.get(reason, INTROS["request"])
-    body = "Een medewerker van de gemeente helpt u graag verder:"
-    return "\n".join([intro, body, *contact_lines(settings), *([code_line(code, settings)] if code else [])])
+    return "\n".join([INTROS.get(reason, INTROS["request"]), contact_text(settings, code)])
+
+
+def plain_handoff_text(reason: str) -> str:
+    """The text of the plain domain response for ``reason``: no phone number or web address of one municipality."""
+    hint = [PLAIN_HINTS[reason]] if reason in PLAIN_HINTS else []
+    return "\n".join([INTROS.get(reason, INTROS["request"]), *hint, PLAIN_CONTACT])
+
+
+def plain_handoff_payload(reason: str) -> dict[str, Any]:
+    """The custom JSON of the plain domain response for ``reason``: a handoff without contact details."""
+    return {"answered": False, "citations": [], "handoff": {"reason": reason}}
 
 
 def handoff_payload(reason: str, settings: Settings | None = None, code: str | None = None) -> dict[str, Any]:
@@ -111,24 +136,24 @@ class ActionHandoff(Action):
         return [SlotSet("awaiting_feedback", False)]
 
 
-class ActionHandoffCode(Action):
-    """After a plain handoff response (works without this server): add the phone code for the conversation."""
+class ActionHandoffContact(Action):
+    """After a plain handoff response (works without this server): the configured contact details and phone code."""
 
     def name(self) -> str:
         """Return the action name used in the domain."""
-        return "action_handoff_code"
+        return "action_handoff_contact"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Send the code line; say nothing more when no code can be made (the contact options were given)."""
+        """Send the contact options with the code line (without it when no code can be made)."""
         settings = load_settings()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         reason = INTENT_REASONS.get(intent, "request")
         question = tracker.latest_message.get("text") if reason == "out_of_scope" else None
         code = await handoff_code(tracker, reason, settings, question)
-        if code:
-            dispatcher.utter_message(text=code_line(code, settings), json_message={"handoff": {"code": code}})
+        payload = handoff_payload(reason, settings, code)
+        dispatcher.utter_message(text=contact_text(settings, code), json_message={"handoff": payload["handoff"]})
         return [SlotSet("awaiting_feedback", False)]
 
 

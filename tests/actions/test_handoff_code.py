@@ -23,7 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.budget import ActionAnswerBudget
 from actions.feedback import ActionFeedback
-from actions.handoff import ActionDefaultFallback, ActionHandoff, ActionHandoffCode
+from actions.handoff import ActionDefaultFallback, ActionHandoff, ActionHandoffContact
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE_PY = ROOT / ".venv" / "bin" / "python"
@@ -118,11 +118,15 @@ def test_not_found_hands_over_with_a_code_that_opens_the_conversation(point_at: 
 def test_request_for_a_person_and_out_of_scope_get_a_code(point_at: str) -> None:
     [message] = run(ActionHandoff(), make_tracker("ik wil een medewerker", "request_human", sender_id="bewoner-2"))
     assert "Chat live" in message["text"] and CODE_LINE.search(message["text"])
-    # after the plain domain response (utter_out_of_scope) the code action adds the code and logs the question
-    [line] = run(ActionHandoffCode(), make_tracker("Waar kan ik mijn grofvuil kwijt?", "out_of_scope",
-                                                   sender_id="bewoner-3"))
-    found = CODE_LINE.match(line["text"])
-    assert found and line["custom"] == {"handoff": {"code": found.group(1)}}
+    # after the plain domain response (utter_out_of_scope) the contact action adds the configured details and the
+    # code, and logs the question
+    [line] = run(ActionHandoffContact(), make_tracker("Waar kan ik mijn grofvuil kwijt?", "out_of_scope",
+                                                      sender_id="bewoner-3"))
+    found = CODE_LINE.search(line["text"])
+    assert found and line["text"].startswith("Een medewerker van de gemeente helpt u graag verder:\n- Bel 14 071")
+    assert line["custom"]["handoff"] == {"reason": "out_of_scope", "phone": "14 071", "code": found.group(1),
+                                         "website": "https://www.leiden.nl/contact",
+                                         "chat": "https://www.leiden.nl/contact"}
     body = _conversation(point_at, found.group(1))
     assert body["reason"] == "out_of_scope" and body["unanswered"] == "Waar kan ik mijn grofvuil kwijt?"
 
@@ -142,7 +146,9 @@ def test_knowledge_down_still_hands_over_without_a_code(knowledge_down: str) -> 
     [message] = run(ActionHandoff(), make_tracker("ik wil een medewerker", "request_human"))
     assert "Bel 14 071 (Klant Contact Centrum)" in message["text"] and "code" not in message["text"]
     assert "code" not in message["custom"]["handoff"]
-    assert run(ActionHandoffCode(), make_tracker("Waar kan ik mijn grofvuil kwijt?", "out_of_scope")) == []
+    [details] = run(ActionHandoffContact(), make_tracker("Waar kan ik mijn grofvuil kwijt?", "out_of_scope"))
+    assert "Bel 14 071 (Klant Contact Centrum)" in details["text"] and "code" not in details["text"]
+    assert details["custom"]["handoff"]["reason"] == "out_of_scope" and "code" not in details["custom"]["handoff"]
     [unavailable] = run(ActionAnswerBudget(), make_tracker("Wat kost bestuur in 2026?", "ask_budget"))
     assert unavailable["custom"]["handoff"]["reason"] == "unavailable" and "noem code" not in unavailable["text"]
     assert time.monotonic() - started < 10

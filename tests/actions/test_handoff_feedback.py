@@ -10,7 +10,7 @@ from fake_knowledge import FakeKnowledge
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.feedback import PLAIN_NO, PLAIN_YES, THANKS_HELPED, ActionFeedback
-from actions.handoff import ActionDefaultFallback, ActionHandoff, handoff_text
+from actions.handoff import ActionDefaultFallback, ActionHandoff, ActionHandoffContact, handoff_text
 from actions.settings import load_settings
 
 
@@ -29,6 +29,19 @@ def test_handoff_lists_phone_website_and_chat(knowledge: FakeKnowledge) -> None:
     assert "https://www.leiden.nl/contact" in text
     assert "Chat live" in text
     assert messages[0]["custom"]["handoff"]["reason"] == "request"
+    assert events == [{"event": "slot", "timestamp": None, "name": "awaiting_feedback", "value": False}]
+
+
+def test_contact_action_gives_another_deployments_details(knowledge: FakeKnowledge, monkeypatch: Any) -> None:
+    """After the plain domain response, action_handoff_contact names the deployment's own phone and website."""
+    monkeypatch.setenv("KCC_PHONE", "0800 1234")
+    monkeypatch.setenv("KCC_WEBSITE", "https://www.bremmerdijk.example/contact")
+    messages, events = run(ActionHandoffContact(), make_tracker("ik wil een medewerker", "request_human"))
+    text = messages[0]["text"]
+    assert "- Bel 0800 1234 (Klant Contact Centrum)" in text and "https://www.bremmerdijk.example/contact" in text
+    assert "14 071" not in text and "leiden" not in text.lower()
+    assert "Bel 0800 1234 en noem code" in text
+    assert messages[0]["custom"]["handoff"]["phone"] == "0800 1234"
     assert events == [{"event": "slot", "timestamp": None, "name": "awaiting_feedback", "value": False}]
 
 
