@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 DEFAULT_QUESTIONS = (Path("tests/data/singles.jsonl"), Path("tests/data/conversations.jsonl"),
+                     Path("tests/data/singles_v2.jsonl"), Path("tests/data/conversations_v2.jsonl"),
                      Path("tests/data/questions.jsonl"), Path("tests/data/questions_heldout.jsonl"))
 DEFAULT_CONFIGS = "bm25,dense,hybrid,hybrid-notables"
 

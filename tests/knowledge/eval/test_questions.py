@@ -97,7 +97,9 @@ def test_project_question_sets_are_valid_and_balanced() -> None:
     singles = load_questions(DATA / "singles.jsonl")
     conversations = load_questions(DATA / "conversations.jsonl")
     assert len(singles) >= 200 and len(conversations) >= 60
-    for questions in (singles, conversations):
+    second = load_sets([DATA / "singles_v2.jsonl", DATA / "conversations_v2.jsonl"])  # a second writer's set
+    assert len(second["singles_v2"]) >= 160 and len(second["conversations_v2"]) >= 40
+    for questions in (singles, conversations, second["singles_v2"], second["conversations_v2"]):
         halves = split_sets({"x": questions})
         tune, report = halves["x-tune"], halves["x-report"]
         assert abs(len(tune) - len(report)) <= 0.1 * len(questions)
