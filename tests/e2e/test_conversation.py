@@ -181,6 +181,19 @@ def test_conversations_through_rasa_meet_the_gate(assistant: Assistant) -> None:
     missed = misses(compute(outcomes), CONVERSATION_TARGETS)
     assert not missed, (missed, [(o.id, failures(o)) for o in outcomes if failures(o)])
 
+def test_turn_benchmark_gets_the_same_answers_through_rasa_as_straight(assistant: Assistant) -> None:
+    """scripts/bench_rasa_turn.py: a conversation through Rasa answers as /api/answer does, and every figure is read."""
+    import bench_rasa_turn
+
+    base = {service.name: service.health_url.rsplit("/", 1)[0] for service in assistant.services}
+    report = bench_rasa_turn.run(f"http://127.0.0.1:{assistant.rasa_port}", base["actions"], base["knowledge"],
+                                 turns=4, warmup=0)
+    assert report["answers_differing_from_api"] == []
+    for name in ("rasa", "api_answer", "api_answer_logged", "plain", "action"):
+        assert 0 < report[name]["p50_ms"] <= report[name]["p95_ms"], name
+    assert report["ratio_p50"] > 1  # a turn through Rasa does all of /api/answer's work and more
+
+
 def test_handoff_and_refusal_work_with_the_action_server_down(assistant: Assistant) -> None:
     """Handoff and out-of-scope are plain responses through rules: no action server needed."""
     assistant.actions.stop()
