@@ -191,6 +191,12 @@ class Service:
         if subject is not None and asks_balance(query, subject, self.vocab.tables):
             return abstain(s, query.text, 0.0, f"De begroting noemt niet hoeveel geld er in de {subject.label} zit, "
                            "alleen wat eraan wordt toegevoegd en wat eruit wordt gehaald.")
+        if subject is not None and subject.kind == "programme" and query.measure \
+                and query.measure not in self._families(subject):
+            carrier = self._table_with(query.measure, subject.document_id)
+            if carrier is not None:  # 'subsidie voor dit programma': the one table that holds subsidies
+                query = replace(query, subject=carrier.id, notes=(*query.notes, f"tabel met {query.measure}"))
+                subject = carrier
         if query.intent in TABLE_INTENTS and s.table_answers:
             pair = compare_pair(query, self.vocab, self.index.corpus, self.index.vocabulary)
             if pair is not None:
@@ -287,6 +293,12 @@ class Service:
             if covered >= needed * len(words):
                 return subj
         return None
+
+    def _table_with(self, family: str, document_id: str) -> Subject | None:
+        """The one table of a document whose rows carry a measure family (None when none or several do)."""
+        found = [t for t in self.vocab.subjects.values() if t.kind == "table" and t.document_id == document_id
+                 and family in self._families(t)]
+        return found[0] if len(found) == 1 else None
 
     def _families(self, subject: Subject) -> list[str]:
         """Measure families of a subject's rows (cached in the vocabulary)."""

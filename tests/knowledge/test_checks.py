@@ -75,3 +75,11 @@ def test_a_row_nothing_explains_is_not_explained_with_the_table(real_service: An
     assert first.answered and "€ 145.000" in first.text
     why = real_service.answer("waarvoor was dat?", first.resolved)
     assert not why.answered and "geen toelichting" in why.text and "€" not in why.text
+
+
+def test_a_measure_the_programme_rows_lack_is_read_from_the_one_table_that_has_it(svc: Any) -> None:
+    answer = svc.answer("Hoeveel subsidie staat er in 2027 voor dit programma in Veenhoven?")
+    assert answer.answered and "6.713.940" in answer.text
+    # a partij's cost is never redirected to another table
+    query = svc.understand("What does Werkbedrijf Veenstreek cost us in 2027?")
+    assert "tabel met" not in " ".join(svc.answer(query.text).frame.notes)
