@@ -281,11 +281,10 @@ class Service:
             return None
         vector = self._query_vector(query.search_text)
         fused, _ = self._rank(query, vector, set())
-        by_section = {sec: subj for sec, subj in self.row_sections.items()
-                      if query.measure is None or query.measure in self._families(subj)}
         for hit in rank_sections(self.index, fused, 3):
-            subj = by_section.get(hit.section.id)
-            if subj is None or subj.document_id not in query.scope:
+            subj = self.row_sections.get(hit.section.id)
+            if subj is None or subj.document_id not in query.scope or (
+                    query.measure is not None and query.measure not in self._families(subj)):
                 continue
             title = fold(" ".join((subj.label, *self.index.corpus.section(hit.section.id).alt_titles)))  # type: ignore[union-attr]
             covered = sum(1 for w in words if w[:min(len(w), 6)] in title)

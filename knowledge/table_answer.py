@@ -13,7 +13,7 @@ from knowledge.lexical import stem
 from knowledge.numbers import format_euro, format_number
 from knowledge.render import cell_amount
 from knowledge.types import Cell, Clarify, ClarifyOption, Corpus, Query, Resolved, RowRef, Section, Subject, Table
-from knowledge.vocabulary import Vocabulary, is_under, key, total_rows
+from knowledge.vocabulary import Vocabulary, key, total_rows
 from nlu.entities import fold
 
 # Plain-Dutch words for the general measure families (BBV terms), used in answers.
@@ -281,17 +281,20 @@ def _candidates(vocab: Vocabulary, query: Query, family: str | None, titled: lis
 def _ancestors_with_rows(vocab: Vocabulary, words_: list[str], with_rows: list[Subject],
                          subject: Subject | None = None) -> list[Subject]:
     """Subjects with rows whose sections contain a section titled with one of the words (or the subject)."""
-    sections = {s for subj in vocab.subjects.values() for s in subj.sections}
+    documents = {c.document_id for c in with_rows}  # only the documents in scope, not the whole index
+    scoped = [subj for subj in vocab.subjects.values() if subj.document_id in documents]
+    sections = {s for subj in scoped for s in subj.sections}
     targets: set[str] = set(subject.sections) if subject else set()
-    for subj in vocab.subjects.values():
+    for subj in scoped:
         if words_ and any(w[:max(5, len(w) - 2)] in key(subj.label) for w in words_):
             targets.update(subj.sections)
-    out: list[Subject] = []
-    for cand in with_rows:
-        for sec in cand.sections:
-            if any(is_under(vocab.parents, t, {sec}) for t in targets if t in sections) and cand not in out:
-                out.append(cand)
-    return out
+    above: set[str] = set()  # every section that has a target below it (or is one), walked up once per target
+    for target in targets & sections:
+        current: str | None = target
+        while current and current not in above:
+            above.add(current)
+            current = vocab.parents.get(current)
+    return [cand for cand in with_rows if any(sec in above for sec in cand.sections)]
 
 
 def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,

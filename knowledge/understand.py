@@ -116,10 +116,6 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
     return "info"
 
 
-def _years(text: str) -> list[int]:
-    return [int(e.value) for e in extract_entities(text) if e.kind == "year"]
-
-
 def _relative_year(folded: str) -> int | None:
     for phrase, offset in sorted(RELATIVE_YEARS.items(), key=lambda kv: -len(kv[0])):
         if re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded):
@@ -229,6 +225,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     amount_cue = amount_cue or "€" in folded
     total_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in TOTAL_CUES)
     intent = detect_intent(folded, measure, amount_cue)
+    entities = extract_entities(text)  # years and section codes, recognised once
+    years = sorted({int(e.value) for e in entities if e.kind == "year"})
     if (intent in ("amount", "compare") or _has(folded, BUDGET_WORDS)) and _other_municipality(text, vocab):
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in vocab.mentions(folded) if not any(
@@ -257,13 +255,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
             ambiguous = ()
     if subject and total_cue and vocab.subjects[subject].rows and intent in ("define", "info"):
         intent = "amount"  # 'het totaal van X' asks for X's total row
-    if subject and vocab.subjects[subject].rows and intent == "info" and _years(text) \
+    if subject and vocab.subjects[subject].rows and intent == "info" and years \
             and len(text.split()) <= 5:
         intent = "amount"  # keyword style: '<row name> <year>'
     if subject and intent in ("amount", "compare") and not vocab.subjects[subject].rows and measure is None \
             and not amount_cue:
         intent = "info"
-    years = sorted(set(_years(text)))
     relative = _relative_year(folded)
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + _relative_spans(folded)
     if english:  # English words the glossary translated are represented by their Dutch terms
@@ -277,7 +274,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     topic += [m.text for m in outside if not any(m.start < e and s < m.end for s, e in
                                                   [(k.start, k.end) for k in mentions])]  # names of other documents
     total = total_cue
-    codes = tuple(e.value for e in extract_entities(text) if e.kind == "section_code")
+    codes = tuple(e.value for e in entities if e.kind == "section_code")
     pointing = DEMONSTRATIVE.search(folded)  # 'die cijfers', 'deze hogere baten': what was just answered
     pointing_back = pointing is not None and (pointing.group(1) in GENERIC or pointing.group(1) in vocab.measure_words
                                               or pointing.group(1)[0].isdigit())
