@@ -662,6 +662,7 @@ def site_values(settings: Settings, service: Any) -> dict[str, str]:
         "gemeente": f"gemeente {municipality}" if municipality else "de gemeente",
         "Gemeente": f"Gemeente {municipality}" if municipality else "Gemeenten",
         "bronnen": "; ".join(d.label for d in documents) or "de begroting",
+        "telefoon": settings.kcc_phone,
     }
 
 

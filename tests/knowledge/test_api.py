@@ -678,3 +678,14 @@ def test_search_can_be_limited_to_one_document(client: TestClient) -> None:
     assert missing.status_code == 404 and "document" in missing.json()["detail"]
     docs = client.get("/api/documents").json()
     assert docs[0]["label"] == "gemeente Leiden, Programmabegroting 2026, programma 1 Bestuur en dienstverlening"
+
+
+def test_pages_give_the_deployments_phone_number(fake_service, fake_settings: Settings,  # type: ignore[no-untyped-def]
+                                                 tmp_path: Path) -> None:
+    settings = fake_settings.with_(kcc_phone="0800 1234")
+    with TestClient(create_app(settings, fake_service, FeedbackStore(tmp_path / "f.sqlite"))) as other:
+        for path in ("/", "/kcc", "/embed"):
+            page = other.get(path).text
+            assert 'data-telefoon="0800 1234"' in page and "14 071" not in page, path
+    script = (Path(__file__).resolve().parents[2] / "web" / "static" / "chat.js").read_text(encoding="utf-8")
+    assert "14 071" not in script and "14071" not in script  # the number comes from the page, not the code

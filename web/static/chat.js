@@ -63,15 +63,19 @@
 
   // ---------- rendering (text only, never HTML) ----------
 
-  var LINKABLE = /(https?:\/\/[^\s<>"')\]]+|\b14 ?071\b)/g;
+  var PHONE = BW.phone();  // the deployment's KCC number, from the settings
+  var PHONE_LINK = "tel:" + PHONE.replace(/[^\d+]/g, "");
+  var PHONE_PATTERN = PHONE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, " ?");
+  var LINKABLE = new RegExp("(https?:\\/\\/[^\\s<>\"')\\]]+" + (PHONE ? "|" + PHONE_PATTERN : "") + ")", "g");
+  var CALL = PHONE ? ", of bel " + PHONE : "";
 
-  /** A paragraph in which web addresses and the phone number 14 071 become real links. */
+  /** A paragraph in which web addresses and the KCC phone number become real links. */
   function textParagraph(text, className) {
     var p = el("p", { className: className });
     var last = 0;
     String(text).replace(LINKABLE, function (match, _g, offset) {
       if (offset > last) p.appendChild(document.createTextNode(text.slice(last, offset)));
-      var href = /^https?:/.test(match) ? match : "tel:14071";
+      var href = /^https?:/.test(match) ? match : PHONE_LINK;
       p.appendChild(el("a", { href: href, text: match }));
       last = offset + match.length;
       return match;
@@ -212,7 +216,7 @@
     if (!hasText) {
       node.appendChild(el("p", {
         className: "msg-text",
-        text: "Ik heb hier geen antwoord op. Probeer het anders te vragen, of bel 14 071."
+        text: "Ik heb hier geen antwoord op. Probeer het anders te vragen" + CALL + "."
       }));
     }
     var series = seriesOf(turn.messages);
@@ -347,7 +351,7 @@
       if (userNode.parentNode) userNode.parentNode.removeChild(userNode);
       if (!input.value && userTurn.text === text) input.value = text;
       var message = err && err.name === "AbortError"
-        ? "Het antwoord duurt te lang. Probeer het opnieuw, of bel 14 071."
+        ? "Het antwoord duurt te lang. Probeer het opnieuw" + CALL + "."
         : (err && err.message) || BW.UNREACHABLE;
       showError(message);
     }).then(function () {

@@ -61,8 +61,13 @@
   }
   ApiError.prototype = Object.create(Error.prototype);
 
-  var UNREACHABLE = "De Begrotingswijzer is nu niet bereikbaar. Probeer het later opnieuw. " +
-    "U kunt ook bellen met 14 071.";
+  /** The KCC phone number of this deployment (from the settings, on the page's body). */
+  function phone() {
+    return (document.body && document.body.getAttribute("data-telefoon")) || "";
+  }
+
+  var UNREACHABLE = "De Begrotingswijzer is nu niet bereikbaar. Probeer het later opnieuw." +
+    (phone() ? " U kunt ook bellen met " + phone() + "." : "");
 
   /** fetch JSON; throws ApiError with a Dutch message on network errors and 4xx/5xx answers. */
   function fetchJson(url, options) {
@@ -137,6 +142,7 @@
     fetchJson: fetchJson,
     ApiError: ApiError,
     UNREACHABLE: UNREACHABLE,
+    phone: phone,
     copyText: copyText,
     newId: newId
   };
