@@ -108,6 +108,8 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     found = [s for s in specific if s is not None]
     if subject.total:  # a total row: only the explanations of its parts that name the measure asked about
         found = _naming_measure(found, query.measure)
+    if found and subject.total:  # the parts' own explanations, not a reason for the total as a whole
+        parts.append(f"De begroting geeft geen reden voor {subject.label} als geheel. Bij de onderdelen staat:")
     if found:
         for n, section in enumerate(found[:2], start=1):
             text = _trim(re.sub(r"\s+", " ", section.text), MAX_WORDS)
@@ -138,7 +140,7 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     assert cited is not None
     resolved = _resolved(query, subject, cited)
     # no specific reason: said plainly, with the general explanation quoted — an honest 'the budget does not say'
-    answered = bool(found) or query.intent == "meaning"
+    answered = (bool(found) and not subject.total) or query.intent == "meaning"
     return Answer(query.text, answered, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
 
 

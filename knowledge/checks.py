@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from knowledge.lexical import STOPWORDS
 from knowledge.types import Corpus, Query, Subject, Table
 from nlu.entities import fold
 
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
-OWN_CASE = re.compile(r"\b(mijn|my|kost het om|kosten om|costs? to|betaal ik|do i pay)\b")
+OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) does not give
-BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|nog in|over in|left in|is left|balance of)\b")
+BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|nog in|over in|left in|is left|balance)\b")
 # a 'wanneer?' answer names a time: a year, a month, a season or a period
 TIME = re.compile(r"\b((19|20)\d{2}|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
                   r"november|december|voorjaar|najaar|zomer|winter|kwartaal)\b", re.IGNORECASE)
@@ -30,7 +31,10 @@ def proper_words(corpus: Corpus) -> frozenset[str]:
     for section in corpus.sections:
         capital.update(fold(w) for w in MID_SENTENCE_CAPITAL.findall(section.text))
         lower.update(LOWER_WORD.findall(section.text))
-    return frozenset(capital - lower)
+        lower.update(fold(w) for w in re.findall(r"[^\W\d_]+", section.title))  # title words are topics
+    for document in corpus.documents:
+        lower.update(fold(w) for w in re.findall(r"[^\W\d_]+", document.label))
+    return frozenset(capital - lower - STOPWORDS)
 
 
 def foreign_name(query: Query, subject: Subject, tables: dict[str, Table], names: frozenset[str],
@@ -48,8 +52,9 @@ def foreign_name(query: Query, subject: Subject, tables: dict[str, Table], names
 
 def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bool:
     """A question for how much a reserve holds, while its table only gives what goes in and out."""
-    if subject.kind != "reserve" or query.measure is not None or not BALANCE.search(fold(query.text)):
-        return False
+    own_measure = query.measure is not None and "measure" not in query.inherited and query.measure != "saldo"
+    if subject.kind != "reserve" or own_measure or not BALANCE.search(fold(query.text)):
+        return False  # (a measure carried over from the previous turn does not make 'nog in' a mutation)
     measures = {fold(c.measure) for r in subject.rows if r.table_id in tables for c in tables[r.table_id].cells}
     return not any("stand" in m for m in measures)
 

@@ -40,8 +40,8 @@ def _outer(mentions: tuple[Mention, ...]) -> list[Mention]:
 def compare_pair(query: Query, vocab: Vocabulary, corpus: Corpus,
                  words: frozenset[str]) -> tuple[TableFacts, TableFacts] | None:
     """Two rows the question names side by side, each answered by one verified cell of the same measure and year."""
-    if "subject" in query.inherited:
-        return None
+    if "subject" in query.inherited or query.total:
+        return None  # ('X en Y samen' asks for a sum, not a comparison)
     named = _outer(tuple(m for m in query.mentions if vocab.subjects[m.subject_id].rows
                          and vocab.subjects[m.subject_id].document_id in query.scope))
     folded = fold(query.search_text)
@@ -55,9 +55,10 @@ def compare_pair(query: Query, vocab: Vocabulary, corpus: Corpus,
         a, b = facts
         if isinstance(a, NoAmount) or isinstance(b, NoAmount) or len(a.cells) != 1 or len(b.cells) != 1:
             return None
-        if a.family != b.family or a.cells[0].year != b.cells[0].year or a.cells[0].value is None \
-                or b.cells[0].value is None:
-            return None
+        ca, cb = a.cells[0], b.cells[0]
+        if a.family != b.family or ca.year != cb.year or ca.value is None or cb.value is None \
+                or ca.unit != cb.unit or (ca.value < 0) != (cb.value < 0):
+            return None  # only like with like: one measure, year and unit, and the same sign
         return a, b
     return None
 

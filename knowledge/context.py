@@ -12,8 +12,10 @@ from dataclasses import replace
 
 from knowledge.types import Query, Resolved
 from knowledge.vocabulary import Vocabulary
+from nlu.entities import fold
 
 CARRY_INTENTS = ("amount", "compare")
+PREFIX = 5  # letters that identify a word in a subject's name
 
 
 def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: int | None = None) -> Query:
@@ -24,13 +26,18 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         top = query.mentions[0]  # a name in several documents: the conversation's document
         same = [m.subject_id for m in query.mentions if (m.start, m.end) == (top.start, top.end)
                 and vocab.subjects[m.subject_id].document_id == previous.document]
-        query = replace(query, subject=same[0] if same else query.subject, ambiguous=())
+        query = replace(query, subject=same[0] if same else query.subject, ambiguous=(),
+                        scope=(previous.document,) if same else query.scope)
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
     usable = previous is not None and previous.subject in vocab.subjects
     again = usable and previous is not None and subject == previous.subject and not query.topic_words \
         and not query.years and measure is None  # 'aan welke reserves?' right after a reserves amount
     leans = query.follow_up or again or (usable and not query.mentions and not query.topic_words)
-    if previous is not None and usable and leans and subject is None:
+    label = fold(vocab.subjects[previous.subject].label) if usable and previous is not None and previous.subject else ""
+    elsewhere = bool(query.topic_words) and previous is not None and previous.intent in CARRY_INTENTS \
+        and intent not in ("meaning", "explain") and not any(
+        w[:PREFIX] in label for w in query.topic_words)  # 'en voor rijbewijzen?' after the passport score
+    if previous is not None and usable and leans and subject is None and not elsewhere:
         subject = previous.subject
         inherited.append("subject")
     if previous is not None and leans and (usable or previous.measure):

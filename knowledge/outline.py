@@ -99,6 +99,7 @@ def _row_lines(subject: Subject, vocab: Vocabulary) -> list[str]:
         totals = total_rows(table)
         for cell in table.cells:
             if cell.line not in totals and cell.line not in lines and (table.id, cell.line) not in groups \
+                    and fold(cell.line) != fold(subject.label) \
                     and not re.match(r"(?i)^totaal\b", cell.line):
                 lines.append(cell.line)
     return lines[:MAX_ITEMS]

@@ -199,15 +199,15 @@ class Service:
                 subject = carrier
         if query.intent in TABLE_INTENTS and s.table_answers:
             pair = compare_pair(query, self.vocab, self.index.corpus, self.index.vocabulary)
-            if pair is not None:
-                return replace(table_pair_answer(s, query.text, pair), frame=query)
             facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
-            if not isinstance(facts, NoAmount):
-                municipality = self.vocab.documents[facts.subject.document_id].municipality \
-                    if facts.subject.document_id in self.vocab.documents else ""
-                other = foreign_name(query, facts.subject, self.vocab.tables, self.proper, municipality or "")
+            answering = [p.subject for p in pair] if pair is not None else (
+                [facts.subject] if not isinstance(facts, NoAmount) else [])
+            for row in answering:
+                other = self._foreign_name(query, row)
                 if other is not None:
                     return abstain(s, query.text, 0.0, f"In de begroting staat geen bedrag voor {other.title()}.")
+            if pair is not None:
+                return replace(table_pair_answer(s, query.text, pair), frame=query)
             if isinstance(facts, NoAmount) and subject is None and query.topic_words:
                 passage = self._passage_answer(query)
                 pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
@@ -292,6 +292,11 @@ class Service:
             if covered >= needed * len(words):
                 return subj
         return None
+
+    def _foreign_name(self, query: Query, row: Subject) -> str | None:
+        """A name in the question the answering row does not carry ('wat betaalt Katwijk …')."""
+        document = self.vocab.documents.get(row.document_id)
+        return foreign_name(query, row, self.vocab.tables, self.proper, document.municipality or "" if document else "")
 
     def _table_with(self, family: str, document_id: str) -> Subject | None:
         """The one table of a document whose rows carry a measure family (None when none or several do)."""

@@ -25,14 +25,13 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                 "verklaring",
                 "verklaart", "why", "how come", "reason", "reasons", "waarvoor", "what for", "what is it for",
                 "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "naartoe", "waaraan",
-                "vandaan", "welke bron", "source", "sources", "veranderd", "veranderingen", "wijzigingen",
-                "gewijzigd", "ontwikkelingen", "what changed", "what has changed"),
+                "vandaan", "welke bron", "source", "sources"),
     "compare": ("stijg", "stijgen", "stijgt", "daal", "dalen", "daalt", "verschil", "verander", "toename", "afname",
                 "hoger", "lager", "groei", "groeit", "meer of minder",
                 "minder", "vergeleken", "versus", "vs", "vergelijk", "omhoog", "omlaag", "increase",
                 "increases", "decrease", "decreases", "rise", "rises", "fall", "falls", "change", "changes",
                 "compare", "difference", "grow", "grows", "go up", "go down", "more or less"),
-    "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "bereiken", "ambitie", "ambities", "goals", "goal",
+    "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "ambitie", "ambities", "goals", "goal",
              "objectives", "objective", "achieve", "aims"),
     "who": ("wie", "who", "leden", "deelnemers", "deelnemende", "doen mee", "meedoen", "doet mee", "members",
             "participants", "partners", "welke gemeenten", "which municipalities"),
@@ -53,7 +52,13 @@ FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit 
 ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|"
                       r"\b(daar|hier)\b(?:\s+\w+){1,5}\s+(aan|voor|van|mee|op|over|uit|naartoe)\s*\??\s*$|"
                       r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$", re.IGNORECASE)
+WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])bereiken(?![\w])")
+TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
+CHANGE_CUES = ("veranderd", "veranderingen", "wijzigingen", "gewijzigd", "ontwikkelingen", "what changed",
+               "what has changed")
+NUMBER_NOUNS = frozenset(
+    "cijfers cijfer bedragen bedrag getallen getal numbers number figures figure amounts amount".split())
 DEMONSTRATIVE = re.compile(r"(?<![\w])(?:die|deze|dat|dit|those|these|that|this)\s+(?:[a-z]+\s+)?([a-z]+|[\d.,]+)")
 # Intents that ask about a thing itself: a bare name ('rekenkamer') then means the thing, not its reserve
 THING_INTENTS = ("define", "how", "who", "goal", "when")
@@ -77,7 +82,7 @@ GENERIC = frozenset(
     erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
     betekent betekenis bedoel bedoelt bedoeld bedoelen mean means meant explain reason why how what when which who
     vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
-    geldt gelden allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
+    geldt gelden bereiken bereikt allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down""".split()
 )
@@ -110,6 +115,8 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
         return "compare"
     if measure or amount_cue:
         return "amount"
+    if WANTS_TO_ACHIEVE.search(folded):
+        return "goal"  # 'wat wil(len) … bereiken?', the budget's own question for goals
     for intent in ("goal", "who", "when", "list", "define", "how"):
         if has(INTENT_CUES[intent]):
             return intent
@@ -173,7 +180,9 @@ def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "",
 
 
 def split_measure_compounds(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str:
-    """Split a Dutch compound of a known word and a measure ('programmalasten' -> 'programma lasten')."""
+    """Split a Dutch compound of a measure and a subject's word or a budget term ('programmalasten',
+    'inwonersbijdrage'); a compound the budget never uses ('personeelskosten') stays one word: a part of a row
+    is not the row."""
     heads = [m for m in vocab.measure_words if " " not in m and len(m) >= MIN_COMPOUND_PART + 1]
 
     def split(match: re.Match[str]) -> str:
@@ -184,7 +193,7 @@ def split_measure_compounds(text: str, vocab: Vocabulary, corpus_words: frozense
         for measure in sorted(heads, key=len, reverse=True):
             head = low[: -len(measure)].rstrip("s")  # the linking s: 'personeelskosten'
             if low.endswith(measure) and len(head) >= MIN_COMPOUND_PART and (
-                    head in corpus_words or stem(head) in vocab.stems):
+                    head in vocab.alias_words or low in corpus_words):
                 return f"{word[: len(low) - len(measure)]} {word[len(low) - len(measure):]}"
         return word
 
@@ -210,7 +219,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         search_text = correct_typos(_correct_names(text, vocab), corpus_words, spans)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
-    search_text = split_measure_compounds(search_text, vocab, corpus_words)
+    if not _has(fold(search_text), ("betekent", "betekenis", "betekenen", "mean", "means", "meaning")):
+        search_text = split_measure_compounds(search_text, vocab, corpus_words)  # a term asked about stays whole
     folded = fold(search_text)
     scope = _scope(folded, vocab, default_municipality, only)
     places = [w for w in vocab.generic if w in folded]  # a municipality's name selects documents, it is no topic
@@ -227,6 +237,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     intent = detect_intent(folded, measure, amount_cue)
     entities = extract_entities(text)  # years and section codes, recognised once
     years = sorted({int(e.value) for e in entities if e.kind == "year"})
+    if _has(folded, CHANGE_CUES):  # 'wat is er veranderd?': the ontwikkelingen; 'hoeveel … van X naar Y': compare
+        intent = "compare" if len(years) >= 2 or (amount_cue and measure) else "explain"
     if (intent in ("amount", "compare") or _has(folded, BUDGET_WORDS)) and _other_municipality(text, vocab):
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in vocab.mentions(folded) if not any(
@@ -234,11 +246,11 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
         measure = "lasten"  # the separable verb: 'geeft de gemeente meer uit aan …'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
-    if measure is None and "onttrekking" in vocab.measure_words.values() and re.search(
-            r"(?<![\w])(uit|out of)(?![\w])", folded) and any(vocab.subjects[m.subject_id].kind == "reserve"
-                                                             for m in mentions):
-        measure = "onttrekking"  # 'hoeveel gaat er uit de reserve?': what is taken out
-        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
+    if measure is None and intent in ("amount", "compare", "explain") \
+            and "onttrekking" in vocab.measure_words.values() \
+            and any(vocab.subjects[m.subject_id].kind == "reserve" and TAKEN_OUT.search(folded[: m.start])
+                    for m in mentions):
+        measure = "onttrekking"  # 'hoeveel gaat er uit de reserve raad?': what is taken out of it
     if intent in THING_INTENTS:  # 'wat doet de rekenkamer?' is about the rekenkamer, not its reserve
         mentions = [m for m in mentions if vocab.subjects[m.subject_id].kind != "reserve" or "reserve" in m.text]
     outside = [m for m in mentions if vocab.subjects[m.subject_id].document_id not in scope]
@@ -276,8 +288,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     total = total_cue
     codes = tuple(e.value for e in entities if e.kind == "section_code")
     pointing = DEMONSTRATIVE.search(folded)  # 'die cijfers', 'deze hogere baten': what was just answered
-    pointing_back = pointing is not None and (pointing.group(1) in GENERIC or pointing.group(1) in vocab.measure_words
-                                              or pointing.group(1)[0].isdigit())
+    pointed = pointing.group(1) if pointing is not None else ""
+    pointing_back = bool(pointed) and (pointed in NUMBER_NOUNS or pointed in vocab.measure_words
+                                       or pointed[0].isdigit())
     follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or pointing_back or (
         len(text.split()) <= 4 and not ranked and not topic) or (intent == "meaning" and not ranked)
     names = _proper_names(text, taken)

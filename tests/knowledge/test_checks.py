@@ -83,3 +83,56 @@ def test_a_measure_the_programme_rows_lack_is_read_from_the_one_table_that_has_i
     # a partij's cost is never redirected to another table
     query = svc.understand("What does Werkbedrijf Veenstreek cost us in 2027?")
     assert "tabel met" not in " ".join(svc.answer(query.text).frame.notes)
+
+
+@pytest.mark.parametrize("question", [
+    "Waar bestaat de reserve rekenkamer uit?",  # 'uit' is no withdrawal here
+    "Leg uit wat de reserve raad is",
+    "Wat zijn de personeelskosten van dienstverlening in 2026?",  # a part of a row is not the row
+])
+def test_words_that_only_look_like_an_amount_question_get_no_amount(real_service: Any, question: str) -> None:
+    answer = real_service.answer(question)
+    assert answer.method != "table" and "€ 14.909.000" not in answer.text, answer.text
+
+
+def test_a_balance_is_never_read_from_the_mutations(real_service: Any) -> None:
+    assert not real_service.answer("What is the balance of the reserve raad?").answered
+    first = real_service.answer("Hoeveel wordt er in 2026 onttrokken aan de reserve raad?")
+    assert first.answered and "€ 80.000" in first.text
+    assert not real_service.answer("hoeveel zit er nog in?", first.resolved).answered
+
+
+def test_that_as_a_conjunction_does_not_point_back(real_service: Any) -> None:
+    first = real_service.answer("Hoeveel wordt er in 2026 onttrokken aan de reserve raad?")
+    other = real_service.answer("Klopt het dat er ook geld naar de griffie gaat?", first.resolved)
+    assert "€ 80.000" not in other.text
+
+
+def test_change_words_with_two_years_compare_and_without_read_the_ontwikkelingen(real_service: Any) -> None:
+    answer = real_service.answer("Hoeveel zijn de lasten van bestuur veranderd van 2026 naar 2027?")
+    assert "€ 1.717.000" in answer.text
+    assert real_service.answer("Wat is er veranderd in het budget voor bestuur?").method == "explanation"
+
+
+def test_a_total_is_not_explained_by_one_of_its_parts(real_service: Any) -> None:
+    answer = real_service.answer("Waarom dalen de baten van bestuur en dienstverlening in 2027?")
+    assert not answer.answered
+
+
+def test_together_asks_for_no_comparison(real_service: Any) -> None:
+    assert "hoger" not in real_service.answer("Hoeveel kosten bestuur en dienstverlening samen in 2026?").text
+
+
+def test_a_follow_up_naming_another_indicator_switches_to_it(real_service: Any) -> None:
+    first = real_service.answer("Wat is de tevredenheidsscore voor een nieuw paspoort in 2024?")
+    follow = real_service.answer("en voor rijbewijzen?", first.resolved)
+    assert "rijbewijs" in follow.text and "4,6" in follow.text
+
+
+def test_reaching_an_organisation_is_not_its_goals(real_service: Any) -> None:
+    answer = real_service.answer("Hoe kan ik de Belastingsamenwerking Gouwe-Rijnland bereiken?")
+    assert answer.method != "parts"
+
+
+def test_words_of_titles_and_document_names_are_no_foreign_names(real_service: Any) -> None:
+    assert real_service.answer("Wat zijn de lasten van bestuur in de programmabegroting 2026?").answered

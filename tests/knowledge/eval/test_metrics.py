@@ -124,3 +124,7 @@ def test_the_cells_a_difference_is_computed_from_are_not_wrong_amounts() -> None
     # another amount beside them still counts, and so does a difference that is not the expected one
     assert wrong_amounts(("€ 60.000",), True, True, text + " Totaal € 500.000.") == [500000]
     assert wrong_amounts(("€ 50.000",), True, True, text) == [80000, 20000, 60000]
+
+
+def test_the_cells_of_a_difference_are_excused_only_when_the_difference_is_stated() -> None:
+    assert wrong_amounts(("€ 60.000",), True, True, "In 2026: € 80.000. In 2027: € 20.000.") == [80000, 20000]
