@@ -70,6 +70,7 @@ class Service:
     row_sections: dict[str, Subject] = field(default_factory=dict)
     children: dict[str, tuple[Section, ...]] = field(default_factory=dict)
     proper: frozenset[str] = frozenset()
+    table_sections: frozenset[str] = frozenset()
     coverage: Coverage = field(default_factory=Coverage)
 
     def __post_init__(self) -> None:
@@ -77,6 +78,7 @@ class Service:
         self.vocab = build_vocabulary(corpus)
         self.children = child_map(corpus)
         self.proper = proper_words(corpus)
+        self.table_sections = frozenset(t.section_id for t in corpus.tables)
         self.stems = sentence_stems(self.index)
         by_section: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):
@@ -212,10 +214,11 @@ class Service:
                 passage = self._passage_answer(query)
                 pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
                 counted = query.counted is not None and NUMBER_WORD.search(passage.text) is not None
-                if passage.answered and (pattern.search(passage.text) or counted) \
+                from_table = any(c.section_id in self.table_sections for c in passage.citations)
+                if passage.answered and not from_table and (pattern.search(passage.text) or counted) \
                         and self.coverage.covered(query, passage, strict=True) \
                         and self.coverage.counts(query, passage.text):
-                    return passage
+                    return passage  # (a table's own text is no prose: its rows were weighed above and refused)
             if isinstance(facts, NoAmount):
                 if facts.clarify is not None:
                     return clarify_answer(query.text, facts.clarify, s if facts.refer else None)

@@ -251,8 +251,11 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
             and any(vocab.subjects[m.subject_id].kind == "reserve" and TAKEN_OUT.search(folded[: m.start])
                     for m in mentions):
         measure = "onttrekking"  # 'hoeveel gaat er uit de reserve raad?': what is taken out of it
-    if intent in THING_INTENTS:  # 'wat doet de rekenkamer?' is about the rekenkamer, not its reserve
-        mentions = [m for m in mentions if vocab.subjects[m.subject_id].kind != "reserve" or "reserve" in m.text]
+    if intent in THING_INTENTS or measure is not None:
+        # 'wat doet de rekenkamer?', 'wat kost de rekenkamer?' are about the rekenkamer, not its reserve (whose
+        # rows hold no such measure): a reserve is meant by a bare name only for what goes in or out of it
+        mentions = [m for m in mentions if vocab.subjects[m.subject_id].kind != "reserve" or "reserve" in m.text
+                    or (intent not in THING_INTENTS and _reserve_measure(vocab, m.subject_id, measure))]
     outside = [m for m in mentions if vocab.subjects[m.subject_id].document_id not in scope]
     mentions = [m for m in mentions if vocab.subjects[m.subject_id].document_id in scope]
     ranked = rank_mentions(mentions, intent, vocab, scope)
@@ -372,6 +375,13 @@ def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
             continue
         out.append(fold(m.group(1)))
     return tuple(out)
+
+
+def _reserve_measure(vocab: Vocabulary, subject_id: str, measure: str | None) -> bool:
+    """The measure is one of the reserve's own rows (toevoeging, onttrekking, saldo)."""
+    from knowledge.table_answer import families_of
+
+    return measure is not None and measure in families_of(vocab, vocab.subjects[subject_id])
 
 
 def _other_municipality(text: str, vocab: Vocabulary) -> str | None:

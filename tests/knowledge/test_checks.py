@@ -136,3 +136,10 @@ def test_reaching_an_organisation_is_not_its_goals(real_service: Any) -> None:
 
 def test_words_of_titles_and_document_names_are_no_foreign_names(real_service: Any) -> None:
     assert real_service.answer("Wat zijn de lasten van bestuur in de programmabegroting 2026?").answered
+
+
+def test_the_cost_of_a_body_is_not_its_reserves_saldo(real_service: Any) -> None:
+    answer = real_service.answer("Hoeveel kost de rekenkamer in 2026?")
+    assert "€ 15.000" not in answer.text and "saldo" not in answer.text.lower()
+    withdrawn = real_service.answer("Hoeveel wordt er in 2027 onttrokken aan de rekenkamer?")
+    assert withdrawn.answered and "€ 15.000" in withdrawn.text  # the reserve's own measure: its reserve
