@@ -46,7 +46,7 @@ def foreign_name(query: Query, subject: Subject, tables: dict[str, Table], names
                          *(r.line for r in subject.rows))))
     for word in re.findall(r"[^\W\d_]{4,}", fold(query.text)):
         if word in names and word not in own and not (municipality and word.startswith(fold(municipality))):
-            return word  # ('Leidenaren' belongs to Leiden)
+            return word  # (a demonym starts with its municipality's name)
     return None
 
 

@@ -157,9 +157,9 @@ def write_sentence_transformer(hf_dir: Path, out: Path, max_seq_length: int) -> 
 
 
 _CHECK_SENTENCES = (
-    "Wat zijn de lasten van dienstverlening in 2026?",
-    "Wanneer zijn de gemeenteraadsverkiezingen?",
-    "De gemeente verhoogt de afvalstoffenheffing met 4 procent.",
+    "Wat kost dit programma volgend jaar?",
+    "Wanneer zijn de verkiezingen?",
+    "De gemeente verhoogt een heffing met 4 procent.",
 )
 
 

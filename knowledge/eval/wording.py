@@ -61,7 +61,7 @@ GLOSSARY = (
                                    "doorverwijzen. Een antwoord op zo'n vraag is een risico."),
     ("foute bedragen", "Een bedrag in het antwoord dat niet bij de vraag hoort. Dit is een risico: een inwoner "
                        "kan op dat bedrag vertrouwen."),
-    ("gesprekken geslaagd", "Een gesprek met vervolgvragen ('en in 2027?') is geslaagd als elke vraag in het "
+    ("gesprekken geslaagd", "Een gesprek met vervolgvragen ('en het jaar daarna?') is geslaagd als elke vraag in het "
                             "gesprek goed is beantwoord."),
     ("MRR", "Gemiddelde van 1 gedeeld door de plaats van de juiste vindplaats (1 is altijd bovenaan)."),
     ("antwoordtijd", "De tijd tot het antwoord. De mediaan is de middelste tijd; bij 95% van de vragen is het "

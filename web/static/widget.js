@@ -1,7 +1,7 @@
 /* Begrotingswijzer on another site, with one script tag:
 
      <script src="https://SERVICE/static/widget.js" data-service="https://SERVICE"
-             data-gemeente="Leiden" data-titel="Vraag het de Begrotingswijzer" data-kleur="#a0101c" defer></script>
+             data-gemeente="Voorbeeldstad" data-titel="Vraag het de Begrotingswijzer" data-kleur="#a0101c" defer></script>
 
    Shows a launcher button; it opens a panel with the residents' chat of the service (its page /embed, in an
    iframe, so chat.js runs unchanged and the conversation and its API calls stay on the service's own origin).
