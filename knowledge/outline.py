@@ -87,10 +87,14 @@ def parts_answer(settings: Settings, query: Query, subject: Subject, parts: list
     return Answer(query.text, True, " ".join(texts), 0.85, citations, _resolved(query, subject, cited[0]), "parts")
 
 
-def _row_lines(subject: Subject, vocab: Vocabulary) -> list[str]:
+def group_rows(vocab: Vocabulary) -> frozenset[tuple[str, str]]:
+    """Rows that add up other rows (a programme, a beleidsterrein, a table's own line), built once per index."""
+    return frozenset((r.table_id, r.line) for s in vocab.subjects.values() if s.kind in GROUP_KINDS for r in s.rows)
+
+
+def _row_lines(subject: Subject, vocab: Vocabulary, groups: frozenset[tuple[str, str]]) -> list[str]:
     """The rows of the subject's tables that are things of their own (a reserve, a partij), not totals or the
     subtotals of a beleidsterrein."""
-    groups = {(r.table_id, r.line) for s in vocab.subjects.values() if s.kind in GROUP_KINDS for r in s.rows}
     lines: list[str] = []
     for ref in subject.rows:
         table = vocab.tables.get(ref.table_id)
@@ -115,12 +119,12 @@ def asks_for_items(query: Query) -> bool:
 
 
 def outline_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, query: Query, subject: Subject,
-                   children: dict[str, tuple[Section, ...]]) -> Answer | None:
+                   children: dict[str, tuple[Section, ...]], groups: frozenset[tuple[str, str]]) -> Answer | None:
     """'Welke X zijn er?': the rows of X's table, or the sections under X."""
     homes = [s for s in (corpus.section(sid) for sid in subject.sections) if s is not None]
     if not homes:
         return None
-    items = _row_lines(subject, vocab) if len(subject.rows) > 1 else []
+    items = _row_lines(subject, vocab, groups) if len(subject.rows) > 1 else []
     if len(items) < 2:
         items = [kid.label for home in homes for kid in children.get(home.id, ())][:MAX_ITEMS]
     if len(items) < 2:

@@ -26,7 +26,7 @@ from knowledge.coverage import Coverage, build_coverage
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
-from knowledge.outline import asks_for_items, child_map, find_parts, outline_answer, parts_answer
+from knowledge.outline import asks_for_items, child_map, find_parts, group_rows, outline_answer, parts_answer
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, families_of, find_facts
@@ -71,12 +71,14 @@ class Service:
     children: dict[str, tuple[Section, ...]] = field(default_factory=dict)
     proper: frozenset[str] = frozenset()
     table_sections: frozenset[str] = frozenset()
+    groups: frozenset[tuple[str, str]] = frozenset()
     coverage: Coverage = field(default_factory=Coverage)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
         self.vocab = build_vocabulary(corpus)
         self.children = child_map(corpus)
+        self.groups = group_rows(self.vocab)
         self.proper = proper_words(corpus)
         self.table_sections = frozenset(t.section_id for t in corpus.tables)
         self.stems = sentence_stems(self.index)
@@ -258,7 +260,8 @@ class Service:
             return parts_answer(self.settings, query, subject, parts, self.children,
                                 {p.id: self._passage_in(query, p.id) for p in parts})
         if query.intent == "list" and not query.topic_words and not query.years and asks_for_items(query):
-            return outline_answer(self.settings, self.index.corpus, self.vocab, query, subject, self.children)
+            return outline_answer(self.settings, self.index.corpus, self.vocab, query, subject, self.children,
+                                  self.groups)
         return None
 
     def _passage_in(self, query: Query, section_id: str) -> str:
