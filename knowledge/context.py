@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from knowledge.subject_index import subject_index
 from knowledge.types import Query, Resolved
 from knowledge.vocabulary import Vocabulary
 from nlu.entities import fold
@@ -97,8 +98,8 @@ def normalise_state(previous: Resolved | None, vocab: Vocabulary) -> Resolved | 
         measure = vocab.measure_words.get((previous.measure or "").lower(), measure)
     subject = previous.subject
     if subject not in vocab.subjects and previous.line:
-        found = [s for s in vocab.subjects.values() if any(r.line == previous.line for r in s.rows)
-                 and (previous.document is None or s.document_id == previous.document)]
+        found = [s for s in subject_index(vocab).rows_by_line.get(previous.line, ())
+                 if previous.document is None or s.document_id == previous.document]
         subject = found[0].id if len(found) == 1 or (found and all(f.id == found[0].id for f in found)) else None
         if subject is None and found:
             subject = next((f.id for f in found if not f.total), found[0].id)

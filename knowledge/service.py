@@ -29,6 +29,7 @@ from knowledge.lexical import tokens
 from knowledge.outline import asks_for_items, child_map, find_parts, group_rows, outline_answer, parts_answer
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
+from knowledge.subject_index import subject_index
 from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, families_of, find_facts
 from knowledge.types import Answer, Clarify, ClarifyOption, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
@@ -306,8 +307,8 @@ class Service:
 
     def _table_with(self, family: str, document_id: str) -> Subject | None:
         """The one table of a document whose rows carry a measure family (None when none or several do)."""
-        found = [t for t in self.vocab.subjects.values() if t.kind == "table" and t.document_id == document_id
-                 and family in self._families(t)]
+        found = [t for t in subject_index(self.vocab).tables_by_document.get(document_id, ())
+                 if family in self._families(t)]
         return found[0] if len(found) == 1 else None
 
     def _families(self, subject: Subject) -> list[str]:

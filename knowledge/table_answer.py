@@ -7,11 +7,13 @@ otherwise the result is a clarifying question or an honest 'no amount' (a wrong 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from knowledge.lexical import stem
 from knowledge.numbers import format_euro, format_number
 from knowledge.render import cell_amount
+from knowledge.subject_index import subject_index, titles_have_word_starting
 from knowledge.types import Cell, Clarify, ClarifyOption, Corpus, Query, Resolved, RowRef, Section, Subject, Table
 from knowledge.vocabulary import Vocabulary, key, total_rows
 from nlu.entities import fold
@@ -140,7 +142,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     if unknown:
         return NoAmount(f"In de begroting staat geen bedrag voor '{unknown[0]}'.")
     all_titles = vocab.titles_text(corpus)
-    titled = [w for w in leftover if re.search(rf"\b{re.escape(w[:max(5, len(w) - 2)])}", all_titles)]
+    titled = [w for w in leftover if titles_have_word_starting(vocab, all_titles, w[:max(5, len(w) - 2)])]
     unique = _unique_subject(vocab, query, family) if subject is None else None
     if unique is not None and not leftover:
         subject = unique  # the measure names one table only ('subsidies', 'investeringen')
@@ -215,7 +217,8 @@ def _unique_subject(vocab: Vocabulary, query: Query, family: str | None) -> Subj
     parts = {c.line for c in table.cells if vocab.families.get(c.measure) == family and c.line not in totals_}
     if len(parts) > 1:
         return None  # the measure names a table of several rows, not one thing ('lasten' of which line?)
-    found = [s for s in vocab.subjects.values() if s.rows and {r.table_id for r in s.rows} == tables]
+    found = [s for s in subject_index(vocab).rows_by_table.get(next(iter(tables)), ())
+             if {r.table_id for r in s.rows} == tables]
     totals = [s for s in found if s.total] or found
     if len({frozenset(s.rows) for s in totals}) == 1:  # a table and its only row name the same cells
         return totals[0]
@@ -237,7 +240,7 @@ def _table_total(vocab: Vocabulary, subject: Subject, family: str | None) -> Sub
     """The subject whose row is the total row of the subject's table (with the measure, when given)."""
     for row in subject.rows:
         totals = _totals(vocab, row)
-        for cand in vocab.subjects.values():
+        for cand in subject_index(vocab).rows_by_table.get(row.table_id, ()):
             if any(r.table_id == row.table_id and r.line in totals for r in cand.rows) and (
                     family is None or family in families_of(vocab, cand)):
                 return cand
@@ -247,8 +250,9 @@ def _table_total(vocab: Vocabulary, subject: Subject, family: str | None) -> Sub
 def _sibling_row(vocab: Vocabulary, subject: Subject, family: str) -> Subject | None:
     """The one other row of the subject's table that has the measure ('resultaat' of the programme's table)."""
     tables = {r.table_id for r in subject.rows}
-    found = [s for s in vocab.subjects.values() if s.id != subject.id and s.rows
-             and any(r.table_id in tables for r in s.rows) and family in families_of(vocab, s)]
+    lookup = subject_index(vocab)
+    found = lookup.sort(s for t in tables for s in lookup.rows_by_table.get(t, ())
+                        if s.id != subject.id and family in families_of(vocab, s))
     lines = {r for s in found for r in s.rows if r.table_id in tables}
     return found[0] if len(lines) == 1 else None
 
@@ -260,15 +264,18 @@ def _reserve_like(subject: Subject) -> bool:
 def _candidates(vocab: Vocabulary, query: Query, family: str | None, titled: list[str],
                 subject: Subject | None) -> list[Subject]:
     """Subjects with rows that could be meant: named by a topic word, above the named section, or totals."""
+    lookup = subject_index(vocab)
     scope = set(query.scope)
-    with_rows = [s for s in vocab.subjects.values() if s.rows and s.document_id in scope
-                 and (family is None or family in families_of(vocab, s))]
+
+    def fits(s: Subject) -> bool:
+        return s.document_id in scope and (family is None or family in families_of(vocab, s))
+
     if titled:
-        stems = {stem(w) for w in titled}
-        named = [s for s in with_rows if stems & {stem(w) for w in key(s.label).split()}]
-        return named + [s for s in _ancestors_with_rows(vocab, titled, with_rows) if s not in named]
+        named = lookup.sort(s for w in titled for s in lookup.rows_by_stem.get(stem(w), ()) if fits(s))
+        return named + [s for s in _ancestors_with_rows(vocab, titled, fits) if s not in named]
     if subject is not None:
-        return _ancestors_with_rows(vocab, [], with_rows, subject)
+        return _ancestors_with_rows(vocab, [], fits, subject)
+    with_rows = [s for s in lookup.with_rows(scope) if fits(s)]
     totals = [s for s in with_rows if s.total]
     found = totals or with_rows if family is not None else totals
     unique: list[Subject] = []
@@ -278,23 +285,28 @@ def _candidates(vocab: Vocabulary, query: Query, family: str | None, titled: lis
     return unique
 
 
-def _ancestors_with_rows(vocab: Vocabulary, words_: list[str], with_rows: list[Subject],
+def _ancestors_with_rows(vocab: Vocabulary, words_: list[str], fits: Callable[[Subject], bool],
                          subject: Subject | None = None) -> list[Subject]:
-    """Subjects with rows whose sections contain a section titled with one of the words (or the subject)."""
-    documents = {c.document_id for c in with_rows}  # only the documents in scope, not the whole index
-    scoped = [subj for subj in vocab.subjects.values() if subj.document_id in documents]
-    sections = {s for subj in scoped for s in subj.sections}
-    targets: set[str] = set(subject.sections) if subject else set()
-    for subj in scoped:
-        if words_ and any(w[:max(5, len(w) - 2)] in key(subj.label) for w in words_):
-            targets.update(subj.sections)
+    """Subjects with rows (that fit) whose sections contain a section titled with one of the words (or the
+    subject); only documents with a fitting row count."""
+    lookup = subject_index(vocab)
+    documents: dict[str, bool] = {}
+
+    def counts(document_id: str) -> bool:  # a document in scope with a row of the asked measure
+        if document_id not in documents:
+            documents[document_id] = any(fits(s) for s in lookup.rows_by_document.get(document_id, ()))
+        return documents[document_id]
+
+    owners = [subject] if subject else []
+    owners += [s for w in words_ for s in lookup.labelled_with(w[:max(5, len(w) - 2)])]
+    targets = {sec for owner in owners if counts(owner.document_id) for sec in owner.sections}
     above: set[str] = set()  # every section that has a target below it (or is one), walked up once per target
-    for target in targets & sections:
+    for target in targets:
         current: str | None = target
         while current and current not in above:
             above.add(current)
             current = vocab.parents.get(current)
-    return [cand for cand in with_rows if any(sec in above for sec in cand.sections)]
+    return lookup.sort(s for sec in above for s in lookup.rows_by_section.get(sec, ()) if fits(s))
 
 
 def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
@@ -356,11 +368,8 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
                       default_year, listing=listing)
 
 
-def _totals(vocab: Vocabulary, row: RowRef) -> set[str]:
-    from knowledge.vocabulary import total_rows
-
-    table = vocab.tables.get(row.table_id)
-    return total_rows(table) if table else set()
+def _totals(vocab: Vocabulary, row: RowRef) -> frozenset[str]:
+    return subject_index(vocab).totals(row.table_id)
 
 
 def _section_for(corpus: Corpus, table: Table, row: RowRef, subject: Subject) -> Section:

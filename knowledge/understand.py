@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from knowledge.context import merge
 from knowledge.lexical import STOPWORDS, correct_typos, split_compound, stem, words
@@ -96,16 +97,24 @@ STRUCTURE_WORDS = frozenset(
     "beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
 
 
+@lru_cache(maxsize=1024)
+def _cue_pattern(cues: tuple[str, ...], short_words_prefix: bool = False) -> re.Pattern[str]:
+    """One compiled alternation for a cue list (a short single cue word may start a longer word, when asked)."""
+    def one(c: str) -> str:
+        tail = r"\w*" if short_words_prefix and len(c) <= 4 and " " not in c else r"(?![\w])"
+        return re.escape(c) + tail
+    return re.compile(r"(?<![\w])(?:" + "|".join(one(c) for c in cues) + ")")
+
+
 def _has(folded: str, cues: tuple[str, ...]) -> bool:
     """A cue word or phrase occurs in the folded text."""
-    return any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in cues)
+    return bool(cues) and _cue_pattern(cues).search(folded) is not None
 
 
 def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
     """The kind of answer a question wants, from question words; a measure or amount word means an amount."""
     def has(cues: tuple[str, ...]) -> bool:
-        return any(re.search(r"(?<![\w])" + re.escape(c) + (r"(?![\w])" if len(c) > 4 or " " in c else r"\w*"),
-                             folded) for c in cues)
+        return bool(cues) and _cue_pattern(tuple(cues), True).search(folded) is not None
 
     if has(INTENT_CUES["meaning"]):
         return "meaning"
@@ -165,7 +174,8 @@ def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "",
     """Documents the question names by municipality, programme number or budget year; else the deployment's
     default municipality (a setting); else every document (or the documents a caller chose)."""
     docs = [d for d in vocab.documents.values() if only is None or d.id in only]
-    named = [d for d in docs if d.municipality and _has(folded, (fold(d.municipality),))]
+    named = [d for d in docs if d.municipality and fold(d.municipality) in folded
+             and _has(folded, (fold(d.municipality),))]
     if named:
         docs = named
     elif default_municipality:
@@ -212,7 +222,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         search_text = f"{text} {dutch}".strip()
     else:
         folded_raw = fold(text)
-        spans = [(m.start, m.end) for m in vocab.mentions(folded_raw)]
+        spans = vocab.mention_spans(folded_raw)
         spans += [(s, e) for _, s, e in vocab.measures(folded_raw)]
         spans += [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", folded_raw)
                   if m.group(0) in CUE_WORDS or len(m.group(0)) < MIN_TYPO_WORD or stem(m.group(0)) in vocab.stems]
@@ -241,7 +251,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         intent = "compare" if len(years) >= 2 or (amount_cue and measure) else "explain"
     if (intent in ("amount", "compare") or _has(folded, BUDGET_WORDS)) and _other_municipality(text, vocab):
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
-    mentions = [m for m in vocab.mentions(folded) if not any(
+    mentions = [m for m in named if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
     if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
         measure = "lasten"  # the separable verb: 'geeft de gemeente meer uit aan …'

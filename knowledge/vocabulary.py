@@ -94,6 +94,7 @@ class Vocabulary:
     _family_tables: dict[str, set[str]] = field(default_factory=dict)
     _by_length: dict[tuple[int, str], list[str]] = field(default_factory=dict)
     _measure_pattern: re.Pattern[str] | None = None
+    lookups: dict[str, object] = field(default_factory=dict)  # derived lookups built on first use (subject_index)
 
     def compile(self) -> Vocabulary:
         """Compile alias and measure patterns (longest first)."""
@@ -154,6 +155,12 @@ class Vocabulary:
                 score = len(alias) / max(len(subject.aliases[0]), 1)
                 found.append(Mention(sid, subject.kind, subject.label, alias, m.start(1), m.end(1), round(score, 3)))
         return found
+
+    def mention_spans(self, folded: str) -> list[tuple[int, int]]:
+        """Where subjects are named in a folded question (without resolving them)."""
+        if self._pattern is None:
+            return []
+        return [(m.start(1), m.end(1)) for m in self._pattern.finditer(folded)]
 
     def measures(self, folded: str) -> list[tuple[str, int, int]]:
         """Measure families named in a folded question, with their spans."""

@@ -108,10 +108,25 @@ class _Lexicon:
         ordered = sorted(self.value_of, key=len, reverse=True)
         self.exact = re.compile(r"(?<![\w])(" + "|".join(re.escape(t) for t in ordered) + r")(?![\w])")
         self.compound = [t for t in ordered if " " not in t and len(t) >= 6 and self.value_of[t] in COMPOUND_MEASURES]
-        self.fuzzy: dict[int, list[str]] = {}
-        for t in ordered:
-            if " " not in t and len(t) >= 8:
-                self.fuzzy.setdefault(len(t), []).append(t)
+        # Single words of 8+ letters for typos, found through their trigrams: a word within the similarity
+        # threshold of a term shares at least one trigram with it (see _near), so only those are compared.
+        self.fuzzy: list[str] = [t for t in ordered if " " not in t and len(t) >= 8]
+        self.trigrams: dict[tuple[int, str], list[int]] = {}
+        for number, t in enumerate(self.fuzzy):
+            for gram in dict.fromkeys(t[i:i + 3] for i in range(len(t) - 2)):
+                self.trigrams.setdefault((len(t), gram), []).append(number)
+
+    def _near(self, word: str, size: int) -> str | None:
+        """The first term of a length within the similarity threshold of the word.
+
+        Sound pruning: with ratio 2M/(a+b) >= 0.88 the M matched letters form at most (a-M)+(b-M)+1 blocks, and a
+        block of L letters holds L-2 shared trigrams, so at least 5M-2(a+b)-2 >= 0.2(a+b)-2 > 0 trigrams are
+        shared when a, b >= 8.
+        """
+        grams = {word[i:i + 3] for i in range(len(word) - 2)}
+        candidates = sorted({n for g in grams for n in self.trigrams.get((size, g), ())})
+        return next((self.fuzzy[n] for n in candidates
+                     if difflib.SequenceMatcher(None, word, self.fuzzy[n]).ratio() >= 0.88), None)
 
     def match(self, text: str, folded: str, taken: list[tuple[int, int]]) -> list[Entity]:
         """Entities of this lexicon in the text, skipping spans already taken."""
@@ -133,8 +148,7 @@ class _Lexicon:
                 add(m.start(), m.end(), self.value_of[head])
                 continue
             for size in range(len(word) - 2, len(word) + 3):
-                best = next((t for t in self.fuzzy.get(size, ())
-                             if difflib.SequenceMatcher(None, word, t).ratio() >= 0.88), None)
+                best = self._near(word, size)
                 if best:
                     add(m.start(), m.end(), self.value_of[best])
                     break

@@ -49,3 +49,43 @@ def test_names_come_from_the_corpus_not_from_constants() -> None:
 def test_english_measures_and_years() -> None:
     found = {(e.kind, e.value) for e in extract_entities("How much does the city spend in 2027?")}
     assert ("measure", "Lasten") in found and ("year", "2027") in found
+
+
+def test_typo_search_through_trigrams_finds_what_comparing_every_term_finds() -> None:
+    """The trigram shortcut for misspelt names never loses a match a full comparison would make."""
+    import difflib
+    import random
+
+    from nlu.entities import _Lexicon, fold
+
+    rng = random.Random(3)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    terms = ["".join(rng.choice(letters) for _ in range(rng.randint(8, 14))) for _ in range(300)]
+    terms += ["dienstverlening", "burgerzaken", "belastingsamenwerking", "rekenkamercommissie"]
+    lexicon = _Lexicon("line", {t: () for t in terms})
+    ordered = sorted({fold(t) for t in terms}, key=len, reverse=True)
+    checked = found = 0
+    for term in terms:
+        for _ in range(4):  # misspell: drop, double, swap or replace letters
+            word = list(term)
+            for _ in range(rng.randint(1, 2)):
+                i = rng.randrange(len(word) - 1)
+                op = rng.choice("drsx")
+                if op == "d":
+                    del word[i]
+                elif op == "r":
+                    word.insert(i, word[i])
+                elif op == "s":
+                    word[i], word[i + 1] = word[i + 1], word[i]
+                else:
+                    word[i] = rng.choice(letters)
+            typo = "".join(word)
+            if len(typo) < 8:
+                continue
+            for size in range(len(typo) - 2, len(typo) + 3):
+                brute = next((t for t in ordered if len(t) == size
+                              and difflib.SequenceMatcher(None, typo, t).ratio() >= 0.88), None)
+                assert lexicon._near(typo, size) == brute
+                checked += 1
+                found += brute is not None
+    assert checked > 3000 and found > 300
