@@ -9,7 +9,7 @@ import numpy as np
 
 from knowledge.index import Index
 from knowledge.lexical import tokens
-from knowledge.retrieve import rank_sections
+from knowledge.retrieve import rank_sections, top_indices
 from knowledge.settings import Settings
 from knowledge.table_answer import TableFacts
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject
@@ -261,7 +261,7 @@ def text_answer(
     if not top:
         return abstain(settings, question, confidence)
     top_ids = [h.section.id for h in top[:2] if h.score >= SECOND_SECTION_RATIO * top[0].score]
-    order = np.argsort(-fused, kind="stable")[:12]
+    order = top_indices(fused, 12)
     chunk_rank = {int(i): r for r, i in enumerate(order) if index.chunks[int(i)].section_id in top_ids}
     query_stems = set(tokens(question, index.vocabulary))
     numbers = set(NUMBER.findall(question))  # 'die 170.000': the sentence that has the number

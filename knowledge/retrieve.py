@@ -11,6 +11,7 @@ from knowledge.lexical import tokens
 from knowledge.types import Chunk, Section
 
 RRF_K = 60
+SECTION_SCAN = 256  # chunks looked at for the best sections before sorting them all
 LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
 DENSE_MARGIN = 0.03
@@ -33,6 +34,17 @@ def lexical_scores(index: Index, query: str) -> np.ndarray:
     if not known:
         return np.zeros(len(index.chunks), np.float32)
     return np.asarray(index.bm25.get_scores(known), dtype=np.float32)
+
+
+def top_indices(scores: np.ndarray, m: int) -> np.ndarray:
+    """Indices of the m highest scores, highest first, ties in index order: the head of a stable descending sort,
+    without sorting every chunk."""
+    if m >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    kth = -np.partition(-scores, m - 1)[m - 1]
+    above = np.flatnonzero(scores > kth)
+    chosen = np.concatenate([above, np.flatnonzero(scores == kth)[: m - len(above)]])
+    return chosen[np.lexsort((chosen, -scores[chosen]))]
 
 
 def _rrf(scores: np.ndarray, positive_only: bool) -> np.ndarray:
@@ -93,8 +105,17 @@ def kind_weights(index: Index, money: bool) -> np.ndarray:
 def rank_sections(index: Index, fused: np.ndarray, k: int) -> list[SectionHit]:
     """Sections ranked by their best chunk."""
     by_id = index.corpus.by_id
+    head = top_indices(fused, SECTION_SCAN)
+    best = _best_per_section(index, fused, head, k)
+    if len(best) < k and len(head) < len(fused) and fused[head[-1]] > 0:
+        best = _best_per_section(index, fused, np.argsort(-fused, kind="stable"), k)  # look further down
+    return [SectionHit(by_id[sid], score, index.chunks[i]) for sid, (score, i) in best.items()]
+
+
+def _best_per_section(index: Index, fused: np.ndarray, order: np.ndarray, k: int) -> dict[str, tuple[float, int]]:
+    """The first (best) chunk of each section in a descending order, for up to k sections."""
     best: dict[str, tuple[float, int]] = {}
-    for i in np.argsort(-fused, kind="stable"):
+    for i in order:
         if fused[i] <= 0:
             break
         sid = index.chunks[i].section_id
@@ -102,4 +123,4 @@ def rank_sections(index: Index, fused: np.ndarray, k: int) -> list[SectionHit]:
             best[sid] = (float(fused[i]), int(i))
             if len(best) >= k:
                 break
-    return [SectionHit(by_id[sid], score, index.chunks[i]) for sid, (score, i) in best.items()]
+    return best
