@@ -99,7 +99,10 @@ def test_project_question_sets_are_valid_and_balanced() -> None:
     assert len(singles) >= 200 and len(conversations) >= 60
     second = load_sets([DATA / "singles_v2.jsonl", DATA / "conversations_v2.jsonl"])  # a second writer's set
     assert len(second["singles_v2"]) >= 160 and len(second["conversations_v2"]) >= 40
-    for questions in (singles, conversations, second["singles_v2"], second["conversations_v2"]):
+    third = load_sets([DATA / "singles_v3.jsonl", DATA / "conversations_v3.jsonl"])  # a third, budget text only
+    assert len(third["singles_v3"]) >= 150 and len(third["conversations_v3"]) >= 50
+    for questions in (singles, conversations, second["singles_v2"], second["conversations_v2"],
+                      third["singles_v3"], third["conversations_v3"]):
         halves = split_sets({"x": questions})
         tune, report = halves["x-tune"], halves["x-report"]
         assert abs(len(tune) - len(report)) <= 0.1 * len(questions)
