@@ -11,6 +11,7 @@ from knowledge.lexical import tokens
 from knowledge.types import Chunk, Section
 
 RRF_K = 60
+DENSE_RECENT = 8  # query vectors whose chunk similarities are kept
 SECTION_SCAN = 256  # chunks looked at for the best sections before sorting them all
 LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 1.0
@@ -47,6 +48,21 @@ def top_indices(scores: np.ndarray, m: int) -> np.ndarray:
     return chosen[np.lexsort((chosen, -scores[chosen]))]
 
 
+def dense_scores(index: Index, query_vector: np.ndarray) -> np.ndarray:
+    """Cosine similarity of every chunk to the query vector; the last few are kept, since one answer ranks the
+    same question several times (within a subject, then everywhere)."""
+    recent: dict[bytes, np.ndarray] = index.__dict__.get("_dense_recent", {})
+    key = query_vector.tobytes()
+    found = recent.get(key)
+    if found is None:
+        found = index.vectors @ query_vector
+        found.setflags(write=False)  # shared between calls: nobody may change it in place
+        kept = dict(list(recent.items())[-(DENSE_RECENT - 1):])  # a new dict: threads never see one change
+        kept[key] = found
+        index.__dict__["_dense_recent"] = kept
+    return found
+
+
 def _rrf(scores: np.ndarray, positive_only: bool) -> np.ndarray:
     order = np.argsort(-scores, kind="stable")
     fused = np.zeros(len(scores), np.float32)
@@ -74,7 +90,7 @@ def rank_chunks(
     n = len(index.chunks)
     lexical = lexical_scores(index, query) if mode in ("bm25", "hybrid") else np.zeros(n, np.float32)
     dense = (
-        index.vectors @ query_vector
+        dense_scores(index, query_vector)
         if mode in ("dense", "hybrid") and query_vector is not None
         else np.zeros(n, np.float32)
     )
