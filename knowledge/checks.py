@@ -11,7 +11,8 @@ from nlu.entities import fold
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
 OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) does not give
-BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|nog in|over in|left in|is left|balance)\b")
+BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|staat er|staan er|nog in|over in|left in|"
+                     r"is left|balance|eind(?:e)?(?: van)? (?:19|20)\d\d|end of (?:19|20)\d\d)\b")
 # a 'wanneer?' answer names a time: a year, a month, a season or a period
 TIME = re.compile(r"\b((19|20)\d{2}|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
                   r"november|december|voorjaar|najaar|zomer|winter|kwartaal)\b", re.IGNORECASE)
@@ -53,7 +54,8 @@ def foreign_name(query: Query, subject: Subject, tables: dict[str, Table], names
 def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bool:
     """A question for how much a reserve holds, while its table only gives what goes in and out."""
     own_measure = query.measure is not None and "measure" not in query.inherited and query.measure != "saldo"
-    if subject.kind != "reserve" or own_measure or not BALANCE.search(fold(query.text)):
+    if subject.kind != "reserve" or own_measure or query.intent not in ("amount", "compare", "info") \
+            or not BALANCE.search(fold(query.text)):
         return False  # (a measure carried over from the previous turn does not make 'nog in' a mutation)
     measures = {fold(c.measure) for r in subject.rows if r.table_id in tables for c in tables[r.table_id].cells}
     return not any("stand" in m for m in measures)

@@ -27,6 +27,11 @@ BETWEEN = re.compile(r"^\s*(?:,|of|en|or|and|versus|vs\.?|tegenover|dan|than)\s+
                      r"(?:(?:aan|van|voor|bij|the|de|het)\s+)?$")
 
 
+# 'X in 2026 hoger dan dat van Y', 'X compared with Y': a few words, then a word that sets one against the other
+AGAINST = re.compile(r"^(?:\s+[\w-]+){0,5}\s+(?:dan|than|versus|vs\.?|tegenover|vergeleken met|compared (?:to|with))"
+                     r"\s+(?:(?:dat|die|that|those)\s+)?(?:(?:aan|van|voor|bij|of|the|de|het)\s+)?$")
+
+
 def _outer(mentions: tuple[Mention, ...]) -> list[Mention]:
     """Mentions not inside a longer one, in text order, one per span."""
     spans: dict[tuple[int, int], Mention] = {}
@@ -48,7 +53,8 @@ def compare_pair(query: Query, vocab: Vocabulary, corpus: Corpus,
     for first, second in zip(named, named[1:]):
         at = folded.find(first.text)  # the names in the text as searched (offsets may have shifted)
         then = folded.find(second.text, at + len(first.text)) if at >= 0 else -1
-        if first.subject_id == second.subject_id or then < 0 or not BETWEEN.match(folded[at + len(first.text): then]):
+        gap = folded[at + len(first.text): then]
+        if first.subject_id == second.subject_id or then < 0 or not (BETWEEN.match(gap) or AGAINST.match(gap)):
             continue
         facts = [find_facts(replace(query, subject=m.subject_id, intent="amount", listing=False, total=False,
                                     mentions=(m,)), vocab, corpus, words) for m in (first, second)]

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from knowledge.subject_index import subject_index
@@ -19,7 +20,11 @@ CARRY_INTENTS = ("amount", "compare")
 PREFIX = 5  # letters that identify a word in a subject's name
 
 
-def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: int | None = None) -> Query:
+OTHER = re.compile(r"(?<![\w])(?:andere|other)\s+([a-z]{4,})")
+
+
+def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: int | None = None,
+          against: int | None = None) -> Query:
     """The frame after applying the previous turn's state to a new question."""
     inherited: list[str] = []
     previous = normalise_state(previous, vocab)
@@ -29,6 +34,9 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
                 and vocab.subjects[m.subject_id].document_id == previous.document]
         query = replace(query, subject=same[0] if same else query.subject, ambiguous=(),
                         scope=(previous.document,) if same else query.scope)
+    sibling = _other_one(query, previous, vocab)
+    if sibling is not None:  # 'en bij de andere partij?': the one other of its kind in the document
+        query = replace(query, subject=sibling, topic_words=(), follow_up=True)
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
     usable = previous is not None and previous.subject in vocab.subjects
     again = usable and previous is not None and subject == previous.subject and not query.topic_words \
@@ -69,12 +77,30 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
             and not query.topic_words:
         intent = "amount" if previous.intent == "compare" else previous.intent  # 'en <other subject>?'
         inherited.append("intent")
+    earlier = None
+    if against is not None:  # 'waarom hoger dan vorig jaar?': the year asked stays, the comparison's base is set
+        base = years[-1] if years else previous.year if previous is not None and previous.year \
+            else vocab.budget_year(query.scope)
+        earlier = base + against if base is not None else None
     topic = None
     if previous is not None and leans and previous.topic and (subject is None or "subject" in inherited):
         topic = previous.topic  # a follow-up on a passage is answered within that passage's section first
         inherited.append("topic")
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
-                   inherited=tuple(inherited), topic=topic)
+                   inherited=tuple(inherited), topic=topic, earlier=earlier)
+
+
+def _other_one(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:
+    """The subject 'de andere <kind>' / 'the other <kind>' means: the only other one of the previous subject's kind
+    in its document (None when there are several, or the question names its own subject)."""
+    before = vocab.subjects.get(previous.subject or "") if previous is not None else None
+    other = OTHER.search(fold(query.text))
+    if before is None or other is None or query.mentions or other.group(1)[:4] != before.kind[:4]:
+        return None
+    plural = fold(before.kind) + "s"  # ('Reserves', the table of all reserves, is not another reserve)
+    siblings = [s for s in subject_index(vocab).by_document.get(before.document_id, ())
+                if s.kind == before.kind and s.id != before.id and not s.total and fold(s.label) != plural]
+    return siblings[0].id if len(siblings) == 1 else None
 
 
 def _has_measure(vocab: Vocabulary, subject_id: str | None, family: str) -> bool:

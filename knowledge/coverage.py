@@ -9,7 +9,7 @@ import numpy as np
 
 from knowledge.checks import NUMBER_WORD
 from knowledge.index import Index
-from knowledge.lexical import tokens
+from knowledge.lexical import stem, tokens
 from knowledge.types import Answer, Query
 from nlu.entities import fold
 
@@ -42,12 +42,12 @@ class Coverage:
         """For 'hoeveel X?': a number stands within a few words of X in the passage ('75% van de vragen')."""
         if query.counted is None or query.measure is not None:
             return True
-        wanted = set(tokens(query.counted, self.vocabulary))
+        wanted = set(tokens(query.counted, self.vocabulary)) | {stem(query.counted)}  # (a generic noun counts too)
         words_ = text.split()
         for i, w in enumerate(words_):
             if re.search(r"\d", w) or NUMBER_WORD.fullmatch(w.strip(".,;:()").lower()):
                 near = " ".join(words_[max(0, i - 4): i + 5])
-                if wanted & set(tokens(near, self.vocabulary)):
+                if wanted & (set(tokens(near, self.vocabulary)) | {stem(v) for v in re.findall(r"\w+", fold(near))}):
                     return True
         return False
 
@@ -73,11 +73,14 @@ class Coverage:
             cited |= self.section_stems.get(c.section_id, frozenset())
             cited |= set(tokens(c.quote, self.vocabulary))
         prefixes = {t[:PREFIX] for t in cited if len(t) >= PREFIX}
+        roots = {PARTICIPLE.sub("", t) for t in cited if PARTICIPLE.match(t)}  # 'afhandel' -> 'handel'
 
         def has(word: str) -> bool:  # its stem, its first letters ('levert' ~ 'leveren'), or part of a compound
             stems = set(tokens(word, self.vocabulary))
             if stems & cited or (len(word) > PREFIX and word[:PREFIX] in prefixes):
                 return True
+            if any(r.startswith(s) for s in stems if len(s) >= PREFIX for r in roots):
+                return True  # 'handelen ze … af?' ~ 'afgehandeld'
             return any(_part_of(s, t) for s in stems for t in cited)
 
         hits = sum(1 for w in words if has(w))
@@ -94,11 +97,16 @@ class Coverage:
             # the most specific word (the rarest in the corpus) must be in the passage; when the question names
             # its subject, only a word the budget never uses must be (the other words say what is asked of it)
             return False
-        if len(words) <= 1 and query.language == "nl" and query.weak_words and not any(
+        within = query.topic is not None and "topic" in query.inherited  # the passage was pinned by the turn before
+        if len(words) <= 1 and query.language == "nl" and query.weak_words and not within and not any(
                 has(w) for w in query.weak_words):
             return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
         needed = 1 if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
         return hits >= needed
+
+
+# a separable verb's particle and a participle's 'ge' ('afgehandeld', stemmed 'afhandel', holds 'handel')
+PARTICIPLE = re.compile(r"^(?:(?:af|aan|op|uit|toe|mee|door|terug)(?:ge)?|ge)(?=\w{5})")
 
 
 def build_coverage(index: Index) -> Coverage:

@@ -134,3 +134,23 @@ def outline_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, query:
     citations = tuple(cite(settings, n, home, listed if n == 1 else home.label)
                       for n, home in enumerate(homes[:MAX_PARTS], start=1))
     return Answer(query.text, True, text, 0.85, citations, _resolved(query, subject, homes[0]), "outline")
+
+
+MIN_NAMES = 3  # a sentence naming at least this many (capitalised) names lists who takes part
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
+
+
+def members_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:
+    """'Wie zitten daarin?' about a subject: the sentence of its own section that names the most participants."""
+    section = corpus.section(subject.section_id or "")
+    if section is None:
+        return None
+    sentences = re.split(r"(?<=[.!?])\s+", section.text)
+    own = set(_NAME.findall(" " + subject.label))  # the subject's own name does not count
+    scored = [(len(set(_NAME.findall(s)) - own), i, s) for i, s in enumerate(sentences)]
+    best = max(scored, default=(0, 0, ""))
+    if best[0] < MIN_NAMES:
+        return None
+    text = best[2].strip()
+    return Answer(query.text, True, text, 0.85, (cite(settings, 1, section, text),),
+                  _resolved(query, subject, section), "parts")

@@ -26,7 +26,15 @@ from knowledge.coverage import Coverage, build_coverage
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
-from knowledge.outline import asks_for_items, child_map, find_parts, group_rows, outline_answer, parts_answer
+from knowledge.outline import (
+    asks_for_items,
+    child_map,
+    find_parts,
+    group_rows,
+    members_answer,
+    outline_answer,
+    parts_answer,
+)
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.subject_index import subject_index
@@ -129,7 +137,9 @@ class Service:
         docs = {d.id: d for d in self.index.corpus.documents}
         citations = tuple(replace(c, document_title=docs[c.document].label if c.document in docs
                                   else c.document) for c in result.citations)
-        resolved = result.resolved if result.answered else (context or Resolved())
+        kept = result.method == "abstain" and result.resolved.subject is not None
+        resolved = result.resolved if result.answered or kept else (context or Resolved())
+        # (a refusal for a year the row does not have is still about that row: 'en in 2025 dan?' may follow)
         if result.answered and context is not None and context.year and resolved.year \
                 and context.year != resolved.year and (resolved.subject, resolved.measure) == (
                     context.subject, context.measure):
@@ -138,6 +148,8 @@ class Service:
                 and resolved.subject and resolved.subject == context.subject and context.intent in TABLE_INTENTS:
             # an explanation of a number keeps the number's state for the next follow-up
             resolved = replace(context, topic=resolved.topic or context.topic)
+        if result.answered and query.earlier is not None:
+            resolved = replace(resolved, earlier=query.earlier)  # 'hoeveel is dat meer?' may follow
         return replace(result, question=query.text, citations=citations, resolved=resolved,
                        frame=result.frame or query)
 
@@ -157,7 +169,8 @@ class Service:
                 or query.topic_words or part.id in previous.sections \
                 or not is_under(self.vocab.parents, part.id, set(previous.sections)):
             return query
-        words = tuple(w for w in re.findall(r"[^\W\d_]{4,}", part.title) if fold(w) not in self.vocab.generic)
+        words = tuple(fold(w) for w in re.findall(r"[^\W\d_]{4,}", part.title) if fold(w) not in self.vocab.generic
+                      and fold(w) not in self.vocab.measure_words)  # ('Bijdrage 2025': the measure, no part)
         if not words:
             return query
         return replace(query, topic_words=words, inherited=(*query.inherited, "part"),
@@ -189,6 +202,10 @@ class Service:
                 query = replace(query, subject=found.id, intent=intent, inherited=(*query.inherited, "retrieval"),
                                 notes=(*query.notes, f"onderwerp via zoeken: {found.label}"))
                 subject = found
+        if subject is not None and query.intent == "who" and query.measure is None and not query.topic_words:
+            members = members_answer(s, self.index.corpus, query, subject)
+            if members is not None:
+                return members
         if subject is not None and query.measure is None:
             named = self._parts(query, subject)
             if named is not None:
@@ -202,6 +219,15 @@ class Service:
             if carrier is not None:  # 'subsidie voor dit programma': the one table that holds subsidies
                 query = replace(query, subject=carrier.id, notes=(*query.notes, f"tabel met {query.measure}"))
                 subject = carrier
+        if query.intent in TABLE_INTENTS and self._counts_things(query):
+            # 'hoeveel zetels / andere gemeenten / vragen?': a number of things, which only prose gives; a euro row
+            # of the subject is no count
+            passage = self._passage_answer(query)
+            from_table = any(c.section_id in self.table_sections for c in passage.citations)
+            if passage.answered and not from_table and (AMOUNT.search(passage.text) or NUMBER_WORD.search(
+                    passage.text)) and self.coverage.counts(query, passage.text):
+                return passage
+            return abstain(s, query.text, 0.0, f"In de begroting staat geen aantal {query.counted}.")
         if query.intent in TABLE_INTENTS and s.table_answers:
             pair = compare_pair(query, self.vocab, self.index.corpus, self.index.vocabulary)
             facts = find_facts(query, self.vocab, self.index.corpus, self.index.vocabulary)
@@ -225,7 +251,7 @@ class Service:
             if isinstance(facts, NoAmount):
                 if facts.clarify is not None:
                     return clarify_answer(query.text, facts.clarify, s if facts.refer else None)
-                return abstain(s, query.text, 0.0, facts.reason)
+                return replace(abstain(s, query.text, 0.0, facts.reason), resolved=facts.kept or Resolved())
             label = self._document_label(facts.subject.document_id)
             return replace(table_answer(s, query.text, facts, describe(facts, label)), frame=query)
         if query.intent in ("explain", "meaning") and subject is not None:
@@ -246,6 +272,15 @@ class Service:
             text = f"{term.term}: {term.explanation} (Uitleg uit de {SOURCE}, geen tekst uit de begroting.)"
             return Answer(query.text, True, text, 0.8, (), Resolved(intent=query.intent), "begrippenlijst")
         return result if result is not None else self._passage_answer(query)
+
+    def _counts_things(self, query: Query) -> bool:
+        """'hoeveel X?' where X is a thing, not a measure or money word."""
+        word = query.counted
+        if word is None or query.measure is not None or word in self.vocab.measure_words \
+                or any(t in self.vocab.measure_words for t in (word.rstrip("s"), word[:-2])):
+            return False
+        kinds = subject_index(self.vocab).row_kinds  # 'hoeveel reserves …': rows of a table, not things in prose
+        return not any(word in (k, k + "s", k + "en") for k in kinds)
 
     def _parts(self, query: Query, subject: Subject) -> Answer | None:
         """A part of the subject the question names ('de risico's van X', 'de doelen van partij X'), or the list

@@ -28,6 +28,7 @@ class SubjectIndex:
     rows_by_line: dict[str, list[Subject]] = field(default_factory=dict)
     tables_by_document: dict[str, list[Subject]] = field(default_factory=dict)
     totals_by_table: dict[str, frozenset[str]] = field(default_factory=dict)
+    row_kinds: set[str] = field(default_factory=set)  # kinds of subjects with rows ('reserve', 'partij')
     labels: str = ""  # every subject's key(label), one per line, for substring search in C
     starts: list[int] = field(default_factory=list)
     subjects: list[Subject] = field(default_factory=list)
@@ -72,6 +73,7 @@ def build_subject_index(vocab: Vocabulary) -> SubjectIndex:
         if not subject.rows:
             continue
         index.rows_by_document.setdefault(subject.document_id, []).append(subject)
+        index.row_kinds.add(subject.kind)
         for table_id in dict.fromkeys(r.table_id for r in subject.rows):
             index.rows_by_table.setdefault(table_id, []).append(subject)
         for line in dict.fromkeys(r.line for r in subject.rows):

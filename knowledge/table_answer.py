@@ -65,6 +65,7 @@ class NoAmount:
     reason: str
     clarify: Clarify | None = None
     refer: bool = False
+    kept: Resolved | None = None  # what the refusal was still about ('en in 2025 dan?' may follow)
 
 
 def _row_cells(vocab: Vocabulary, row: RowRef) -> list[Cell]:
@@ -357,9 +358,12 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
         return _cells(vocab, corpus, replace(query, years=(), inherited=tuple(
             i for i in query.inherited if i != "year")), subject, family)
     if not chosen:
-        span = f"{available[0]} tot en met {available[-1]}" if available else "andere jaren"
+        span = f"{available[0]} tot en met {available[-1]}" if len(available) > 1 else \
+            f"alleen {available[0]}" if available else "andere jaren"
+        kept = Resolved(line=row.line, measure=family or cells[0].measure if cells else family, subject=subject.id,
+                        intent=query.intent, document=subject.document_id)
         return NoAmount(f"Voor {', '.join(map(str, years))} staat er geen bedrag voor {subject.label} in de tabel "
-                        f"'{table.title}'. De tabel gaat over {span}.")
+                        f"'{table.title}'. De tabel gaat over {span}.", kept=kept)
     section = _section_for(corpus, table, row, subject)
     measure = chosen[0].measure
     resolved = Resolved(year=years[-1] if years else None, line=row.line, measure=family or measure,

@@ -202,6 +202,7 @@ class Query:
     counted: str | None = None
     measures: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
+    earlier: int | None = None  # the year a comparison is made against ('hoger dan vorig jaar')
 
 
 @dataclass(frozen=True)

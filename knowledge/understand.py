@@ -53,9 +53,19 @@ FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit 
 ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|"
                       r"\b(daar|hier)\b(?:\s+\w+){1,5}\s+(aan|voor|van|mee|op|over|uit|naartoe)\s*\??\s*$|"
                       r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$", re.IGNORECASE)
+COMPARED = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedkoper|higher|lower|more|less|bigger|"
+                      r"smaller)\s+(?:dan|than)\s+(?:het\s+|de\s+|the\s+)?$")
+MORE_BY = re.compile(r"(?<![\w])(?:hoeveel(?:\s+[\w-]+){0,3}?\s+(?:meer|minder|hoger|lager)|"
+                     r"how much (?:more|less|higher|lower))(?![\w])")
+PRONOUN = re.compile(r"(?<![\w])(?:ze|zij|hij|hun|they|them|their|he|she)(?![\w])")  # who was just talked about
 WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])bereiken(?![\w])")
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
+MONEY_WORDS = frozenset(w for c in AMOUNT_CUES for w in c.split()) | {"money", "geld"}
+AUXILIARIES = frozenset("does do did has have had was were is are will would can could".split())
+PLURAL = re.compile(r"(?:en|[^s]s|'s)$")  # things are counted in the plural ('zetels', 'gemeenten', 'questions')
+CHANGE_VERB = re.compile(r"(?<![\w])(?:(?:neemt|nemen|nam|namen)(?:\s+[\w-]+){0,6}\s+(?:toe|af)|toegenomen|"
+                         r"afgenomen|gestegen|gedaald|gegroeid|grew|rose|dropped|increased|decreased)(?![\w])")
 CHANGE_CUES = ("veranderd", "veranderingen", "wijzigingen", "gewijzigd", "ontwikkelingen", "what changed",
                "what has changed")
 NUMBER_NOUNS = frozenset(
@@ -137,6 +147,12 @@ def _relative_year(folded: str) -> int | None:
         if re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded):
             return offset
     return None
+
+
+def _against_relative(folded: str) -> bool:
+    """A relative year right after 'hoger dan' / 'more than': what is compared against, not the year asked."""
+    return any(COMPARED.search(folded[: m.start()]) for phrase in RELATIVE_YEARS
+               for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded))
 
 
 def _relative_spans(folded: str) -> list[tuple[int, int]]:
@@ -229,6 +245,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         search_text = correct_typos(_correct_names(text, vocab), corpus_words, spans)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
+    unsplit = search_text
     if not _has(fold(search_text), ("betekent", "betekenis", "betekenen", "mean", "means", "meaning")):
         search_text = split_measure_compounds(search_text, vocab, corpus_words)  # a term asked about stays whole
     folded = fold(search_text)
@@ -240,6 +257,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     named = vocab.mentions(folded)  # a measure word inside a name is part of the name ('Werk en inkomen')
     measures = [(f, s, e) for f, s, e in vocab.measures(folded)
                 if not any(m.start <= s and e <= m.end and (m.end - m.start) > (e - s) for m in named)]
+    whole = {f for f, _, _ in vocab.measures(fold(unsplit))}
+    if len({f for f, _, _ in measures}) > 1 and whole:  # 'programmakosten … baten': the word the asker wrote
+        measures = [m for m in measures if m[0] in whole] + [m for m in measures if m[0] not in whole]
     measure = measures[0][0] if measures else None
     amount_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in AMOUNT_CUES if c != "€")
     amount_cue = amount_cue or "€" in folded
@@ -247,6 +267,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     intent = detect_intent(folded, measure, amount_cue)
     entities = extract_entities(text)  # years and section codes, recognised once
     years = sorted({int(e.value) for e in entities if e.kind == "year"})
+    if intent == "amount" and (CHANGE_VERB.search(folded) or MORE_BY.search(folded)):
+        intent = "compare"  # 'namen de lasten … toe', 'is het gestegen?'
     if _has(folded, CHANGE_CUES):  # 'wat is er veranderd?': the ontwikkelingen; 'hoeveel … van X naar Y': compare
         intent = "compare" if len(years) >= 2 or (amount_cue and measure) else "explain"
     if (intent in ("amount", "compare") or _has(folded, BUDGET_WORDS)) and _other_municipality(text, vocab):
@@ -304,7 +326,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     pointed = pointing.group(1) if pointing is not None else ""
     pointing_back = bool(pointed) and (pointed in NUMBER_NOUNS or pointed in vocab.measure_words
                                        or pointed[0].isdigit())
-    follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text)) or pointing_back or (
+    follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text) or PRONOUN.search(folded)) or pointing_back or (
         len(text.split()) <= 4 and not ranked and not topic) or (intent == "meaning" and not ranked)
     names = _proper_names(text, taken)
     query = Query(
@@ -317,6 +339,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
+    if relative is not None and _against_relative(folded):
+        return merge(query, previous, vocab, against=relative)  # 'hoger dan vorig jaar': the base of a comparison
     return merge(query, previous, vocab, relative)
 
 
@@ -405,7 +429,13 @@ def _other_municipality(text: str, vocab: Vocabulary) -> str | None:
 
 def _counted_noun(folded: str) -> str | None:
     """The noun a 'hoeveel X' / 'how many X' question counts ('medewerkers'), unless it is money."""
-    m = re.search(r"(?<![\w])(?:hoeveel|how many|how much)\s+([a-z][a-z'-]{3,})", folded)
-    if m is None or m.group(1) in GENERIC or m.group(1) in STOPWORDS or m.group(1) in CUE_WORDS:
+    m = re.search(r"(?<![\w])(?:hoeveel|how many|how much)\s+([a-z][a-z'-]{3,})(?:\s+([a-z][a-z'-]{3,}))?", folded)
+    if m is None:
         return None
-    return m.group(1)
+    word = m.group(1)
+    if m.group(2) and word.endswith("e") and word not in CUE_WORDS:  # an inflected adjective: 'andere gemeenten'
+        word = m.group(2)
+    if word in MONEY_WORDS or word in AUXILIARIES or not PLURAL.search(word) or (
+            word in STOPWORDS and word not in GENERIC):
+        return None  # money, a verb or a function word: no count of things ('hoeveel gaat er …', 'hoeveel geld')
+    return word

@@ -143,3 +143,70 @@ def test_the_cost_of_a_body_is_not_its_reserves_saldo(real_service: Any) -> None
     assert "€ 15.000" not in answer.text and "saldo" not in answer.text.lower()
     withdrawn = real_service.answer("Hoeveel wordt er in 2027 onttrokken aan de rekenkamer?")
     assert withdrawn.answered and "€ 15.000" in withdrawn.text  # the reserve's own measure: its reserve
+
+
+def test_two_rows_set_against_each_other_with_words_between_are_compared(svc: Any) -> None:
+    answer = svc.answer("Hoeveel zijn de lasten van werk en inkomen in 2027 in Veenhoven hoger dan die van jeugd?")
+    assert answer.answered and "€ 35.702.000 hoger" in answer.text
+
+
+def test_a_separable_change_verb_with_two_years_compares_them(svc: Any) -> None:
+    query = svc.understand("Met hoeveel namen de lasten van jeugd in Veenhoven toe van 2026 naar 2027?")
+    assert query.intent == "compare" and query.years == (2026, 2027)
+    assert "€ 768.000 hoger" in svc.answer(query.text).text
+
+
+def test_a_count_of_things_is_read_from_prose_never_from_a_euro_row(svc: Any) -> None:
+    counted = svc.answer("Voor hoeveel andere gemeenten zamelt het Afvalschap Midden-Rijn het afval in?")
+    assert counted.answered and "vier gemeenten" in counted.text and "€" not in counted.text
+    unknown = svc.answer("Hoeveel vuilniswagens heeft het Afvalschap Midden-Rijn?")
+    assert not unknown.answered and "aantal vuilniswagens" in unknown.text and "€" not in unknown.text
+    assert svc.understand("Hoeveel reserves worden er in 2027 aangesproken in Veenhoven?").counted == "reserves"
+    assert svc.answer("Hoeveel reserves worden er in 2027 aangesproken in Veenhoven?").text.count("€") >= 1
+
+
+def test_what_stands_on_a_reserve_at_the_end_of_a_year_is_a_balance(svc: Any) -> None:
+    answer = svc.answer("Hoeveel geld staat er eind 2027 op de Reserve jeugdhulp?")
+    assert not answer.answered and "Reserve jeugdhulp" in answer.text
+    why = svc.understand("waarom staat er in 2028 niets meer op?", answer.resolved)
+    assert why.intent == "explain"  # ('staat er' in a why-question asks for a reason, not a balance)
+
+
+def test_the_other_one_of_its_kind_is_the_only_sibling(svc: Any) -> None:
+    first = svc.answer("Wat doet het Afvalschap Midden-Rijn?")
+    other = svc.understand("en de andere partij?", first.resolved)
+    assert other.subject is not None and other.subject.endswith("woonruimteverdeling rijnstreek")
+    three = svc.answer("Wat doet de GGD Veenland?")  # Veenhoven has three partijen: 'the other' is not one
+    assert svc.understand("en de andere partij?", three.resolved).subject in (None, three.resolved.subject)
+
+
+def test_a_comparison_against_last_year_keeps_the_year_and_a_difference_may_follow(svc: Any) -> None:
+    first = svc.answer("lasten jeugd Veenhoven 2027")
+    why = svc.answer("waarom hoger dan vorig jaar?", first.resolved)
+    assert why.resolved.earlier == 2026
+    more = svc.answer("hoeveel is dat meer?", why.resolved)
+    assert more.answered and "€ 768.000 hoger" in more.text
+
+
+def test_a_refusal_for_a_missing_year_keeps_the_row_for_the_next_turn(real_service: Any) -> None:
+    first = real_service.answer("Hoeveel betaalt Leiden in 2026 aan Holland Rijnland?")
+    assert not first.answered and "2025" in first.text
+    again = real_service.answer("en in 2025 dan?", first.resolved)
+    assert again.answered and "1.659.874" in again.text
+
+
+def test_who_takes_part_is_the_sentence_naming_the_participants(real_service: Any) -> None:
+    answer = real_service.answer("Welke gemeenten doen mee in de BSGR?")
+    assert answer.answered and "Zoeterwoude" in answer.text and "Bodegraven-Reeuwijk" in answer.text
+
+
+def test_the_measure_the_asker_wrote_beats_one_inside_a_compound(real_service: Any) -> None:
+    query = real_service.understand("programmakosten bestuur baten 2024")
+    assert query.measure == "baten"
+    assert "€ 199.000" in real_service.answer(query.text).text
+
+
+def test_a_pronoun_follow_up_stays_in_the_passage_and_counts_there(real_service: Any) -> None:
+    first = real_service.answer("Wat doet het KCC?")
+    answer = real_service.answer("hoeveel vragen handelen ze meteen af?", first.resolved)
+    assert answer.answered and "75%" in answer.text
