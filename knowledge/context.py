@@ -44,7 +44,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     leans = query.follow_up or again or (usable and not query.mentions and not query.topic_words)
     label = fold(vocab.subjects[previous.subject].label) if usable and previous is not None and previous.subject else ""
     elsewhere = bool(query.topic_words) and previous is not None and previous.intent in CARRY_INTENTS \
-        and intent not in ("meaning", "explain") and not any(
+        and intent not in ("meaning", "explain") and not query.refers and not any(
         w[:PREFIX] in label for w in query.topic_words)  # 'en voor rijbewijzen?' after the passport score
     if previous is not None and usable and leans and subject is None and not elsewhere:
         subject = previous.subject

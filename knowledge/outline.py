@@ -140,17 +140,34 @@ MIN_NAMES = 3  # a sentence naming at least this many (capitalised) names lists 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
 
 
-def members_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:
-    """'Wie zitten daarin?' about a subject: the sentence of its own section that names the most participants."""
-    section = corpus.section(subject.section_id or "")
+def members_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject | None,
+                   section_id: str | None = None, minimum: int = MIN_NAMES) -> Answer | None:
+    """'Wie zitten daarin?' about a subject (or 'met wie?' about a passage just quoted): the sentence of its section
+    that names the most participants."""
+    section = corpus.section(section_id or (subject.section_id if subject else None) or "")
     if section is None:
         return None
     sentences = re.split(r"(?<=[.!?])\s+", section.text)
-    own = set(_NAME.findall(" " + subject.label))  # the subject's own name does not count
-    scored = [(len(set(_NAME.findall(s)) - own), i, s) for i, s in enumerate(sentences)]
+    own = set(_NAME.findall(" " + subject.label)) if subject else set()  # the subject's own name does not count
+    scored = [(len(set(_NAME.findall(s)) - own), -i, s) for i, s in enumerate(sentences)]
     best = max(scored, default=(0, 0, ""))
-    if best[0] < MIN_NAMES:
+    if best[0] < minimum:
         return None
     text = best[2].strip()
-    return Answer(query.text, True, text, 0.85, (cite(settings, 1, section, text),),
+    resolved = _resolved(query, subject, section) if subject else Resolved(topic=section.id, intent=query.intent,
+                                                                            document=section.document_id)
+    return Answer(query.text, True, text, 0.85, (cite(settings, 1, section, text),), resolved, "parts")
+
+
+SOURCE = re.compile(r"Bron: ([^.]+)\.")
+
+
+def source_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:
+    """'Hoe meten ze dat?' about an indicator: the source its section names (and the table's first footnote)."""
+    section = corpus.section(subject.section_id or "")
+    found = SOURCE.search(section.text) if section is not None else None
+    if section is None or found is None:
+        return None
+    text = f"{section.title}: gemeten met {found.group(1)} (bron zoals genoemd in de begroting)."
+    return Answer(query.text, True, text, 0.85, (cite(settings, 1, section, found.group(0)),),
                   _resolved(query, subject, section), "parts")

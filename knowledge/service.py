@@ -34,6 +34,7 @@ from knowledge.outline import (
     members_answer,
     outline_answer,
     parts_answer,
+    source_answer,
 )
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
@@ -202,6 +203,10 @@ class Service:
                 query = replace(query, subject=found.id, intent=intent, inherited=(*query.inherited, "retrieval"),
                                 notes=(*query.notes, f"onderwerp via zoeken: {found.label}"))
                 subject = found
+        if subject is not None and subject.kind == "indicator" and query.intent == "how" and query.measure is None:
+            measured = source_answer(s, self.index.corpus, query, subject)  # 'hoe meten ze dat?'
+            if measured is not None:
+                return measured
         if subject is not None and query.intent == "who" and query.measure is None and not query.topic_words:
             members = members_answer(s, self.index.corpus, query, subject)
             if members is not None:
@@ -374,6 +379,15 @@ class Service:
 
     def _passage_answer(self, query: Query) -> Answer:
         subject = self.vocab.subjects.get(query.subject or "")
+        if query.topic and "topic" in query.inherited and not query.topic_words and (query.refers or query.follow_up) \
+                and query.intent not in ("explain", "meaning"):  # (why: the explanations, searched below)
+            if query.intent == "who":  # 'met wie?': the sentence of the passage just quoted that names the most
+                named = members_answer(self.settings, self.index.corpus, query, None, query.topic, minimum=2)
+                if named is not None:
+                    return named
+            pinned = self._passage_within(query, {query.topic})  # in the passage just quoted
+            if pinned.answered:
+                return pinned
         roots = (set(subject.sections) if subject is not None else set()) | ({query.topic} if query.topic else set())
         result = self._passage_within(query, roots)
         if not result.answered and roots and query.topic and subject is None:

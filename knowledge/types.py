@@ -191,6 +191,7 @@ class Query:
     scope: tuple[str, ...]
     topic_words: tuple[str, ...]
     follow_up: bool = False
+    refers: bool = False  # a word points back at what was just said ('dat', 'ze', 'daarvoor')
     inherited: tuple[str, ...] = ()
     total: bool = False
     codes: tuple[str, ...] = ()

@@ -326,13 +326,14 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     pointed = pointing.group(1) if pointing is not None else ""
     pointing_back = bool(pointed) and (pointed in NUMBER_NOUNS or pointed in vocab.measure_words
                                        or pointed[0].isdigit())
-    follow = bool(FOLLOW_CUES.match(text) or ANAPHORA.search(text) or PRONOUN.search(folded)) or pointing_back or (
+    refers = bool(ANAPHORA.search(text) or PRONOUN.search(folded)) or pointing_back
+    follow = bool(FOLLOW_CUES.match(text)) or refers or (
         len(text.split()) <= 4 and not ranked and not topic) or (intent == "meaning" and not ranked)
     names = _proper_names(text, taken)
     query = Query(
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
-        topic_words=tuple(topic), follow_up=follow, total=total, codes=codes, notes=tuple(notes),
+        topic_words=tuple(topic), follow_up=follow, refers=refers, total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
         ambiguous=ambiguous,

@@ -210,3 +210,21 @@ def test_a_pronoun_follow_up_stays_in_the_passage_and_counts_there(real_service:
     first = real_service.answer("Wat doet het KCC?")
     answer = real_service.answer("hoeveel vragen handelen ze meteen af?", first.resolved)
     assert answer.answered and "75%" in answer.text
+
+
+def test_how_an_indicator_is_measured_is_its_source(svc: Any) -> None:
+    first = svc.answer("aantal huishoudens met een bijstandsuitkering in Veenhoven 2024")
+    assert first.answered and "1.790" in first.text
+    how = svc.answer("hoe meten ze dat?", first.resolved)
+    assert how.answered and "Registratie Werk en Inkomen" in how.text and how.citations
+
+
+def test_a_bare_follow_up_stays_in_the_passage_just_quoted(real_service: Any) -> None:
+    first = real_service.answer("Werkt de gemeente aan proactieve dienstverlening?")
+    topic = first.resolved.topic
+    assert first.answered and topic
+    follow = real_service.answer("met wie?", first.resolved)
+    assert follow.answered and follow.citations[0].section_id == topic
+    why = real_service.answer("waarom doen we daaraan mee?",
+                              real_service.answer("Wat is de bijdrage aan Holland Rijnland?").resolved)
+    assert why.answered and why.citations[0].section_id.endswith("motieven")  # a why is no pinned passage
