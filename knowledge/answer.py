@@ -271,7 +271,7 @@ def text_answer(
         sentence = index.sentences[s_i]
         score = _overlap(query_stems, stems[s_i]) * 0.3
         if query_vector is not None:
-            score += float(index.sentence_vectors[s_i] @ query_vector)
+            score += index.sentence_similarity(s_i, query_vector)
         score -= RANK_PENALTY * chunk_rank[sentence.chunk]
         if numbers and numbers & set(NUMBER.findall(sentence.text)):
             score += SAME_NUMBER

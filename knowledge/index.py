@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import bm25s  # type: ignore[import-untyped]
 import numpy as np
@@ -51,9 +51,38 @@ class Sentence:
     text: str
 
 
+class Index(Protocol):
+    """What understanding and answering need of an index: the corpus, its chunks and sentences, and a score per chunk
+    (BM25 and dense). MemoryIndex holds it all in this process; a search engine (OpenSearch with its Dutch analyzer
+    and k-NN, or PostgreSQL full-text search in its 'dutch' configuration plus pgvector) can implement the same four
+    methods without touching understanding or answering."""
+
+    corpus: Corpus
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+    vocabulary: frozenset[str]
+    model: str
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk (0 for chunks without a query term)."""
+        ...
+
+    def dense_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every chunk to a (normalised) query vector."""
+        ...
+
+    def sentence_similarity(self, sentence: int, vector: np.ndarray) -> float:
+        """Cosine similarity of one sentence to a query vector."""
+        ...
+
+    def knows(self, term: str) -> bool:
+        """The lexical index holds the (stemmed) term."""
+        ...
+
+
 @dataclass
-class Index:
-    """Everything retrieval needs, in memory."""
+class MemoryIndex:
+    """Everything retrieval needs, in memory: the Index of one machine."""
 
     corpus: Corpus
     chunks: list[Chunk]
@@ -63,6 +92,26 @@ class Index:
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
     model: str
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for the query."""
+        known = [t for t in tokens(query, self.vocabulary) if t in self.bm25.vocab_dict]
+        if not known:
+            return np.zeros(len(self.chunks), np.float32)
+        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+
+    def dense_scores(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every chunk (vectors are normalised)."""
+        result: np.ndarray = self.vectors @ vector
+        return result
+
+    def sentence_similarity(self, sentence: int, vector: np.ndarray) -> float:
+        """Cosine similarity of one sentence."""
+        return float(self.sentence_vectors[sentence] @ vector)
+
+    def knows(self, term: str) -> bool:
+        """The BM25 vocabulary holds the term."""
+        return term in self.bm25.vocab_dict
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -176,7 +225,7 @@ def _cached_embed(embedder: Embedder | Callable[[], Embedder], texts: list[str],
 
 def build_index(corpus: Corpus, embedder: Embedder | Callable[[], Embedder], model: str,
                 progress: Callable[[int], None] | None = None, cache: VectorCache | None = None,
-                on_total: Callable[[int], None] | None = None) -> Index:
+                on_total: Callable[[int], None] | None = None) -> MemoryIndex:
     """Chunk a corpus and index its chunks lexically and densely.
 
     With a cache, only texts it does not hold are embedded (and added to it); embedder may then be a function
@@ -188,7 +237,8 @@ def build_index(corpus: Corpus, embedder: Embedder | Callable[[], Embedder], mod
     texts, sentence_texts = _texts(chunks, sentences)
     vectors, sentence_vectors = _cached_embed(embedder, texts, sentence_texts, cache or VectorCache(model, {}),
                                               progress, on_total)
-    return Index(corpus, chunks, _bm25(texts, vocabulary), vocabulary, vectors, sentences, sentence_vectors, model)
+    return MemoryIndex(corpus, chunks, _bm25(texts, vocabulary), vocabulary, vectors, sentences, sentence_vectors,
+                       model)
 
 
 def units_to_embed(corpus: Corpus, cache: VectorCache | None = None) -> int:
@@ -285,7 +335,7 @@ def index_lock(target: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def save_index(index: Index, target: Path, corpus_hash: str | None = None,
+def save_index(index: MemoryIndex, target: Path, corpus_hash: str | None = None,
                documents: dict[str, str] | None = None) -> None:
     """Write the index to a temporary folder next to target, then swap it in; the old index survives failures.
 
@@ -390,7 +440,7 @@ def _load(file: Path, reader: Callable[[Path], Any]) -> Any:
         raise IndexDamaged(file, f"kan niet gelezen worden ({type(exc).__name__}: {exc})") from exc
 
 
-def load_index(path: Path) -> Index:
+def load_index(path: Path) -> MemoryIndex:
     """Load an index saved by save_index, after checking every file's checksum; IndexDamaged otherwise."""
     manifest = verify_index(path)
     corpus = _load(path / "corpus.json", lambda f: corpus_from_json(read_json(f)))
@@ -404,5 +454,5 @@ def load_index(path: Path) -> Index:
     if sentence_vectors.ndim != 2 or sentence_vectors.shape[0] != len(sentences):
         raise IndexDamaged(path / "sentence_vectors.npy",
                            f"heeft vorm {sentence_vectors.shape}, verwacht {len(sentences)} rijen")
-    return Index(corpus, chunks, bm25, vocabulary_of(s.text for s in corpus.sections), vectors, sentences,
+    return MemoryIndex(corpus, chunks, bm25, vocabulary_of(s.text for s in corpus.sections), vectors, sentences,
                  sentence_vectors, str(manifest.get("model", "")))

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.index import Index
-from knowledge.lexical import tokens
 from knowledge.types import Chunk, Section
 
 RRF_K = 60
@@ -31,10 +30,7 @@ class SectionHit:
 
 def lexical_scores(index: Index, query: str) -> np.ndarray:
     """BM25 score of every chunk for the query."""
-    known = [t for t in tokens(query, index.vocabulary) if t in index.bm25.vocab_dict]
-    if not known:
-        return np.zeros(len(index.chunks), np.float32)
-    return np.asarray(index.bm25.get_scores(known), dtype=np.float32)
+    return index.lexical_scores(query)
 
 
 def top_indices(scores: np.ndarray, m: int) -> np.ndarray:
@@ -55,7 +51,7 @@ def dense_scores(index: Index, query_vector: np.ndarray) -> np.ndarray:
     key = query_vector.tobytes()
     found = recent.get(key)
     if found is None:
-        found = index.vectors @ query_vector
+        found = np.asarray(index.dense_scores(query_vector), dtype=np.float32)
         found.setflags(write=False)  # shared between calls: nobody may change it in place
         kept = dict(list(recent.items())[-(DENSE_RECENT - 1):])  # a new dict: threads never see one change
         kept[key] = found

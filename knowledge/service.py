@@ -468,7 +468,7 @@ class Service:
         if anchored and not query.topic_words:
             return 0.9
         words = query.topic_words
-        known = sum(1 for w in words if any(t in self.index.bm25.vocab_dict for t in tokens(w, self.index.vocabulary)))
+        known = sum(1 for w in words if any(self.index.knows(t) for t in tokens(w, self.index.vocabulary)))
         cov = known / len(words) if words else (0.9 if anchored else 0.0)
         if anchored:
             cov = max(cov, 0.6)

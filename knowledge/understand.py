@@ -95,7 +95,7 @@ GENERIC = frozenset(
     vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
     geldt gelden bereiken bereikt allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
-    decrease change compare difference go up down""".split()
+    decrease change compare difference go up down mensen people""".split()
 )
 
 

@@ -216,3 +216,10 @@ def test_local_endpoints_match_make_run() -> None:
     store = endpoints["tracker_store"]
     assert store["type"] == "privacy_tracker_store.PrivacySQLTrackerStore"
     assert store["dialect"] == "sqlite" and store["db"] == "var/rasa/tracker.db"
+
+
+def test_the_search_engine_is_an_optional_profile(services: dict[str, Any], compose: dict[str, Any]) -> None:
+    search = services["search"]
+    assert search["profiles"] == ["search"] and "opensearch" in search["image"]
+    assert 9200 in published_ports(search) and "search-data" in compose["volumes"]
+    assert all("profiles" not in s for name, s in services.items() if name != "search")  # the rest always runs
