@@ -40,6 +40,7 @@ class Term:
     term: str
     synonyms: tuple[str, ...]
     explanation: str
+    opposite: str = ""  # the other value of the same distinction ('incidenteel' / 'structureel')
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -56,8 +57,8 @@ def _key(text: str) -> str:
 def terms() -> tuple[Term, ...]:
     """All terms of the begrippenlijst, in the file's order (read once)."""
     data = json.loads(PATH.read_text(encoding="utf-8"))
-    return tuple(Term(str(t["term"]), tuple(str(s) for s in t.get("synonyms", ())), str(t["explanation"]))
-                 for t in data["terms"])
+    return tuple(Term(str(t["term"]), tuple(str(s) for s in t.get("synonyms", ())), str(t["explanation"]),
+                      str(t.get("opposite", ""))) for t in data["terms"])
 
 
 @lru_cache(maxsize=1)
@@ -105,3 +106,13 @@ def define(question: str) -> Term | None:
         word = shorter
     word = _EDGE.sub("", _ARTICLE.sub("", word))
     return lookup(word) if word else None
+
+
+def answering_words(word: str) -> tuple[str, ...]:
+    """Words a passage may use to answer a question with this term: its names and those of its opposite
+    ('is dat eenmalig?' is answered by 'structurele bijdrage')."""
+    term = lookup(word)
+    if term is None:
+        return ()
+    other = lookup(term.opposite) if term.opposite else None
+    return (*term.names, *(other.names if other else ()))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from knowledge.begrippen import answering_words
 from knowledge.checks import NUMBER_WORD
 from knowledge.index import Index
 from knowledge.lexical import stem, tokens
@@ -81,6 +82,8 @@ class Coverage:
                 return True
             if any(r.startswith(s) for s in stems if len(s) >= PREFIX for r in roots):
                 return True  # 'handelen ze … af?' ~ 'afgehandeld'
+            if any(set(tokens(w, self.vocabulary)) & cited for w in answering_words(word)):
+                return True  # a budget term or its opposite ('eenmalig?' ~ 'structurele')
             return any(_part_of(s, t) for s in stems for t in cited)
 
         hits = sum(1 for w in words if has(w))

@@ -19,7 +19,7 @@ from knowledge.answer import (
     table_answer,
     text_answer,
 )
-from knowledge.begrippen import SOURCE, define
+from knowledge.begrippen import SOURCE, answering_words, define
 from knowledge.checks import NUMBER_WORD, OWN_CASE, asks_balance, foreign_name, names_a_time, proper_words
 from knowledge.comparison import compare_pair, table_pair_answer
 from knowledge.coverage import Coverage, build_coverage
@@ -379,8 +379,10 @@ class Service:
 
     def _passage_answer(self, query: Query) -> Answer:
         subject = self.vocab.subjects.get(query.subject or "")
+        pinned_why = query.intent not in ("explain", "meaning") or subject is None  # (a subject's why: its
+        # explanations, searched below)
         if query.topic and "topic" in query.inherited and not query.topic_words and (query.refers or query.follow_up) \
-                and query.intent not in ("explain", "meaning"):  # (why: the explanations, searched below)
+                and pinned_why:
             if query.intent == "who":  # 'met wie?': the sentence of the passage just quoted that names the most
                 named = members_answer(self.settings, self.index.corpus, query, None, query.topic, minimum=2)
                 if named is not None:
@@ -468,7 +470,8 @@ class Service:
         if anchored and not query.topic_words:
             return 0.9
         words = query.topic_words
-        known = sum(1 for w in words if any(self.index.knows(t) for t in tokens(w, self.index.vocabulary)))
+        known = sum(1 for w in words if any(self.index.knows(t) for v in (w, *answering_words(w))
+                                            for t in tokens(v, self.index.vocabulary)))
         cov = known / len(words) if words else (0.9 if anchored else 0.0)
         if anchored:
             cov = max(cov, 0.6)

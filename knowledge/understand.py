@@ -57,6 +57,10 @@ COMPARED = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedko
                       r"smaller)\s+(?:dan|than)\s+(?:het\s+|de\s+|the\s+)?$")
 MORE_BY = re.compile(r"(?<![\w])(?:hoeveel(?:\s+[\w-]+){0,3}?\s+(?:meer|minder|hoger|lager)|"
                      r"how much (?:more|less|higher|lower))(?![\w])")
+# 'is dat eenmalig?', 'geldt dit ook voor 2027?', 'is it recurring?': a yes/no question about what was just said
+ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\s+)?(?:is|was|wordt|werd|zijn|waren|"
+                        r"komt|gaat|geldt|blijft|worden|are|were|does|do|will)\s+(?:dat|dit|het|die|deze|that|this|"
+                        r"it|they|those)(?![\w])")
 PRONOUN = re.compile(r"(?<![\w])(?:ze|zij|hij|hun|they|them|their|he|she)(?![\w])")  # who was just talked about
 WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])bereiken(?![\w])")
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
@@ -326,7 +330,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     pointed = pointing.group(1) if pointing is not None else ""
     pointing_back = bool(pointed) and (pointed in NUMBER_NOUNS or pointed in vocab.measure_words
                                        or pointed[0].isdigit())
-    refers = bool(ANAPHORA.search(text) or PRONOUN.search(folded)) or pointing_back
+    refers = bool(ANAPHORA.search(text) or PRONOUN.search(folded) or ABOUT_THAT.search(folded)) or pointing_back
     follow = bool(FOLLOW_CUES.match(text)) or refers or (
         len(text.split()) <= 4 and not ranked and not topic) or (intent == "meaning" and not ranked)
     names = _proper_names(text, taken)

@@ -228,3 +228,14 @@ def test_a_bare_follow_up_stays_in_the_passage_just_quoted(real_service: Any) ->
     why = real_service.answer("waarom doen we daaraan mee?",
                               real_service.answer("Wat is de bijdrage aan Holland Rijnland?").resolved)
     assert why.answered and why.citations[0].section_id.endswith("motieven")  # a why is no pinned passage
+
+
+def test_a_yes_no_question_about_what_was_said_is_answered_by_the_term_or_its_opposite(real_service: Any) -> None:
+    from knowledge.begrippen import answering_words
+
+    assert "structurele" in answering_words("eenmalig") and "incidenteel" in answering_words("structureel")
+    assert answering_words("begraafplaats") == ()
+    first = real_service.answer("Hoeveel gaat er naar Rhijnhof?")
+    once = real_service.answer("is dat eenmalig?", first.resolved)
+    assert once.answered and "structurele" in once.text and once.citations[0].section_id == first.resolved.topic
+    assert real_service.understand("waarom zijn die belangrijk?", first.resolved).refers
