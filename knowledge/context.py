@@ -50,7 +50,8 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         subject = previous.subject
         inherited.append("subject")
     if previous is not None and leans and (usable or previous.measure):
-        if measure is None and previous.measure and intent in ("info", "amount", "compare", "list", "meaning") \
+        if measure is None and previous.measure and intent in ("info", "amount", "compare", "list", "meaning",
+                                                               "explain") \
                 and not (intent == "list" and query.topic_words):  # 'en welke risico's?' asks for no amount
             same_kind = subject == previous.subject or subject is None
             if same_kind or _has_measure(vocab, subject, previous.measure):

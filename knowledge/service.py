@@ -149,7 +149,7 @@ class Service:
                 and resolved.subject and resolved.subject == context.subject and context.intent in TABLE_INTENTS:
             # an explanation of a number keeps the number's state for the next follow-up
             resolved = replace(context, topic=resolved.topic or context.topic)
-        if result.answered and query.earlier is not None:
+        if query.earlier is not None and (result.answered or result.method == "explanation"):
             resolved = replace(resolved, earlier=query.earlier)  # 'hoeveel is dat meer?' may follow
         return replace(result, question=query.text, citations=citations, resolved=resolved,
                        frame=result.frame or query)

@@ -239,3 +239,12 @@ def test_a_yes_no_question_about_what_was_said_is_answered_by_the_term_or_its_op
     once = real_service.answer("is dat eenmalig?", first.resolved)
     assert once.answered and "structurele" in once.text and once.citations[0].section_id == first.resolved.topic
     assert real_service.understand("waarom zijn die belangrijk?", first.resolved).refers
+
+
+def test_why_a_number_went_up_needs_an_explanation_naming_its_measure(real_service: Any) -> None:
+    costs = real_service.answer("Wat zijn de lasten van bestuur in 2027?")
+    why = real_service.answer("waarom is dat zoveel hoger dan in 2026?", costs.resolved)
+    assert not why.answered and "geen specifieke reden" in why.text and why.citations  # nothing names the lasten
+    income = real_service.answer("Wat zijn de baten van dienstverlening in 2026?")
+    reason = real_service.answer("waarom hoger dan vorig jaar?", income.resolved)
+    assert reason.answered and "hogere leges" in reason.text  # 'de hogere baten worden … veroorzaakt door …'
