@@ -21,3 +21,22 @@ def misses(metrics: Metrics, targets: dict[str, float]) -> list[str]:
     if metrics.errors:
         out.append(f"errors {metrics.errors} > 0")
     return out
+
+
+# Floors on the later writers' tuning halves, where the targets above are not met yet (README): a ratchet at the
+# level reached in the third round (one question of slack), with the wrong amounts that remain there. Raise them as
+# the sets improve; never lower them to let a change through.
+RATCHET: dict[str, tuple[dict[str, float], int]] = {
+    "singles_v2": ({"hit3": 0.95, "cited_hit": 0.86, "fact_recall": 0.86, "abstain_accuracy": 0.92}, 0),
+    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.90, "fact_recall": 0.85, "abstain_accuracy": 0.93}, 1),
+    "conversations_v2": ({"turn_success": 0.79, "conversation_pass": 0.54}, 1),
+    "conversations_v3": ({"turn_success": 0.80, "conversation_pass": 0.62}, 2),
+}
+
+
+def ratchet_misses(metrics: Metrics, floors: dict[str, float], wrong_allowed: int) -> list[str]:
+    """Every floor a run falls below, and wrong amounts beyond those that remain."""
+    out = [m for m in misses(metrics, floors) if not m.startswith("wrong_amounts")]
+    if metrics.wrong_amounts > wrong_allowed:
+        out.append(f"wrong_amounts {metrics.wrong_amounts} > {wrong_allowed}")
+    return out

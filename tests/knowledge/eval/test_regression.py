@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from knowledge.eval.gate import CONVERSATION_TARGETS, SINGLE_TARGETS, misses
+from knowledge.eval.gate import CONVERSATION_TARGETS, RATCHET, SINGLE_TARGETS, misses, ratchet_misses
 from knowledge.eval.metrics import compute, failures
 from knowledge.eval.questions import load_questions, split_sets
 from knowledge.eval.runners import InProcessRunner, Reply, inprocess_runners, run_all
@@ -51,6 +51,23 @@ def test_conversations_meet_the_targets(runner: InProcessRunner) -> None:
     outcomes = run_all(runner, tune("conversations"))
     missed = misses(compute(outcomes), CONVERSATION_TARGETS)
     assert not missed, f"{missed}\n{_report(outcomes)}"
+
+
+@pytest.mark.parametrize("name", sorted(RATCHET))
+def test_later_sets_stay_above_their_floors(runner: InProcessRunner, name: str) -> None:
+    floors, wrong_allowed = RATCHET[name]
+    outcomes = run_all(runner, tune(name))
+    missed = ratchet_misses(compute(outcomes), floors, wrong_allowed)
+    assert not missed, f"{missed}\n{_report(outcomes)}"
+
+
+def test_the_ratchet_fails_below_a_floor_and_on_a_new_wrong_amount() -> None:
+    from knowledge.eval.metrics import Metrics
+
+    good = Metrics(n=10, fact_recall=0.95, wrong_amounts=1)
+    assert ratchet_misses(good, {"fact_recall": 0.9}, 1) == []
+    assert ratchet_misses(replace(good, fact_recall=0.8), {"fact_recall": 0.9}, 1)
+    assert ratchet_misses(replace(good, wrong_amounts=2), {"fact_recall": 0.9}, 1)
 
 
 class ForgetfulRunner(InProcessRunner):
