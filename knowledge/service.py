@@ -207,7 +207,9 @@ class Service:
             measured = source_answer(s, self.index.corpus, query, subject)  # 'hoe meten ze dat?'
             if measured is not None:
                 return measured
-        if subject is not None and query.intent == "who" and query.measure is None and not query.topic_words:
+        own_name = fold(subject.label) if subject is not None else ""
+        if subject is not None and query.intent == "who" and query.measure is None \
+                and all(w[:4] in own_name for w in query.topic_words):  # (words of its own name say nothing more)
             members = members_answer(s, self.index.corpus, query, subject)
             if members is not None:
                 return members

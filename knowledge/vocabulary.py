@@ -100,9 +100,10 @@ class Vocabulary:
         """Compile alias and measure patterns (longest first)."""
         for subject in self.subjects.values():
             for alias in subject.aliases:
-                self._alias_of.setdefault(alias, [])
-                if subject.id not in self._alias_of[alias]:
-                    self._alias_of[alias].append(subject.id)
+                for form in dict.fromkeys((alias, alias.replace("-", " "))):  # 'gouwe rijnland' ~ 'gouwe-rijnland'
+                    self._alias_of.setdefault(form, [])
+                    if subject.id not in self._alias_of[form]:
+                        self._alias_of[form].append(subject.id)
         self._pattern = _alternation(self._alias_of)
         self._measure_pattern = _alternation(self.measure_words)
         return self

@@ -248,3 +248,13 @@ def test_why_a_number_went_up_needs_an_explanation_naming_its_measure(real_servi
     income = real_service.answer("Wat zijn de baten van dienstverlening in 2026?")
     reason = real_service.answer("waarom hoger dan vorig jaar?", income.resolved)
     assert reason.answered and "hogere leges" in reason.text  # 'de hogere baten worden … veroorzaakt door …'
+
+
+def test_a_hyphenated_name_typed_without_its_hyphen_is_the_same_name(svc: Any) -> None:
+    with_hyphen = svc.understand("Wat doet het Afvalschap Midden-Rijn?").subject
+    assert with_hyphen is not None and svc.understand("wat doet het afvalschap midden rijn").subject == with_hyphen
+
+
+def test_who_takes_part_ignores_words_of_the_name_itself(real_service: Any) -> None:
+    answer = real_service.answer("welke gemeentes doen mee met de belasting samewerking gouwe rijnland")
+    assert answer.answered and "Zoeterwoude" in answer.text
