@@ -200,7 +200,12 @@ class Service:
             found = self._subject_by_retrieval(query)
             if found is not None:
                 intent = query.intent if query.intent in (*TABLE_INTENTS, "explain") else "amount"
-                query = replace(query, subject=found.id, intent=intent, inherited=(*query.inherited, "retrieval"),
+                measure = query.measure
+                if measure is None and query.takes_out and found.kind == "reserve" \
+                        and "onttrekking" in self._families(found):
+                    measure = "onttrekking"  # 'hoeveel gaat er uit het potje voor …': what is taken out
+                query = replace(query, subject=found.id, intent=intent, measure=measure,
+                                inherited=(*query.inherited, "retrieval"),
                                 notes=(*query.notes, f"onderwerp via zoeken: {found.label}"))
                 subject = found
         if subject is not None and subject.kind == "indicator" and query.intent == "how" and query.measure is None:

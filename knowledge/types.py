@@ -192,6 +192,7 @@ class Query:
     topic_words: tuple[str, ...]
     follow_up: bool = False
     refers: bool = False  # a word points back at what was just said ('dat', 'ze', 'daarvoor')
+    takes_out: bool = False  # a verb of taking out with 'uit' ('hoeveel gaat er … uit het potje')
     inherited: tuple[str, ...] = ()
     total: bool = False
     codes: tuple[str, ...] = ()

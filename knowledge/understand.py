@@ -64,6 +64,9 @@ ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\
 PRONOUN = re.compile(r"(?<![\w])(?:ze|zij|hij|hun|they|them|their|he|she)(?![\w])")  # who was just talked about
 WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])bereiken(?![\w])")
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
+# 'hoeveel gaat er per jaar uit het potje voor …': a verb of taking out with 'uit' ('bestaat uit' is no withdrawal)
+GOES_OUT = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|haalt|halen|haalde|haalden|gehaald|komt|komen)"
+                      r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])")
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
 MONEY_WORDS = frozenset(w for c in AMOUNT_CUES for w in c.split()) | {"money", "geld"}
 AUXILIARIES = frozenset("does do did has have had was were is are will would can could".split())
@@ -284,8 +287,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and intent in ("amount", "compare", "explain") \
             and "onttrekking" in vocab.measure_words.values() \
-            and any(vocab.subjects[m.subject_id].kind == "reserve" and TAKEN_OUT.search(folded[: m.start])
-                    for m in mentions):
+            and any(vocab.subjects[m.subject_id].kind == "reserve" and (
+                TAKEN_OUT.search(folded[: m.start]) or GOES_OUT.search(folded)) for m in mentions):
         measure = "onttrekking"  # 'hoeveel gaat er uit de reserve raad?': what is taken out of it
     if intent in THING_INTENTS or measure is not None:
         # 'wat doet de rekenkamer?', 'wat kost de rekenkamer?' are about the rekenkamer, not its reserve (whose
@@ -337,7 +340,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     query = Query(
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
-        topic_words=tuple(topic), follow_up=follow, refers=refers, total=total, codes=codes, notes=tuple(notes),
+        topic_words=tuple(topic), follow_up=follow, refers=refers, takes_out=bool(GOES_OUT.search(folded)),
+        total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
         ambiguous=ambiguous,

@@ -258,3 +258,11 @@ def test_a_hyphenated_name_typed_without_its_hyphen_is_the_same_name(svc: Any) -
 def test_who_takes_part_ignores_words_of_the_name_itself(real_service: Any) -> None:
     answer = real_service.answer("welke gemeentes doen mee met de belasting samewerking gouwe rijnland")
     assert answer.answered and "Zoeterwoude" in answer.text
+
+
+def test_what_goes_out_of_a_pot_is_a_withdrawal(svc: Any, real_service: Any) -> None:
+    answer = svc.answer("Hoeveel gaat er in 2027 uit het potje voor jeugdhulp in Veenhoven?")
+    assert answer.answered and "onttrekking" in answer.text and "Reserve jeugdhulp" in answer.text
+    assert svc.understand("Waar bestaat de Reserve jeugdhulp uit?").measure is None  # 'bestaat uit' takes nothing out
+    pot = real_service.answer("hoeveel gaat er per jaar uit het potje voor verkiezingen")
+    assert pot.answered and "€ 25.000" in pot.text
