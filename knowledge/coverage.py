@@ -104,6 +104,9 @@ class Coverage:
         if len(words) <= 1 and query.language == "nl" and query.weak_words and not within and not any(
                 has(w) for w in query.weak_words):
             return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
+        others = [w for w in words if w not in query.names]
+        if len(words) <= 2 and others and not any(has(w) for w in others):
+            return False  # the name is there, what is asked about it is not ('wie wint de verkiezingen in X?')
         needed = 1 if len(words) <= 2 else max(2, int(np.ceil(MIN_CITED_COVERAGE * len(words))))
         return hits >= needed
 

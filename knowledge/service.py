@@ -468,6 +468,12 @@ class Service:
             for doc in query.scope:
                 in_scope[self.document_chunks.get(doc, np.zeros(0, np.int64))] = True
             fused = np.where(in_scope, fused, 0.0).astype(np.float32)
+        aside = np.zeros(n, bool)
+        for sid in query.set_aside:
+            for sec in self.vocab.subjects[sid].sections if sid in self.vocab.subjects else ():
+                aside[self.section_chunks.get(sec, empty)] = True
+        if aside.any() and float(fused[~aside].max(initial=0.0)) > 0:
+            fused = np.where(aside, 0.0, fused).astype(np.float32)  # the thing itself first, not its reserve
         if restrict and mask.any() and float(fused[mask].max(initial=0.0)) > 0:
             fused = np.where(mask, fused, 0.0).astype(np.float32)  # the topic's subtree first
         return fused, dense

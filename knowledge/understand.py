@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from knowledge.context import merge
 from knowledge.lexical import STOPWORDS, correct_typos, split_compound, stem, words
+from knowledge.subject_index import subject_index
 from knowledge.types import Mention, Query, Resolved
 from knowledge.vocabulary import Vocabulary
 from nlu.entities import extract_entities, fold
@@ -290,11 +291,14 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
             and any(vocab.subjects[m.subject_id].kind == "reserve" and (
                 TAKEN_OUT.search(folded[: m.start]) or GOES_OUT.search(folded)) for m in mentions):
         measure = "onttrekking"  # 'hoeveel gaat er uit de reserve raad?': what is taken out of it
+    set_aside: list[str] = []
     if intent in THING_INTENTS or measure is not None:
         # 'wat doet de rekenkamer?', 'wat kost de rekenkamer?' are about the rekenkamer, not its reserve (whose
         # rows hold no such measure): a reserve is meant by a bare name only for what goes in or out of it
-        mentions = [m for m in mentions if vocab.subjects[m.subject_id].kind != "reserve" or "reserve" in m.text
-                    or (intent not in THING_INTENTS and _reserve_measure(vocab, m.subject_id, measure))]
+        kept = [m for m in mentions if vocab.subjects[m.subject_id].kind != "reserve" or "reserve" in m.text
+                or (intent not in THING_INTENTS and _reserve_measure(vocab, m.subject_id, measure))]
+        set_aside = [m.subject_id for m in mentions if m not in kept]
+        mentions = kept
     outside = [m for m in mentions if vocab.subjects[m.subject_id].document_id not in scope]
     mentions = [m for m in mentions if vocab.subjects[m.subject_id].document_id in scope]
     ranked = rank_mentions(mentions, intent, vocab, scope)
@@ -315,6 +319,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if subject and intent in ("amount", "compare") and not vocab.subjects[subject].rows and measure is None \
             and not amount_cue:
         intent = "info"
+    if not ranked and "reserve" not in folded and (intent in THING_INTENTS or measure is not None):
+        # 'wat doet / wat kost de rekenkamer?' without a subject: a reserve named after it is not what is asked
+        # about (unless the measure is one of the reserve's own: what goes in or out)
+        set_aside += [s.id for w in _content_words(folded, []) if len(w) >= MIN_COMPOUND_PART + 1
+                      for s in subject_index(vocab).labelled_with(w) if s.kind == "reserve" and s.document_id in scope
+                      and (intent in THING_INTENTS or not _reserve_measure(vocab, s.id, measure))]
     relative = _relative_year(folded)
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + _relative_spans(folded)
     if english:  # English words the glossary translated are represented by their Dutch terms
@@ -341,6 +351,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
         topic_words=tuple(topic), follow_up=follow, refers=refers, takes_out=bool(GOES_OUT.search(folded)),
+        set_aside=tuple(dict.fromkeys(set_aside)),
         total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),

@@ -27,10 +27,10 @@ def misses(metrics: Metrics, targets: dict[str, float]) -> list[str]:
 # level reached in the third round (one question of slack), with the wrong amounts that remain there. Raise them as
 # the sets improve; never lower them to let a change through.
 RATCHET: dict[str, tuple[dict[str, float], int]] = {
-    "singles_v2": ({"hit3": 0.95, "cited_hit": 0.86, "fact_recall": 0.86, "abstain_accuracy": 0.92}, 0),
-    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.90, "fact_recall": 0.85, "abstain_accuracy": 0.93}, 1),
+    "singles_v2": ({"hit3": 0.95, "cited_hit": 0.87, "fact_recall": 0.87, "abstain_accuracy": 0.93}, 0),
+    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.92, "fact_recall": 0.88, "abstain_accuracy": 0.94}, 1),
     "conversations_v2": ({"turn_success": 0.79, "conversation_pass": 0.54}, 1),
-    "conversations_v3": ({"turn_success": 0.80, "conversation_pass": 0.62}, 2),
+    "conversations_v3": ({"turn_success": 0.86, "conversation_pass": 0.70}, 1),
 }
 
 

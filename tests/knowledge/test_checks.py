@@ -266,3 +266,13 @@ def test_what_goes_out_of_a_pot_is_a_withdrawal(svc: Any, real_service: Any) -> 
     assert svc.understand("Waar bestaat de Reserve jeugdhulp uit?").measure is None  # 'bestaat uit' takes nothing out
     pot = real_service.answer("hoeveel gaat er per jaar uit het potje voor verkiezingen")
     assert pot.answered and "€ 25.000" in pot.text
+
+
+def test_a_thing_is_not_answered_from_the_reserve_named_after_it(real_service: Any) -> None:
+    does = real_service.answer("Wat doet de rekenkamer?")
+    assert does.answered and "onafhankelijk onderzoek" in does.text
+    assert not does.citations[0].section_id.endswith("reserve-rekenkamer")
+    costs = real_service.answer("wat kost de rekenkamer per jaar?")
+    assert not costs.answered and "€ 15.000" not in costs.text  # the reserve covers an overrun; no cost is given
+    taken = real_service.answer("hoeveel wordt er in 2026 aan de rekenkamer onttrokken?")
+    assert taken.answered and "€ 15.000" in taken.text  # what goes out of the reserve is the reserve's own row
