@@ -14,16 +14,12 @@ from knowledge.settings import Settings
 from knowledge.table_answer import TableFacts
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject
 from knowledge.vocabulary import Vocabulary, is_under
-from nlu.entities import fold
 
 MAX_WORDS = 80
 SECOND_SECTION_RATIO = 0.97
 FILL_WORDS = 50
 RANK_PENALTY = 0.02
 SAME_NUMBER = 0.5  # a sentence with a number the question quotes comes first
-CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+(?:dan|than)|zoveel|zo veel|zo hoog|"
-                          r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
-                          r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
 NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{2,}")
 
 
@@ -110,7 +106,7 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
             parts.append(meaning)
     specific = [corpus.section(sid) for sid in subject.explanations]
     found = [s for s in specific if s is not None]
-    if subject.total or (query.measure and CHANGE_ASKED.search(fold(query.text))):
+    if subject.total or (query.measure and query.asks_change):
         # a total row, or why a number went up or down: only explanations that name the measure asked about
         found = _naming_measure(found, query.measure)
     if found and subject.total:  # the parts' own explanations, not a reason for the total as a whole

@@ -7,6 +7,7 @@ import re
 from knowledge.answer import cite, opening
 from knowledge.lexical import tokens
 from knowledge.settings import Settings
+from knowledge.table_answer import SOURCE
 from knowledge.types import Answer, Corpus, Query, Resolved, Section, Subject
 from knowledge.vocabulary import Vocabulary, total_rows
 from nlu.entities import fold
@@ -157,9 +158,6 @@ def members_answer(settings: Settings, corpus: Corpus, query: Query, subject: Su
     resolved = _resolved(query, subject, section) if subject else Resolved(topic=section.id, intent=query.intent,
                                                                             document=section.document_id)
     return Answer(query.text, True, text, 0.85, (cite(settings, 1, section, text),), resolved, "parts")
-
-
-SOURCE = re.compile(r"Bron: ([^.]+)\.")
 
 
 def source_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:

@@ -171,7 +171,7 @@ class Service:
                 or not is_under(self.vocab.parents, part.id, set(previous.sections)):
             return query
         words = tuple(fold(w) for w in re.findall(r"[^\W\d_]{4,}", part.title) if fold(w) not in self.vocab.generic
-                      and fold(w) not in self.vocab.measure_words)  # ('Bijdrage 2025': the measure, no part)
+                      and fold(w) not in self.vocab.measure_words)  # (a 'Bijdrage <year>' title: the measure, no part)
         if not words:
             return query
         return replace(query, topic_words=words, inherited=(*query.inherited, "part"),

@@ -37,6 +37,7 @@ PLURAL = ("lasten", "baten", "mutaties")
 NEGATIVE_WORDS = {"baten": "Baten", "onttrekking": "Onttrekkingen"}
 SPEND_FAMILY = "lasten"
 LONG_UNKNOWN = 7
+SOURCE = re.compile(r"Bron: ([^.]+)\.")  # an indicator's source line
 OUTFLOWS = ("bijdrage", "investering", "subsidie")
 MONEY_FAMILIES = ("lasten", "baten", "saldo", "toevoeging", "onttrekking", "mutaties", "resultaat", *OUTFLOWS)
 INDICATOR_FAMILIES = ("streefwaarde", "realisatie")
@@ -65,7 +66,7 @@ class NoAmount:
     reason: str
     clarify: Clarify | None = None
     refer: bool = False
-    kept: Resolved | None = None  # what the refusal was still about ('en in 2025 dan?' may follow)
+    kept: Resolved | None = None  # what the refusal was still about ('en in <other year> dan?' may follow)
 
 
 def _row_cells(vocab: Vocabulary, row: RowRef) -> list[Cell]:
@@ -467,7 +468,7 @@ def _describe_indicator(facts: TableFacts) -> str:
         parts.append("Gemeten (realisatie): " + ", ".join(f"{_value(c)} in {c.year}" for c in real) + f"{unit_text}.")
     if target:
         parts.append("Streefwaarde: " + ", ".join(f"{_value(c)} voor {c.year}" for c in target) + f"{unit_text}.")
-    source = re.search(r"Bron: ([^.]+)\.", facts.section.text)
+    source = SOURCE.search(facts.section.text)
     if source:
         parts.append(f"Bron: {source.group(1)}.")
     if any(c.note for c in target) and facts.table.footnotes:

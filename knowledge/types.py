@@ -193,6 +193,7 @@ class Query:
     follow_up: bool = False
     refers: bool = False  # a word points back at what was just said ('dat', 'ze', 'daarvoor')
     takes_out: bool = False  # a verb of taking out with 'uit' ('hoeveel gaat er … uit het potje')
+    asks_change: bool = False  # why / how much a number went up or down ('waarom zoveel hoger?')
     set_aside: tuple[str, ...] = ()  # subjects the words named but the question is not about ('wat doet de rekenkamer?'
     # is not about the reserve rekenkamer): their own sections are searched last
     inherited: tuple[str, ...] = ()

@@ -62,6 +62,9 @@ MORE_BY = re.compile(r"(?<![\w])(?:hoeveel(?:\s+[\w-]+){0,3}?\s+(?:meer|minder|h
 ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\s+)?(?:is|was|wordt|werd|zijn|waren|"
                         r"komt|gaat|geldt|blijft|worden|are|were|does|do|will)\s+(?:dat|dit|het|die|deze|that|this|"
                         r"it|they|those)(?![\w])")
+CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+(?:dan|than)|zoveel|zo veel|zo hoog|"
+                          r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
+                          r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
 PRONOUN = re.compile(r"(?<![\w])(?:ze|zij|hij|hun|they|them|their|he|she)(?![\w])")  # who was just talked about
 WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])bereiken(?![\w])")
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
@@ -159,8 +162,7 @@ def _relative_year(folded: str) -> int | None:
 
 def _against_relative(folded: str) -> bool:
     """A relative year right after 'hoger dan' / 'more than': what is compared against, not the year asked."""
-    return any(COMPARED.search(folded[: m.start()]) for phrase in RELATIVE_YEARS
-               for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded))
+    return any(COMPARED.search(folded[:start]) for start, _ in _relative_spans(folded))
 
 
 def _relative_spans(folded: str) -> list[tuple[int, int]]:
@@ -351,7 +353,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
         topic_words=tuple(topic), follow_up=follow, refers=refers, takes_out=bool(GOES_OUT.search(folded)),
-        set_aside=tuple(dict.fromkeys(set_aside)),
+        set_aside=tuple(dict.fromkeys(set_aside)), asks_change=bool(CHANGE_ASKED.search(folded)),
         total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),

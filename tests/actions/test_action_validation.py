@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +34,10 @@ INVALID: list[dict[str, Any]] = [
 ]
 
 
-def rasa_outcome(result: dict[str, Any]) -> str:
-    """'ok' or the error message of Rasa's own check."""
+def outcome(check: Callable[[str, dict[str, Any]], None], result: dict[str, Any]) -> str:
+    """'ok' or the error message of a check (Rasa's own, or the prepared one)."""
     try:
-        RASAS_OWN(ACTION, result)
-    except jsonschema.ValidationError as error:
-        return error.message
-    return "ok"
-
-
-def prepared_outcome(result: dict[str, Any]) -> str:
-    """'ok' or the error message of the prepared check."""
-    try:
-        validate_action_result(ACTION, result)
+        check(ACTION, result)
     except jsonschema.ValidationError as error:
         return error.message
     return "ok"
@@ -57,8 +49,8 @@ def test_rasas_own_check_is_kept_for_comparison() -> None:
 
 @pytest.mark.parametrize("result", VALID + INVALID)
 def test_same_outcome_and_message_as_rasas_own_check(result: dict[str, Any]) -> None:
-    expected = rasa_outcome(result)
-    assert prepared_outcome(result) == expected
+    expected = outcome(RASAS_OWN, result)
+    assert outcome(validate_action_result, result) == expected
     assert (expected == "ok") == (result in VALID)
     if expected != "ok":
         assert "Failed to validate Action server response" in expected
