@@ -35,7 +35,7 @@ from knowledge.feedback import FeedbackSource, FeedbackStore, FeedbackStoreError
 from knowledge.handoff_codes import normalise_code, spoken
 from knowledge.limits import RateLimiter, parse_rate, retry_after
 from knowledge.reload import IndexReloader
-from knowledge.serialize import answer_json
+from knowledge.serialize import QUOTE_LIMIT, answer_json
 from knowledge.service import Service
 from knowledge.settings import Settings
 from knowledge.types import Resolved
@@ -55,6 +55,7 @@ class Context(BaseModel):
     intent: str | None = Field(None, max_length=40)
     document: str | None = Field(None, max_length=300)
     earlier: int | None = Field(None, ge=1900, le=2200)
+    quote: str | None = Field(None, max_length=QUOTE_LIMIT)
 
 
 class AnswerRequest(BaseModel):

@@ -22,6 +22,9 @@ NUMBER_WORD = re.compile(r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|
                          r"zestien|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|honderd|duizend)\b",
                          re.IGNORECASE)
 MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;:(] )([A-Z][a-z]{3,})")
+PREFIX = 6  # letters that identify a word
+INFLECTION = 4  # letters an ending may add ('-en', '-heid', '-ing')
+MEMBER_NAME = re.compile(r"(?<=[\w,;:(] )[A-Z][\w'-]+")  # a name inside a sentence (a place, organisation, body)
 LOWER_WORD = re.compile(r"(?<![\w-])([a-z]{4,})(?![\w])")
 
 
@@ -59,6 +62,26 @@ def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bo
         return False  # (a measure carried over from the previous turn does not make 'nog in' a mutation)
     measures = {fold(c.measure) for r in subject.rows if r.table_id in tables for c in tables[r.table_id].cells}
     return not any("stand" in m for m in measures)
+
+
+def names_members(text: str, topic_words: tuple[str, ...], minimum: int = 2) -> bool:
+    """The passage has a sentence on the topic that names at least two others (who takes part in it)."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", text):
+        folded = fold(sentence)
+        if topic_words and not any(w[:5] in folded for w in topic_words):
+            continue
+        names = {fold(n) for n in MEMBER_NAME.findall(sentence)}
+        if len({n for n in names if not any(w[:5] in n for w in topic_words)}) >= minimum:
+            return True
+    return False
+
+
+def names_word(word: str, title_word: str) -> bool:
+    """A typed word names a title's word: the same word inflected ('belastingen', 'tevredenheid') or the head of a
+    compound ('samenwerking' in 'belastingsamenwerking'), never only its first part ('belasting' there)."""
+    if title_word.startswith(word[:PREFIX]) and len(title_word) <= len(word) + INFLECTION:
+        return True
+    return len(word) >= PREFIX and title_word.endswith(word)
 
 
 def names_a_time(text: str) -> bool:

@@ -37,6 +37,10 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     sibling = _other_one(query, previous, vocab)
     if sibling is not None:  # 'en bij de andere partij?': the one other of its kind in the document
         query = replace(query, subject=sibling, topic_words=(), follow_up=True)
+    named = _kind_in_quote(query, previous, vocab)
+    if named is not None:  # 'is daar een reserve voor?': the reserve named after what was just quoted
+        query = replace(query, subject=named, topic_words=tuple(
+            w for w in query.topic_words if not _kind_word(w, vocab.subjects[named].kind)), follow_up=True)
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
     usable = previous is not None and previous.subject in vocab.subjects
     again = usable and previous is not None and subject == previous.subject and not query.topic_words \
@@ -75,7 +79,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
             years = (base + relative,)
             inherited.append("relative year")
     if intent == "info" and previous is not None and previous.intent and query.follow_up and query.subject \
-            and not query.topic_words:
+            and not query.topic_words and named is None:
         intent = "amount" if previous.intent == "compare" else previous.intent  # 'en <other subject>?'
         inherited.append("intent")
     earlier = None
@@ -87,8 +91,30 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     if previous is not None and leans and previous.topic and (subject is None or "subject" in inherited):
         topic = previous.topic  # a follow-up on a passage is answered within that passage's section first
         inherited.append("topic")
+    quoted = previous.quote if previous is not None and topic is not None else None
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
-                   inherited=tuple(inherited), topic=topic, earlier=earlier)
+                   inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted)
+
+
+def _kind_word(word: str, kind: str) -> bool:
+    """A question word names a kind of subject ('reserve', 'reserves', 'partij')."""
+    return word in (kind, kind + "s", kind + "en")
+
+
+def _kind_in_quote(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:
+    """The one subject of a kind the question names ('is daar een reserve voor?') whose own name is in the passage
+    just quoted (None when the question names its own subject, or none or several fit)."""
+    if previous is None or not previous.quote or not query.refers or query.mentions:
+        return None
+    kinds = {k for w in query.topic_words for k in subject_index(vocab).row_kinds if _kind_word(w, k)}
+    if not kinds:
+        return None
+    quoted = set(re.findall(r"[a-z]{4,}", fold(previous.quote)))
+    found = [s.id for s in vocab.subjects.values() if s.kind in kinds and not s.total
+             and (previous.document is None or s.document_id == previous.document)
+             and any(w in quoted for w in re.findall(r"[a-z]{4,}", fold(s.label))
+                     if not _kind_word(w, s.kind) and w not in vocab.generic)]
+    return found[0] if len(found) == 1 else None
 
 
 def _other_one(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:

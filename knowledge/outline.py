@@ -140,15 +140,20 @@ def outline_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, query:
 MIN_NAMES = 3  # a sentence naming at least this many (capitalised) names lists who takes part
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
 
+QUOTED = 60  # characters that identify a sentence within a quote
+
 
 def members_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject | None,
-                   section_id: str | None = None, minimum: int = MIN_NAMES) -> Answer | None:
+                   section_id: str | None = None, minimum: int = MIN_NAMES, within: str | None = None
+                   ) -> Answer | None:
     """'Wie zitten daarin?' about a subject (or 'met wie?' about a passage just quoted): the sentence of its section
     that names the most participants."""
     section = corpus.section(section_id or (subject.section_id if subject else None) or "")
     if section is None:
         return None
-    sentences = re.split(r"(?<=[.!?])\s+", section.text)
+    sentences = re.split(r"(?<=[.!?])\s+|\n\s*\n", section.text)
+    if within:  # only the sentences just quoted
+        sentences = [s for s in sentences if s.strip() and (s.strip()[:QUOTED] in within or within[:QUOTED] in s)]
     own = set(_NAME.findall(" " + subject.label)) if subject else set()  # the subject's own name does not count
     scored = [(len(set(_NAME.findall(s)) - own), -i, s) for i, s in enumerate(sentences)]
     best = max(scored, default=(0, 0, ""))

@@ -10,6 +10,7 @@ from knowledge.types import Answer, Citation, Clarify, ClarifyOption, Query, Res
 # import these names (knowledge.types and this module are pure Python and run in both venvs).
 RESOLVED_KEYS = tuple(f.name for f in fields(Resolved))
 YEAR_KEYS = ("year", "earlier")  # the state's years, integers
+QUOTE_LIMIT = 300  # characters of a quote the conversation state keeps (and any other state text)
 CITATION_KEYS = tuple(f.name for f in fields(Citation))
 CLARIFY_KEYS = tuple(f.name for f in fields(Clarify))
 OPTION_KEYS = tuple(f.name for f in fields(ClarifyOption))
@@ -65,5 +66,5 @@ def resolved_from_json(data: object) -> Resolved | None:
             values[key] = int(raw) if raw is not None else None
         except (TypeError, ValueError):
             values[key] = None
-    values = {k: (v if k in YEAR_KEYS or v is None else str(v)[:300]) for k, v in values.items()}
+    values = {k: (v if k in YEAR_KEYS or v is None else str(v)[:QUOTE_LIMIT]) for k, v in values.items()}
     return Resolved(**values)

@@ -20,7 +20,17 @@ from knowledge.answer import (
     text_answer,
 )
 from knowledge.begrippen import SOURCE, answering_words, define
-from knowledge.checks import NUMBER_WORD, OWN_CASE, asks_balance, foreign_name, names_a_time, proper_words
+from knowledge.checks import (
+    NUMBER_WORD,
+    OWN_CASE,
+    asks_balance,
+    foreign_name,
+    names_a_time,
+    names_members,
+    names_word,
+    proper_words,
+)
+from knowledge.checks import PREFIX as WORD_PREFIX
 from knowledge.comparison import compare_pair, table_pair_answer
 from knowledge.coverage import Coverage, build_coverage
 from knowledge.embedding import Embedder
@@ -37,6 +47,7 @@ from knowledge.outline import (
     source_answer,
 )
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
+from knowledge.serialize import QUOTE_LIMIT
 from knowledge.settings import Settings
 from knowledge.subject_index import subject_index
 from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, families_of, find_facts
@@ -151,6 +162,8 @@ class Service:
             resolved = replace(context, topic=resolved.topic or context.topic)
         if query.earlier is not None and (result.answered or result.method == "explanation"):
             resolved = replace(resolved, earlier=query.earlier)  # 'hoeveel is dat meer?' may follow
+        if result.answered and citations:
+            resolved = replace(resolved, quote=citations[0].quote[:QUOTE_LIMIT])  # what was just said
         return replace(result, question=query.text, citations=citations, resolved=resolved,
                        frame=result.frame or query)
 
@@ -341,7 +354,10 @@ class Service:
                     query.measure is not None and query.measure not in self._families(subj)):
                 continue
             title = fold(" ".join((subj.label, *self.index.corpus.section(hit.section.id).alt_titles)))  # type: ignore[union-attr]
-            covered = sum(1 for w in words if w[:min(len(w), 6)] in title)
+            title_words = re.findall(r"[a-z]+", title)
+            covered = sum(1 for w in words if (w[:WORD_PREFIX] in title if subj.kind == "indicator" else any(
+                names_word(w, t) for t in title_words)))  # (an indicator's long title: any part of it; a name:
+            # the word itself or its head, 'belasting' is not the 'belastingsamenwerking')
             needed = 2 / 3 if query.intent == "how" else 1 / 2  # 'hoe …?' is more often about a process
             if covered >= needed * len(words):
                 return subj
@@ -390,8 +406,11 @@ class Service:
         # explanations, searched below)
         if query.topic and "topic" in query.inherited and not query.topic_words and (query.refers or query.follow_up) \
                 and pinned_why:
-            if query.intent == "who":  # 'met wie?': the sentence of the passage just quoted that names the most
-                named = members_answer(self.settings, self.index.corpus, query, None, query.topic, minimum=2)
+            if query.intent == "who":  # 'met wie?': the sentence just quoted if it names someone, else the
+                # sentence of that passage that names the most
+                named = (members_answer(self.settings, self.index.corpus, query, None, query.topic, 1, query.quoted)
+                         if query.quoted else None) \
+                    or members_answer(self.settings, self.index.corpus, query, None, query.topic, minimum=2)
                 if named is not None:
                     return named
             pinned = self._passage_within(query, {query.topic})  # in the passage just quoted
@@ -413,7 +432,7 @@ class Service:
         result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems)
         if not result.answered:
             return result
-        if not self.coverage.covered(query, result) or (query.intent == "when" and not names_a_time(result.text)):
+        if not self._fits(query, result):
             result = self._next_covered(query, vector, fused, confidence) or abstain(
                 self.settings, query.text, confidence)
             if not result.answered:
@@ -493,6 +512,11 @@ class Service:
         closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
         return round(cov * (0.5 + 0.5 * closeness), 3)
 
+    def _fits(self, query: Query, result: Answer) -> bool:
+        """The passage covers the question and says what its kind asks: when, or who takes part."""
+        return self.coverage.covered(query, result) and (query.intent != "when" or names_a_time(result.text)) \
+            and (not query.asks_members or names_members(result.text, query.topic_words))
+
     def _next_covered(self, query: Query, vector: np.ndarray | None, fused: np.ndarray,
                       confidence: float) -> Answer | None:
         """The first of the next-best sections whose passage covers the question (the best one did not)."""
@@ -501,8 +525,7 @@ class Service:
             chunks = self.section_chunks.get(hit.section.id, np.zeros(0, np.int64))
             only[chunks] = fused[chunks]
             result = text_answer(self.settings, self.index, query.search_text, vector, only, confidence, self.stems)
-            if result.answered and self.coverage.covered(query, result) and (
-                    query.intent != "when" or names_a_time(result.text)):
+            if result.answered and self._fits(query, result):
                 return result
         return None
 

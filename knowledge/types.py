@@ -136,6 +136,7 @@ class Resolved:
     intent: str | None = None
     document: str | None = None
     earlier: int | None = None  # the year of the turn before, for 'hoeveel verschil is dat?'
+    quote: str | None = None  # the start of what the answer quoted, for 'met wie?' and 'is daar een reserve voor?'
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,7 @@ class Query:
     refers: bool = False  # a word points back at what was just said ('dat', 'ze', 'daarvoor')
     takes_out: bool = False  # a verb of taking out with 'uit' ('hoeveel gaat er … uit het potje')
     asks_change: bool = False  # why / how much a number went up or down ('waarom zoveel hoger?')
+    asks_members: bool = False  # who belongs to or takes part in something ('wie zitten daarin?', 'members')
     set_aside: tuple[str, ...] = ()  # subjects the words named but the question is not about ('wat doet de rekenkamer?'
     # is not about the reserve rekenkamer): their own sections are searched last
     inherited: tuple[str, ...] = ()
@@ -208,6 +210,7 @@ class Query:
     measures: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
     earlier: int | None = None  # the year a comparison is made against ('hoger dan vorig jaar')
+    quoted: str | None = None  # what the turn before quoted, when this one follows up on its topic
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,10 @@ ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\
 CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+(?:dan|than)|zoveel|zo veel|zo hoog|"
                           r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
                           r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
+CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])")  # a condition after the main clause
+MEMBERS = re.compile(r"(?<![\w])(?:(?:zit|zitten|zat|zaten)\s+(?:er\s+)?(?:\w+\s+){0,4}?in|zitting|leden|lid|"
+                     r"deelnemers|deelnemende|doen\s+mee|doet\s+mee|meedoen|members|member|participants|"
+                     r"take\s+part|takes\s+part|sits?\s+(?:on|in))(?![\w])")  # who belongs to something
 PRONOUN = re.compile(r"(?<![\w])(?:ze|zij|hij|hun|they|them|their|he|she)(?![\w])")  # who was just talked about
 WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])bereiken(?![\w])")
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
@@ -151,6 +155,22 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
         if has(INTENT_CUES[intent]):
             return intent
     return "info"
+
+
+def _amount_cue(folded: str) -> bool:
+    """A word that asks for an amount ('hoeveel', 'bedrag', '€')."""
+    return "€" in folded or any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded)
+                                for c in AMOUNT_CUES if c != "€")
+
+
+def _condition(folded: str) -> tuple[int, int] | None:
+    """The span of a condition inside the question ('… als ze te veel uitgeven', 'what if it costs more'), up to
+    a comma or the end."""
+    found = CONDITION.search(folded)
+    if found is None:
+        return None
+    end = folded.find(",", found.end())
+    return found.start(), end if end >= 0 else len(folded)
 
 
 def _relative_year(folded: str) -> int | None:
@@ -270,9 +290,15 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     whole = {f for f, _, _ in vocab.measures(fold(unsplit))}
     if len({f for f, _, _ in measures}) > 1 and whole:  # 'programmakosten … baten': the word the asker wrote
         measures = [m for m in measures if m[0] in whole] + [m for m in measures if m[0] not in whole]
+    amount_cue = _amount_cue(folded)
+    clause = _condition(folded)
+    if clause is not None and (amount_cue or measures):
+        main = folded[: clause[0]] + folded[clause[1]:]
+        if not _amount_cue(main) and not any(not clause[0] <= s < clause[1] for _, s, _ in measures):
+            # 'is Leiden aansprakelijk als ze te veel uitgeven?': money in a condition asks for no amount
+            measures, amount_cue = [], False
+            notes.append("geldwoord in een voorwaarde: geen bedrag gevraagd")
     measure = measures[0][0] if measures else None
-    amount_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in AMOUNT_CUES if c != "€")
-    amount_cue = amount_cue or "€" in folded
     total_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in TOTAL_CUES)
     intent = detect_intent(folded, measure, amount_cue)
     entities = extract_entities(text)  # years and section codes, recognised once
@@ -354,6 +380,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,
         topic_words=tuple(topic), follow_up=follow, refers=refers, takes_out=bool(GOES_OUT.search(folded)),
         set_aside=tuple(dict.fromkeys(set_aside)), asks_change=bool(CHANGE_ASKED.search(folded)),
+        asks_members=intent == "who" and MEMBERS.search(folded) is not None,
         total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from knowledge.checks import names_a_time, proper_words
+from knowledge.checks import names_a_time, names_members, names_word, proper_words
 from tests.knowledge.test_documents import corpus_dir, service_for  # noqa: F401  (module fixture)
 
 
@@ -276,3 +276,25 @@ def test_a_thing_is_not_answered_from_the_reserve_named_after_it(real_service: A
     assert not costs.answered and "€ 15.000" not in costs.text  # the reserve covers an overrun; no cost is given
     taken = real_service.answer("hoeveel wordt er in 2026 aan de rekenkamer onttrokken?")
     assert taken.answered and "€ 15.000" in taken.text  # what goes out of the reserve is the reserve's own row
+
+
+@pytest.mark.parametrize(("word", "title_word", "names"), [
+    ("belastingen", "belasting", True), ("tevreden", "tevredenheid", True),
+    ("samenwerking", "belastingsamenwerking", True), ("belasting", "belastingsamenwerking", False),
+    ("belastingen", "belastingsamenwerking", False), ("raad", "raadsleden", False),
+])
+def test_a_word_names_a_title_word_itself_or_as_its_head(word: str, title_word: str, names: bool) -> None:
+    assert names_word(word, title_word) is names
+
+
+def test_a_tax_is_not_the_amount_of_a_tax_cooperation(real_service: Any) -> None:
+    for question in ("How much is the dog tax in Leiden?", "Hoeveel belasting krijgt Leiden binnen?"):
+        answer = real_service.answer(question)
+        assert "Belastingsamenwerking" not in answer.text or "€" not in answer.text
+    assert "€ 2.518.000" in real_service.answer("Hoeveel betaalt Leiden aan de belastingsamenwerking?").text
+
+
+def test_members_are_named_in_a_sentence_on_the_topic() -> None:
+    text = "De wijkteams werken samen met huisartsen en scholen. Het Rijk en de Provincie betalen mee."
+    assert not names_members(text, ("wijkteams",))
+    assert names_members("In het team zitten Noordwijk, Katwijk en Teylingen.", ("team",))

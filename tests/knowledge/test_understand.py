@@ -191,3 +191,23 @@ def test_a_general_term_is_explained_from_the_begrippenlijst_not_the_budget(fake
 def test_what_is_a_reserve_answers_from_its_toelichting(fake_service: Any) -> None:
     answer = fake_service.answer("wat is de egalisatiereserve")
     assert answer.citations[0].section_id.endswith("reserves-egalisatiereserve-verkiezingen")
+
+
+@pytest.mark.parametrize("question", [
+    "Moet Veenhoven bijbetalen als de jeugdhulp meer kost dan begroot?",
+    "is de gemeente aansprakelijk als de regio te veel uitgeeft?",
+    "and what if it costs more than budgeted?",
+])
+def test_money_in_a_condition_asks_for_no_amount(fake_service: Any, question: str) -> None:
+    q = frame(fake_service, question)
+    assert q.intent not in ("amount", "compare") and q.measure is None
+
+
+@pytest.mark.parametrize(("question", "measure"), [
+    ("Hoeveel zijn de lasten als je de reserves meetelt?", "lasten"),
+    ("Wat zijn de baten van bestuur, als ik vragen mag?", "baten"),
+])
+def test_a_condition_after_an_amount_question_keeps_the_amount(fake_service: Any, question: str,
+                                                               measure: str) -> None:
+    q = frame(fake_service, question)
+    assert q.intent == "amount" and q.measure == measure

@@ -1,0 +1,55 @@
+"""Conversation state: what the turn before quoted carries over (fictional documents, then the real budget)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge.serialize import QUOTE_LIMIT, resolved_from_json
+from tests.knowledge.test_documents import corpus_dir, service_for  # noqa: F401  (module fixture)
+
+
+@pytest.fixture(scope="module")
+def svc(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:  # noqa: F811
+    return service_for(corpus_dir, tmp_path_factory.mktemp("context-index"))
+
+
+def test_an_answer_keeps_the_start_of_what_it_quoted(svc: Any) -> None:
+    first = svc.answer("Vanaf wanneer gelden de nieuwe contracten met minder aanbieders in Veenhoven?")
+    assert first.answered and first.resolved.quote
+    assert first.resolved.quote == first.citations[0].quote[:QUOTE_LIMIT]
+    refused = svc.answer("Wat kost een parkeervergunning op de maan?", first.resolved)
+    assert not refused.answered and refused.resolved == first.resolved  # a refusal changes nothing
+    assert resolved_from_json({"quote": "x" * 2000}).quote == "x" * QUOTE_LIMIT  # a client's state is bounded
+
+
+def test_with_whom_is_read_from_the_sentence_just_quoted(svc: Any) -> None:
+    first = svc.answer("Vanaf wanneer gelden de nieuwe contracten met minder aanbieders in Veenhoven?")
+    follow = svc.answer("met wie?", first.resolved)
+    assert follow.answered and "Jeugdzorgregio Veen en Vaart" in follow.text
+    assert follow.text.strip() in first.citations[0].quote or "samen met de gemeenten" in follow.text
+
+
+def test_a_kind_of_subject_after_a_passage_is_the_one_named_in_it(svc: Any) -> None:
+    first = svc.answer("Vanaf wanneer gelden de nieuwe contracten met minder aanbieders in Veenhoven?")
+    query = svc.understand("is daar een reserve voor?", first.resolved)
+    assert query.subject is not None and svc.vocab.subjects[query.subject].label.lower() == "reserve jeugdhulp"
+    assert "reserve" not in query.topic_words
+    # without a passage before it there is nothing to point back to
+    assert svc.understand("is daar een reserve voor?").subject is None
+
+
+def test_who_takes_part_needs_a_sentence_naming_others(svc: Any) -> None:
+    query = svc.understand("wie zitten er in de wijkteams van Veenhoven?")
+    assert query.intent == "who" and query.asks_members
+    answer = svc.answer("wie zitten er in de wijkteams van Veenhoven?")
+    assert not answer.answered  # the wijkteams work with others, the budget names no members
+    assert not svc.understand("wie betaalt de jeugdhulp in Veenhoven?").asks_members
+
+
+def test_the_real_budget_keeps_the_quote_for_with_whom(real_service: Any) -> None:
+    first = real_service.answer("Werkt de gemeente aan proactieve dienstverlening?")
+    follow = real_service.answer("met wie?", first.resolved)
+    assert follow.answered and "ministerie van BZK" in follow.text
