@@ -101,8 +101,11 @@ def test_project_question_sets_are_valid_and_balanced() -> None:
     assert len(second["singles_v2"]) >= 160 and len(second["conversations_v2"]) >= 40
     third = load_sets([DATA / "singles_v3.jsonl", DATA / "conversations_v3.jsonl"])  # a third, budget text only
     assert len(third["singles_v3"]) >= 150 and len(third["conversations_v3"]) >= 50
+    fourth = load_sets([DATA / "singles_v4.jsonl", DATA / "conversations_v4.jsonl"])  # a fourth, budget text only
+    assert len(fourth["singles_v4"]) >= 150 and len(fourth["conversations_v4"]) >= 60
     for questions in (singles, conversations, second["singles_v2"], second["conversations_v2"],
-                      third["singles_v3"], third["conversations_v3"]):
+                      third["singles_v3"], third["conversations_v3"], fourth["singles_v4"],
+                      fourth["conversations_v4"]):
         halves = split_sets({"x": questions})
         tune, report = halves["x-tune"], halves["x-report"]
         assert abs(len(tune) - len(report)) <= 0.1 * len(questions)
