@@ -146,8 +146,9 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     all_titles = vocab.titles_text(corpus)
     titled = [w for w in leftover if titles_have_word_starting(vocab, all_titles, w[:max(5, len(w) - 2)])]
     unique = _unique_subject(vocab, query, family) if subject is None else None
-    if unique is not None and not leftover:
-        subject = unique  # the measure names one table only ('subsidies', 'investeringen')
+    if unique is not None and not leftover and not (query.weak_words and query.language == "nl"):
+        subject = unique  # the measure names one table only ('subsidies', 'investeringen'), unless an unknown word
+        # narrows it ('subsidie voor het <name the budget does not know>')
     if (subject is None or not subject.rows) and not titled and (leftover or query.weak_words):
         what = (leftover or list(query.weak_words))[0]
         return NoAmount(f"In de begroting staat geen bedrag voor '{what}'.")

@@ -94,6 +94,12 @@ RELATIVE_YEARS: dict[str, int] = {
     "jaar erna": 1, "jaar daarna": 1, "next year": 1, "following year": 1, "year after": 1,
     "dit jaar": 0, "this year": 0, "huidige jaar": 0, "current year": 0,
 }
+NUMBERS = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "one": 1, "two": 2, "three": 3, "four": 4,
+           "five": 5, "six": 6}
+LATER = ("later", "erna", "daarna", "verder", "after", "on")
+COUNTED_YEARS = re.compile(r"(?<![\w])(\d|" + "|".join(NUMBERS) + r")\s+(?:jaar|jaren|years?)\s+"
+                           r"(later|eerder|ervoor|daarvoor|terug|erna|daarna|verder|before|earlier|ago|after|on)"
+                           r"(?![\w])")
 # Words that carry no topic in a budget question (general budget and question words).
 GENERIC = frozenset(
     """gemeente gemeentes gemeenten stad jaar jaren geld euro bedrag bedragen budget begroting begroot totaal
@@ -174,6 +180,10 @@ def _condition(folded: str) -> tuple[int, int] | None:
 
 
 def _relative_year(folded: str) -> int | None:
+    counted = COUNTED_YEARS.search(folded)  # 'twee jaar later', 'two years before'
+    if counted is not None:
+        n = int(counted.group(1)) if counted.group(1).isdigit() else NUMBERS[counted.group(1)]
+        return n if counted.group(2) in LATER else -n
     for phrase, offset in sorted(RELATIVE_YEARS.items(), key=lambda kv: -len(kv[0])):
         if re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded):
             return offset
@@ -188,7 +198,8 @@ def _against_relative(folded: str) -> bool:
 def _relative_spans(folded: str) -> list[tuple[int, int]]:
     """Where relative-year phrases stand ('the year before' is no topic)."""
     return [(m.start(), m.end()) for phrase in RELATIVE_YEARS
-            for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded)]
+            for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded)] + [
+        (m.start(), m.end()) for m in COUNTED_YEARS.finditer(folded)]
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -307,7 +318,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         intent = "compare"  # 'namen de lasten … toe', 'is het gestegen?'
     if _has(folded, CHANGE_CUES):  # 'wat is er veranderd?': the ontwikkelingen; 'hoeveel … van X naar Y': compare
         intent = "compare" if len(years) >= 2 or (amount_cue and measure) else "explain"
-    if (intent in ("amount", "compare") or _has(folded, BUDGET_WORDS)) and _other_municipality(text, vocab):
+    if (intent in ("amount", "compare") or _has(folded, BUDGET_WORDS)) \
+            and _other_municipality(text, vocab, corpus_words):
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in named if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
@@ -467,12 +479,18 @@ def _reserve_measure(vocab: Vocabulary, subject_id: str, measure: str | None) ->
     return measure is not None and measure in families_of(vocab, vocab.subjects[subject_id])
 
 
-def _other_municipality(text: str, vocab: Vocabulary) -> str | None:
-    """A municipality named in the question ('gemeente Katwijk') whose budget the index does not hold."""
+def _other_municipality(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str | None:
+    """A municipality named in the question ('gemeente Katwijk', typed 'gemeente katwijk': a word the budget does
+    not know) whose budget the index does not hold."""
     own = {fold(d.municipality) for d in vocab.documents.values() if d.municipality}
     for m in re.finditer(r"(?:\b[Gg]emeente|\bmunicipality of)\s+([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*)", text):
         if fold(m.group(1)) not in own:
             return m.group(1)
+    for m in re.finditer(r"(?<![\w])(?:gemeente|municipality of)\s+([a-z][a-z'-]{2,})(?![\w])", fold(text)):
+        word = m.group(1)
+        if len(word) >= MIN_COMPOUND_PART and word not in own and word not in STOPWORDS and word not in GENERIC \
+                and word not in CUE_WORDS and not _known(word, corpus_words, vocab.stems):
+            return word
     return None
 
 

@@ -298,3 +298,9 @@ def test_members_are_named_in_a_sentence_on_the_topic() -> None:
     text = "De wijkteams werken samen met huisartsen en scholen. Het Rijk en de Provincie betalen mee."
     assert not names_members(text, ("wijkteams",))
     assert names_members("In het team zitten Noordwijk, Katwijk en Teylingen.", ("team",))
+
+
+def test_a_word_the_budget_does_not_know_narrows_a_one_table_measure(svc: Any) -> None:
+    assert svc.answer("Hoeveel subsidie staat er in de subsidiestaat van Veenhoven voor 2027?").answered
+    refused = svc.answer("Hoeveel subsidie krijgt de xqwv in Veenhoven in 2027?")
+    assert not refused.answered and "xqwv" in refused.text

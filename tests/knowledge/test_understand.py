@@ -81,7 +81,8 @@ def test_a_follow_up_without_subject_stays_in_the_topic(fake_service: Any, state
 
 
 @pytest.mark.parametrize(("question", "year"), [("en vorig jaar?", 2026), ("and next year?", 2028),
-                                                 ("En het jaar daarna?", 2028)])
+                                                 ("En het jaar daarna?", 2028), ("en 2 jaar later", 2029),
+                                                 ("and two years before?", 2025), ("en drie jaar eerder?", 2024)])
 def test_relative_years_resolve_against_the_previous_year(fake_service: Any, state: Resolved, question: str,
                                                           year: int) -> None:
     q = frame(fake_service, question, state)
@@ -211,3 +212,10 @@ def test_a_condition_after_an_amount_question_keeps_the_amount(fake_service: Any
                                                                measure: str) -> None:
     q = frame(fake_service, question)
     assert q.intent == "amount" and q.measure == measure
+
+
+@pytest.mark.parametrize("question", ["lasten bestuur gemeente zoeterhout", "hoeveel kost bestuur in de gemeente zoeterhout?"])
+def test_a_municipality_typed_in_lower_case_that_the_index_lacks_is_out_of_scope(fake_service: Any,
+                                                                              question: str) -> None:
+    assert frame(fake_service, question).scope == ()
+    assert frame(fake_service, "Hoeveel haalt de gemeente elk jaar uit de reserve raad?").scope != ()
