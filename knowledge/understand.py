@@ -17,7 +17,7 @@ from knowledge.subject_index import subject_index
 from knowledge.types import Mention, Query, Resolved
 from knowledge.vocabulary import Vocabulary
 from nlu.entities import extract_entities, fold
-from nlu.glossary import GLOSSARY, glossary_terms, looks_english
+from nlu.glossary import GLOSSARY, glossary_terms, head_first, looks_english
 
 # Words that say what kind of answer is wanted (question words and general budget words, both languages).
 INTENT_CUES: dict[str, tuple[str, ...]] = {
@@ -66,6 +66,7 @@ CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+
                           r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
                           r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
 CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])")  # a condition after the main clause
+POSSESSIVE = re.compile(r"(?<=\w)['’]s(?![\w])")  # English: "the council's reserve"
 MEMBERS = re.compile(r"(?<![\w])(?:(?:zit|zitten|zat|zaten)\s+(?:er\s+)?(?:\w+\s+){0,4}?in|zitting|leden|lid|"
                      r"deelnemers|deelnemende|doen\s+mee|doet\s+mee|meedoen|members|member|participants|"
                      r"take\s+part|takes\s+part|sits?\s+(?:on|in))(?![\w])")  # who belongs to something
@@ -74,7 +75,8 @@ WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])b
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
 # 'hoeveel gaat er per jaar uit het potje voor …': a verb of taking out with 'uit' ('bestaat uit' is no withdrawal)
 GOES_OUT = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|haalt|halen|haalde|haalden|gehaald|komt|komen)"
-                      r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])")
+                      r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])|(?<![\w])(?:comes?|coming|came|goes|going|went|taken|takes?|"
+                      r"took)\s+out\s+of(?![\w])")
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
 MONEY_WORDS = frozenset(w for c in AMOUNT_CUES for w in c.split()) | {"money", "geld"}
 AUXILIARIES = frozenset("does do did has have had was were is are will would can could".split())
@@ -276,7 +278,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     notes: list[str] = []
     if english:
         dutch = " ".join(GLOSSARY[t] for t in glossary_terms(text, force=True))
-        search_text = f"{text} {dutch}".strip()
+        plain = POSSESSIVE.sub("", text)  # "leiden's contribution": Leiden's
+        search_text = f"{plain} {dutch} {head_first(plain)}".strip()
     else:
         folded_raw = fold(text)
         spans = vocab.mention_spans(folded_raw)
@@ -495,8 +498,9 @@ def _other_municipality(text: str, vocab: Vocabulary, corpus_words: frozenset[st
 
 
 def _counted_noun(folded: str) -> str | None:
-    """The noun a 'hoeveel X' / 'how many X' question counts ('medewerkers'), unless it is money."""
-    m = re.search(r"(?<![\w])(?:hoeveel|how many|how much)\s+([a-z][a-z'-]{3,})(?:\s+([a-z][a-z'-]{3,}))?", folded)
+    """The noun a 'hoeveel X' / 'how many X' question counts ('medewerkers'), unless it is money ('how much'
+    counts nothing)."""
+    m = re.search(r"(?<![\w])(?:hoeveel|how many)\s+([a-z][a-z'-]{3,})(?:\s+([a-z][a-z'-]{3,}))?", folded)
     if m is None:
         return None
     word = m.group(1)

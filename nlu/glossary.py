@@ -20,7 +20,7 @@ GLOSSARY: dict[str, str] = {
     "fees": "leges", "people": "mensen", "members": "leden",
     "disagreed": "oneens", "disagree": "oneens", "represented": "vertegenwoordigd", "governed": "bestuurd",
     "election": "verkiezingen", "elections": "verkiezingen", "vote": "stemmen verkiezingen",
-    "voting": "stemmen verkiezingen", "polling": "stembureau", "council": "gemeenteraad",
+    "voting": "stemmen verkiezingen", "polling": "stembureau", "council": "gemeenteraad raad",
     "councillors": "raadsleden", "councillor": "raadslid", "city council": "gemeenteraad",
     "municipal council": "gemeenteraad", "mayor": "burgemeester", "aldermen": "college wethouders",
     "executive": "college", "board": "college bestuur", "clerk": "griffie", "registry": "griffie",
@@ -81,6 +81,15 @@ def glossary_terms(text: str, force: bool = False) -> list[str]:
             found.append(en)
             lowered = lowered.replace(f" {en} ", " ")
     return found
+
+
+def head_first(text: str) -> str:
+    """Dutch names put the head first where English puts it last ('council reserve' is a 'reserve raad'): for each
+    two adjacent English glossary words, their Dutch terms in the other order."""
+    words = _WORD.findall(text.lower())
+    phrases = [f"{head} {modifier}" for a, b in zip(words, words[1:]) if a in GLOSSARY and b in GLOSSARY
+               for modifier in GLOSSARY[a].split() for head in GLOSSARY[b].split()]
+    return " ".join(f"{p} ." for p in phrases)  # (a full stop between phrases: no name across two of them)
 
 
 def expansion(text: str) -> str:

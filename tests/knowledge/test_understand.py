@@ -214,8 +214,17 @@ def test_a_condition_after_an_amount_question_keeps_the_amount(fake_service: Any
     assert q.intent == "amount" and q.measure == measure
 
 
-@pytest.mark.parametrize("question", ["lasten bestuur gemeente zoeterhout", "hoeveel kost bestuur in de gemeente zoeterhout?"])
+@pytest.mark.parametrize("question", ["lasten bestuur gemeente zoeterhout",
+                                      "hoeveel kost bestuur in de gemeente zoeterhout?"])
 def test_a_municipality_typed_in_lower_case_that_the_index_lacks_is_out_of_scope(fake_service: Any,
                                                                               question: str) -> None:
     assert frame(fake_service, question).scope == ()
     assert frame(fake_service, "Hoeveel haalt de gemeente elk jaar uit de reserve raad?").scope != ()
+
+
+def test_english_compounds_possessives_and_taking_out_are_understood(fake_service: Any) -> None:
+    q = frame(fake_service, "how much comes out of the council reserve in 2027?")
+    assert subject_label(fake_service, q) == "Reserve raad" and q.takes_out and q.counted is None
+    q = frame(fake_service, "how much is added to the council's reserve in 2027?")
+    assert subject_label(fake_service, q) == "Reserve raad"
+    assert frame(fake_service, "how many councillors are there?").counted == "councillors"
