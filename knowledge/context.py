@@ -20,6 +20,9 @@ CARRY_INTENTS = ("amount", "compare")
 PREFIX = 5  # letters that identify a word in a subject's name
 
 
+ORDINALS = {"eerste": 0, "tweede": 1, "derde": 2, "vierde": 3, "laatste": -1, "first": 0, "second": 1, "third": 2,
+            "fourth": 3, "last": -1}
+ORDINAL = re.compile(r"(?<![\w])(" + "|".join(ORDINALS) + r")(?!\s+(?:jaar|keer|helft|kwartaal|year|time|half))(?![\w])")
 OTHER = re.compile(r"(?<![\w])(?:andere|other)\s+([a-z]{4,})")
 
 
@@ -37,6 +40,10 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     sibling = _other_one(query, previous, vocab)
     if sibling is not None:  # 'en bij de andere partij?': the one other of its kind in the document
         query = replace(query, subject=sibling, topic_words=(), follow_up=True)
+    listed = _nth_in_quote(query, previous, vocab)
+    if listed is not None:  # 'risico's van die tweede?': the second of the names just listed
+        query = replace(query, subject=listed, follow_up=True, topic_words=tuple(
+            w for w in query.topic_words if w not in ORDINALS))
     named = _kind_in_quote(query, previous, vocab)
     if named is not None:  # 'is daar een reserve voor?': the reserve named after what was just quoted
         query = replace(query, subject=named, topic_words=tuple(
@@ -94,6 +101,24 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     quoted = previous.quote if previous is not None and topic is not None else None
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
                    inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted)
+
+
+def _nth_in_quote(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:
+    """The subject an ordinal points at ('die tweede', 'the last one') among the subjects of one kind the turn before
+    listed (None when the question names its own subject or the quote lists no two of a kind)."""
+    ordinal = ORDINAL.search(fold(query.text))
+    if ordinal is None or previous is None or not previous.quote or query.mentions or query.years:
+        return None
+    by_kind: dict[str, list[str]] = {}
+    for m in sorted(vocab.mentions(fold(previous.quote)), key=lambda m: m.start):
+        kind = vocab.subjects[m.subject_id].kind
+        if m.subject_id not in by_kind.setdefault(kind, []):
+            by_kind[kind].append(m.subject_id)
+    lists = [ids for ids in by_kind.values() if len(ids) >= 2]
+    n = ORDINALS[ordinal.group(1)]
+    if len(lists) != 1 or n >= len(lists[0]):
+        return None
+    return lists[0][n]
 
 
 def _kind_word(word: str, kind: str) -> bool:

@@ -53,3 +53,13 @@ def test_the_real_budget_keeps_the_quote_for_with_whom(real_service: Any) -> Non
     first = real_service.answer("Werkt de gemeente aan proactieve dienstverlening?")
     follow = real_service.answer("met wie?", first.resolved)
     assert follow.answered and "ministerie van BZK" in follow.text
+
+
+def test_an_ordinal_points_at_one_of_the_names_just_listed(svc: Any) -> None:
+    listed = svc.answer("welke verbonden partijen heeft Veenhoven?")
+    assert listed.answered and listed.resolved.quote
+    last = svc.answer("wat zijn de risico's van de laatste?", listed.resolved)
+    assert last.answered and "Jeugdzorgregio Veen en Vaart" in last.text and "Faillissement" in last.text
+    first = svc.understand("en de eerste?", listed.resolved)
+    assert svc.vocab.subjects[first.subject].label == "Werkbedrijf Veenstreek"
+    assert svc.understand("en het eerste jaar?", listed.resolved).subject != first.subject  # a year, no item
