@@ -22,7 +22,8 @@ PREFIX = 5  # letters that identify a word in a subject's name
 
 ORDINALS = {"eerste": 0, "tweede": 1, "derde": 2, "vierde": 3, "laatste": -1, "first": 0, "second": 1, "third": 2,
             "fourth": 3, "last": -1}
-ORDINAL = re.compile(r"(?<![\w])(" + "|".join(ORDINALS) + r")(?!\s+(?:jaar|keer|helft|kwartaal|year|time|half))(?![\w])")
+ORDINAL = re.compile(r"(?<![\w])(" + "|".join(ORDINALS) + r")(?!\s+(?:jaar|keer|helft|kwartaal|year|time|half))"
+                     r"(?![\w])")
 OTHER = re.compile(r"(?<![\w])(?:andere|other)\s+([a-z]{4,})")
 
 
