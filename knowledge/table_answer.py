@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from knowledge.lexical import stem
+from knowledge.lexical import split_compound, stem
 from knowledge.numbers import format_euro, format_number
 from knowledge.render import cell_amount
 from knowledge.subject_index import subject_index, titles_have_word_starting
@@ -118,6 +118,11 @@ def _narrower_words(query: Query, subject: Subject | None, corpus_titles: dict[s
     return [w for w in query.topic_words if stem(w) not in own_stems]
 
 
+def _measure_head(word: str, vocab: Vocabulary) -> bool:
+    """A compound ending in a measure word ('personeelskosten', 'eindresultaat'): a part or kind of that measure."""
+    return any(word.endswith(m) and len(word) > len(m) + 3 for m in vocab.measure_words if " " not in m)
+
+
 def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: frozenset[str]) -> TableFacts | NoAmount:
     """The cells answering an amount question, or why there is none (and which readings to offer)."""
     subject = vocab.subjects.get(query.subject or "")
@@ -131,10 +136,14 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     if strange:
         return NoAmount(f"In de begroting staat geen bedrag voor '{strange[0].capitalize()}'.")
     named = subject is not None and subject.rows and (query.mentions or "retrieval" in query.inherited)
-    if named and subject is not None and query.listing:
+    guessed = family is None and subject is not None and subject.kind != "indicator"  # (lasten by default)
+    if named and subject is not None and (query.listing or guessed):
         strangers = [w for w in query.topic_words if len(w) >= LONG_UNKNOWN and w not in corpus_words
-                     and stem(w) not in vocab.stems and w not in " ".join(subject.aliases)]
-        if strangers:  # 'investeringen voor sportvelden': the budget does not know what narrows the subject
+                     and stem(w) not in vocab.stems and w not in " ".join(subject.aliases)
+                     and (query.listing or ("-" not in w and not query.asks_change and (
+                         not split_compound(w, corpus_words) or _measure_head(w, vocab))))]
+        if strangers:  # 'investeringen voor sportvelden': the budget does not know what narrows the subject;
+            # '<word the budget does not know> <row> 2029': nor which amount of the row is asked
             return NoAmount(f"In de begroting staat geen bedrag voor '{strangers[0]}'.")
     inherited = subject is not None and "subject" in query.inherited
     leftover = [] if named else _narrower_words(query, subject, titles)

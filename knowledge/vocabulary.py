@@ -17,7 +17,7 @@ from nlu.entities import fold
 
 # General budget vocabulary: a measure family and the words people use for it (Dutch and English).
 MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
-    "lasten": ("lasten", "last", "kosten", "kost", "kostte", "kosten", "uitgaven", "uitgave", "uitgeven",
+    "lasten": ("lasten", "last", "kosten", "kost", "kostte", "gekost", "uitgaven", "uitgave", "uitgeven",
                "uitgegeven", "geeft uit", "geven uit", "besteed", "besteden", "besteedt", "cost", "costs", "spend",
                "spends", "spent", "spending", "expenses", "expenditure", "expenditures"),
     "baten": ("baten", "inkomsten", "opbrengsten", "opbrengst", "ontvangsten", "ontvangt", "inkomen", "verdient",

@@ -304,3 +304,10 @@ def test_a_word_the_budget_does_not_know_narrows_a_one_table_measure(svc: Any) -
     assert svc.answer("Hoeveel subsidie staat er in de subsidiestaat van Veenhoven voor 2027?").answered
     refused = svc.answer("Hoeveel subsidie krijgt de xqwv in Veenhoven in 2027?")
     assert not refused.answered and "xqwv" in refused.text
+
+
+def test_a_word_the_budget_does_not_know_leaves_the_measure_unknown(svc: Any) -> None:
+    for word in ("eindsaldering", "personeelskosten"):  # unknown, or a kind of a measure the budget never uses
+        refused = svc.answer(f"{word} jeugd Veenhoven 2027")
+        assert not refused.answered and word in refused.text
+    assert svc.answer("wat heeft jeugd in Veenhoven in 2027 gekost?").answered  # a participle of a measure word
