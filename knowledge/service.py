@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from knowledge.abbreviation import abbreviation_answer
 from knowledge.answer import (
     abstain,
     cite,
@@ -279,6 +280,10 @@ class Service:
                 return replace(abstain(s, query.text, 0.0, facts.reason), resolved=facts.kept or Resolved())
             label = self._document_label(facts.subject.document_id)
             return replace(table_answer(s, query.text, facts, describe(facts, label)), frame=query)
+        if query.intent in ("define", "meaning", "info") and query.measure is None and not query.inherited:
+            spelled = abbreviation_answer(s, self.index.corpus, query, subject is not None)  # 'waar staat BAG voor?'
+            if spelled is not None:
+                return spelled
         if query.intent in ("explain", "meaning") and subject is not None:
             explained = explanation_answer(s, self.index.corpus, self.vocab, query, subject)
             if explained is not None:
