@@ -368,6 +368,13 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
     if not chosen and "year" in query.inherited:  # a year from the previous turn that this row does not have
         return _cells(vocab, corpus, replace(query, years=(), inherited=tuple(
             i for i in query.inherited if i != "year")), subject, family)
+    if not chosen and "measure" in query.inherited and family is not None:
+        # 'and what was it in <earlier year>?' after a target: the one other measure of the row that year has
+        kinds = {f for c in _row_cells(vocab, row) if c.year in years and (f := vocab.families.get(c.measure))}
+        if len(kinds - {family}) == 1:
+            swapped = (kinds - {family}).pop()
+            return _cells(vocab, corpus, replace(query, measure=swapped, inherited=tuple(
+                i for i in query.inherited if i != "measure")), subject, swapped)
     if not chosen:
         span = f"{available[0]} tot en met {available[-1]}" if len(available) > 1 else \
             f"alleen {available[0]}" if available else "andere jaren"

@@ -48,6 +48,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
 AMOUNT_CUES = ("hoeveel", "how much", "how many", "bedrag", "bedragen", "geld", "euro", "budget", "begroot",
                "begroting voor", "hoe hoog", "hoe duur", "prijs", "tarief", "cijfer", "percentage",
                "procent", "amount", "money", "figure", "€")
+COUNT_CUES = ("hoeveel", "how much", "how many")
+WHEN_FIRST = re.compile(r"^\s*(?:(?:sinds|vanaf|tot|since|until)\s+)?(?:wanneer|when)(?![\w])")
 TOTAL_CUES = ("totaal", "totale", "in totaal", "samen", "alle", "alles", "opgeteld", "total", "altogether", "all")
 FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit dat met|what about|how about|"
                          r"en wat|and what)\b", re.IGNORECASE)
@@ -153,6 +155,8 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
         return "meaning"
     if has(INTENT_CUES["explain"]):
         return "explain"
+    if measure is None and WHEN_FIRST.match(folded) and not _has(folded, COUNT_CUES):
+        return "when"  # 'sinds wanneer zijn er nieuwe afspraken over het geld?': a money word, but asked when
     if has(INTENT_CUES["compare"]) and (measure or amount_cue):
         return "compare"
     if measure or amount_cue:

@@ -311,3 +311,17 @@ def test_a_word_the_budget_does_not_know_leaves_the_measure_unknown(svc: Any) ->
         refused = svc.answer(f"{word} jeugd Veenhoven 2027")
         assert not refused.answered and word in refused.text
     assert svc.answer("wat heeft jeugd in Veenhoven in 2027 gekost?").answered  # a participle of a measure word
+
+
+def test_a_year_the_carried_measure_lacks_is_read_from_the_rows_other_measure(svc: Any) -> None:
+    target = svc.answer("streefwaarde huishoudens met een bijstandsuitkering Veenhoven 2028")
+    assert target.answered and "1.700" in target.text
+    measured = svc.answer("en in 2024?", target.resolved)
+    assert measured.answered and "1.790" in measured.text and "realisatie" in measured.text.lower()
+    asked = svc.answer("streefwaarde huishoudens met een bijstandsuitkering Veenhoven 2024")
+    assert not asked.answered  # a measure the asker named is never swapped
+
+
+def test_when_first_asks_when_even_with_a_money_word(svc: Any) -> None:
+    assert svc.understand("sinds wanneer gaat er geld naar de jeugdhulp in Veenhoven?").intent == "when"
+    assert svc.understand("wanneer zijn de lasten van jeugd het hoogst?").intent != "when"
