@@ -443,9 +443,10 @@ def _correct_names(text: str, vocab: Vocabulary) -> str:
 
 
 def _english_keywords(text: str, corpus_words: frozenset[str]) -> bool:
-    """Keyword-style English ('revenue governance 2027'): glossary words that are not Dutch corpus words."""
-    terms = glossary_terms(text, force=True)
-    return bool(terms) and all(w not in corpus_words for t in terms for w in t.split()) and not re.search(
+    """Keyword-style English ('revenue governance 2027', 'withdrawal from the elections reserve'): a glossary word
+    that is no Dutch corpus word, and no Dutch function word."""
+    terms = glossary_terms(text, force=True)  # ('reserve' is a Dutch word too; 'elections' is not)
+    return any(all(w not in corpus_words for w in t.split()) for t in terms) and not re.search(
         r"(?<![\w])(de|het|een|van|wat|hoeveel|zijn|is)(?![\w])", fold(text))
 
 

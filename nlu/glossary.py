@@ -56,6 +56,11 @@ GLOSSARY: dict[str, str] = {
     "governance": "bestuur", "administration": "bestuur",
     "result": "resultaat", "balance": "saldo", "pay": "betaalt", "pays": "betaalt", "paid": "betaald",
     "spend": "lasten", "spent": "lasten", "measured": "realisatie gemeten", "score": "score",
+    # general words of government and planning
+    "cabinet": "kabinet", "strengthening": "versterking", "strengthen": "versterken", "yearly": "jaarlijks",
+    "annual": "jaarlijks", "annually": "jaarlijks", "abolished": "opgeheven", "abolish": "opheffen",
+    "channels": "kanalen", "products": "producten", "municipalities": "gemeenten", "agreements": "afspraken",
+    "schedule": "schema", "partners": "partners", "plans": "plannen", "vision": "visie",
 
 
 }

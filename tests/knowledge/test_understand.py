@@ -228,3 +228,10 @@ def test_english_compounds_possessives_and_taking_out_are_understood(fake_servic
     q = frame(fake_service, "how much is added to the council's reserve in 2027?")
     assert subject_label(fake_service, q) == "Reserve raad"
     assert frame(fake_service, "how many councillors are there?").counted == "councillors"
+
+
+def test_keyword_english_with_a_word_dutch_shares_is_still_english(fake_service: Any) -> None:
+    q = frame(fake_service, "yearly withdrawal from the elections reserve?")
+    assert q.language == "en" and q.measure == "onttrekking"
+    assert subject_label(fake_service, q) == "Egalisatiereserve verkiezingen"
+    assert frame(fake_service, "reserve raad onttrekking 2027").language == "nl"
