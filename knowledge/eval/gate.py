@@ -24,13 +24,15 @@ def misses(metrics: Metrics, targets: dict[str, float]) -> list[str]:
 
 
 # Floors on the later writers' tuning halves, where the targets above are not met yet (README): a ratchet at the
-# level reached in the third round (one question of slack), with the wrong amounts that remain there. Raise them as
+# level reached in the fourth round (one question of slack), with the wrong amounts that remain there. Raise them as
 # the sets improve; never lower them to let a change through.
 RATCHET: dict[str, tuple[dict[str, float], int]] = {
     "singles_v2": ({"hit3": 0.95, "cited_hit": 0.87, "fact_recall": 0.87, "abstain_accuracy": 0.93}, 0),
-    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.92, "fact_recall": 0.88, "abstain_accuracy": 0.94}, 1),
-    "conversations_v2": ({"turn_success": 0.79, "conversation_pass": 0.54}, 1),
-    "conversations_v3": ({"turn_success": 0.86, "conversation_pass": 0.70}, 1),
+    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.92, "fact_recall": 0.90, "abstain_accuracy": 0.94}, 0),
+    "singles_v4": ({"hit3": 0.95, "cited_hit": 0.87, "fact_recall": 0.77, "abstain_accuracy": 0.92}, 1),
+    "conversations_v2": ({"turn_success": 0.81, "conversation_pass": 0.54}, 1),
+    "conversations_v3": ({"turn_success": 0.88, "conversation_pass": 0.74}, 0),
+    "conversations_v4": ({"turn_success": 0.75, "conversation_pass": 0.54}, 0),
 }
 
 
