@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from knowledge.answer import cite, opening
+from knowledge.begrippen import answering_words
 from knowledge.lexical import tokens
 from knowledge.settings import Settings
 from knowledge.table_answer import SOURCE
@@ -39,7 +40,8 @@ def _matches(stems: set[str], title_stems: list[str]) -> int:
 def find_parts(query: Query, subject: Subject, children: dict[str, tuple[Section, ...]],
                vocabulary: frozenset[str], extra_words: tuple[str, ...] = ()) -> list[Section]:
     """The shallowest sections below the subject whose title carries one of the question's topic words."""
-    stems = {t for w in (*query.topic_words, *extra_words) for t in tokens(w, vocabulary)}
+    words = (*query.topic_words, *extra_words)  # and a budget term's names ('misgaan': the risico's)
+    stems = {t for w in (*words, *(a for w in words for a in answering_words(w))) for t in tokens(w, vocabulary)}
     if not stems:
         return []
     level = [kid for root in subject.sections for kid in children.get(root, ())]

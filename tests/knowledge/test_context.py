@@ -63,3 +63,8 @@ def test_an_ordinal_points_at_one_of_the_names_just_listed(svc: Any) -> None:
     first = svc.understand("en de eerste?", listed.resolved)
     assert svc.vocab.subjects[first.subject].label == "Werkbedrijf Veenstreek"
     assert svc.understand("en het eerste jaar?", listed.resolved).subject != first.subject  # a year, no item
+
+
+def test_a_synonym_of_a_budget_term_finds_the_part_it_names(svc: Any) -> None:
+    answer = svc.answer("wat kan er misgaan bij de Jeugdzorgregio Veen en Vaart?")
+    assert answer.answered and "Faillissement" in answer.text
