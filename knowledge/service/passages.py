@@ -1,0 +1,188 @@
+"""The passage routes of the service: rank chunks, judge how sure we are, and pick the passage that answers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from knowledge.answer import abstain, cite, opening, text_answer
+from knowledge.begrippen import answering_words
+from knowledge.checks import names_a_time, names_members
+from knowledge.coverage import Coverage
+from knowledge.embedding import Embedder
+from knowledge.index import Index
+from knowledge.lexical import tokens
+from knowledge.outline import members_answer
+from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
+from knowledge.settings import Settings
+from knowledge.types import Answer, Query, Resolved
+from knowledge.vocabulary import Vocabulary
+from nlu.entities import fold
+
+DENSE_FLOOR = 0.76
+DENSE_SPAN = 0.10
+TABLE_INTENTS = ("amount", "compare")
+VECTOR_CACHE = 256
+NEXT_SECTIONS = 3
+# Headings under which budgets give reasons (BBV practice: motives of a verbonden partij, toelichtingen).
+EXPLAINING_TITLES = ("motieven", "toelichting", "ontwikkeling", "reden", "verklaring", "risico")
+
+
+class Passages:
+    """Passage answers and ranking; the Service dataclass (knowledge.service.core) holds the state used here."""
+
+    settings: Settings
+    index: Index
+    embedder: Embedder | None
+    vocab: Vocabulary
+    stems: list[frozenset[str]]
+    section_chunks: dict[str, np.ndarray]
+    explaining: np.ndarray
+    title_chunks: dict[str, np.ndarray]
+    document_chunks: dict[str, np.ndarray]
+    vectors: dict[str, np.ndarray]
+    subtree_chunks: dict[str, np.ndarray]
+    code_sections: dict[str, list[str]]
+    coverage: Coverage
+
+    def _passage_in(self, query: Query, section_id: str) -> str:
+        """The passage of one part (and its subtree) that best answers the question; empty when none does."""
+        vector = self._query_vector(query.search_text)
+        fused, _ = self._rank(query, vector, {section_id})
+        inside = np.zeros(len(fused), bool)
+        inside[self.subtree_chunks.get(section_id, np.zeros(0, np.int64))] = True
+        fused = np.where(inside, fused, 0.0).astype(np.float32)
+        if not float(fused.max(initial=0.0)) > 0:
+            return ""
+        result = text_answer(self.settings, self.index, query.search_text, vector, fused, 1.0, self.stems)
+        return result.text if result.answered else ""
+
+    def _passage_answer(self, query: Query) -> Answer:
+        subject = self.vocab.subjects.get(query.subject or "")
+        pinned_why = query.intent not in ("explain", "meaning") or subject is None  # (a subject's why: its
+        # explanations, searched below)
+        if query.topic and "topic" in query.inherited and not query.topic_words and (query.refers or query.follow_up) \
+                and pinned_why:
+            if query.intent == "who":  # 'met wie?': the sentence just quoted if it names someone, else the
+                # sentence of that passage that names the most
+                named = (members_answer(self.settings, self.index.corpus, query, None, query.topic, 1, query.quoted)
+                         if query.quoted else None) \
+                    or members_answer(self.settings, self.index.corpus, query, None, query.topic, minimum=2)
+                if named is not None:
+                    return named
+            pinned = self._passage_within(query, {query.topic})  # in the passage just quoted
+            if pinned.answered:
+                return pinned
+        roots = (set(subject.sections) if subject is not None else set()) | ({query.topic} if query.topic else set())
+        result = self._passage_within(query, roots)
+        if not result.answered and roots and query.topic and subject is None:
+            result = self._passage_within(replace(query, topic=None), set())  # then the whole corpus
+        return result
+
+    def _passage_within(self, query: Query, roots: set[str]) -> Answer:
+        subject = self.vocab.subjects.get(query.subject or "")
+        vector = self._query_vector(query.search_text)
+        fused, dense = self._rank(query, vector, roots)
+        confidence = self.confidence(query, dense if vector is not None else None, bool(roots or query.codes))
+        if confidence < self.settings.min_confidence:
+            return abstain(self.settings, query.text, confidence)
+        result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems)
+        if not result.answered:
+            return result
+        if not self._fits(query, result):
+            result = self._next_covered(query, vector, fused, confidence) or abstain(
+                self.settings, query.text, confidence)
+            if not result.answered:
+                return result
+        cited = self.index.corpus.section(result.citations[0].section_id) if result.citations else None
+        if query.intent == "explain" and cited is not None and any(w in fold(cited.title) for w in EXPLAINING_TITLES):
+            text = opening(cited)  # a section of motives or explanations is read from its start
+            result = replace(result, text=text, citations=(cite(self.settings, 1, cited, text),))
+        if query.intent in TABLE_INTENTS and not self.settings.table_answers:
+            return result
+        subject_after = subject.id if subject is not None else None
+        topic = result.citations[0].section_id if result.citations else None
+        resolved = Resolved(year=query.years[-1] if query.years else None, measure=query.measure, topic=topic,
+                            subject=subject_after, intent=query.intent,
+                            document=result.citations[0].document if result.citations else None)
+        return replace(result, resolved=resolved)
+
+    def _query_vector(self, text: str) -> np.ndarray | None:
+        """The query's embedding, computed once per text (a question can take more than one route)."""
+        if self.embedder is None or self.settings.retrieval == "bm25":
+            return None
+        cached = self.vectors.get(text)
+        if cached is None:
+            cached = self.embedder.embed_queries([text])[0]
+            if len(self.vectors) >= VECTOR_CACHE:
+                self.vectors.pop(next(iter(self.vectors)))
+            self.vectors[text] = cached
+        return cached
+
+    def _rank(self, query: Query, vector: np.ndarray | None, roots: set[str],
+              restrict: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Fused chunk scores; codes pin their section, and a subject's subtree is searched first."""
+        n = len(self.index.chunks)
+        boost = np.zeros(n, np.float32)
+        empty = np.zeros(0, np.int64)
+        for code in query.codes:
+            for sid in self.code_sections.get(code, ()):
+                boost[self.section_chunks.get(sid, empty)] += PINNED
+        mask = np.zeros(n, bool)
+        for root in roots:
+            mask[self.subtree_chunks.get(root, empty)] = True
+        boost[mask] += FAVOURED
+        if query.intent == "explain":  # motives and explanations answer 'why'
+            boost[self.explaining] += FAVOURED
+        for word in query.topic_words:  # a section titled with a topic word ('Kansen', 'Risico's')
+            for t in set(tokens(word, self.index.vocabulary)):
+                boost[self.title_chunks.get(t, np.zeros(0, np.int64))] += FAVOURED * 1.5
+        money = query.intent in TABLE_INTENTS
+        fused, _, dense = rank_chunks(self.index, query.search_text, vector, self.settings.retrieval, boost, money)
+        if len(query.scope) < len(self.index.corpus.documents):  # only the documents in scope
+            in_scope = np.zeros(n, bool)
+            for doc in query.scope:
+                in_scope[self.document_chunks.get(doc, np.zeros(0, np.int64))] = True
+            fused = np.where(in_scope, fused, 0.0).astype(np.float32)
+        aside = np.zeros(n, bool)
+        for sid in query.set_aside:
+            for sec in self.vocab.subjects[sid].sections if sid in self.vocab.subjects else ():
+                aside[self.section_chunks.get(sec, empty)] = True
+        if aside.any() and float(fused[~aside].max(initial=0.0)) > 0:
+            fused = np.where(aside, 0.0, fused).astype(np.float32)  # the thing itself first, not its reserve
+        if restrict and mask.any() and float(fused[mask].max(initial=0.0)) > 0:
+            fused = np.where(mask, fused, 0.0).astype(np.float32)  # the topic's subtree first
+        return fused, dense
+
+    def confidence(self, query: Query, dense: np.ndarray | None, anchored: bool) -> float:
+        """How sure we are the budget covers the question: its topic words are known, and dense similarity."""
+        if anchored and not query.topic_words:
+            return 0.9
+        words = query.topic_words
+        known = sum(1 for w in words if any(self.index.knows(t) for v in (w, *answering_words(w))
+                                            for t in tokens(v, self.index.vocabulary)))
+        cov = known / len(words) if words else (0.9 if anchored else 0.0)
+        if anchored:
+            cov = max(cov, 0.6)
+        if dense is None or not len(dense):
+            return round(cov, 3)
+        closeness = float(np.clip((float(dense.max()) - DENSE_FLOOR) / DENSE_SPAN, 0.0, 1.0))
+        return round(cov * (0.5 + 0.5 * closeness), 3)
+
+    def _fits(self, query: Query, result: Answer) -> bool:
+        """The passage covers the question and says what its kind asks: when, or who takes part."""
+        return self.coverage.covered(query, result) and (query.intent != "when" or names_a_time(result.text)) \
+            and (not query.asks_members or names_members(result.text, query.topic_words))
+
+    def _next_covered(self, query: Query, vector: np.ndarray | None, fused: np.ndarray,
+                      confidence: float) -> Answer | None:
+        """The first of the next-best sections whose passage covers the question (the best one did not)."""
+        for hit in rank_sections(self.index, fused, NEXT_SECTIONS)[1:]:
+            only = np.zeros_like(fused)
+            chunks = self.section_chunks.get(hit.section.id, np.zeros(0, np.int64))
+            only[chunks] = fused[chunks]
+            result = text_answer(self.settings, self.index, query.search_text, vector, only, confidence, self.stems)
+            if result.answered and self._fits(query, result):
+                return result
+        return None
