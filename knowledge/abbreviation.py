@@ -31,8 +31,8 @@ def spelled_out(section: Section, abbreviation: str) -> str | None:
             continue
         initials = "".join(fold(w[0]) for w in content)
         short = fold(abbreviation)
-        if len(content) >= max(2, len(short) - 1) and len(content) <= len(short) and initials[0] == short[0] \
-                and _in_order(initials, short) and initials[-1] == short[-1]:
+        if 2 <= len(content) <= len(short) and initials[0] == short[0] and _in_order(initials, short) \
+                and short[-1] in fold(content[-1]):  # (a compound holds two: 'Investeringsagenda' for I and A)
             return " ".join(candidate)  # ('Basisregistratie Personen': BRP, a compound gives two letters)
     return None
 
@@ -68,8 +68,8 @@ def abbreviation_answer(settings: Settings, corpus: Corpus, query: Query, named:
         found = [(section, words) for section in corpus.sections
                  if (not query.scope or section.document_id in query.scope) and f"({abbreviation})" in section.text
                  and (words := spelled_out(section, abbreviation))]
-        if found:
-            section, words = found[0]
+        if found:  # the section that speaks of it most is the one about it
+            section, words = max(found, key=lambda f: len(re.findall(r"\b" + abbreviation + r"\b", f[0].text)))
             others = list(dict.fromkeys(w for _, w in found[1:] if _key(w) != _key(words)))
             also = f" (ook geschreven als: {'; '.join(others)})" if others else ""
             quote = _context(section.text, f"({abbreviation})")

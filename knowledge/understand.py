@@ -282,7 +282,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     notes: list[str] = []
     if english:
         dutch = " ".join(GLOSSARY[t] for t in glossary_terms(text, force=True))
-        plain = POSSESSIVE.sub("", text)  # "leiden's contribution": Leiden's
+        plain = POSSESSIVE.sub("", text)  # "the council's reserve": the council
         search_text = f"{plain} {dutch} {head_first(plain)}".strip()
     else:
         folded_raw = fold(text)
