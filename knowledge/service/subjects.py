@@ -82,6 +82,11 @@ class Subjects(Passages):
         """A subject with table rows whose section ranks on top and whose title covers the topic words
         (indicators have long titles nobody types in full)."""
         words = [w for w in query.topic_words if len(w) >= 4]
+        kinds = subject_index(self.vocab).row_kinds  # 'reserve' says what kind of thing, not which one (unless
+        # the question points back at what was just said: 'wordt daar geld uit een reserve voor gebruikt?')
+        specific = [w for w in words if not any(w in (k, k + "s", k + "en") for k in kinds)]
+        if specific and not query.refers:
+            words = specific
         if query.counted and query.measure is None:
             return None  # 'hoeveel zetels?' counts things; table rows hold money and percentages
         if not words or not (query.years or query.measure or query.intent in (*TABLE_INTENTS, "how")

@@ -325,3 +325,9 @@ def test_a_year_the_carried_measure_lacks_is_read_from_the_rows_other_measure(sv
 def test_when_first_asks_when_even_with_a_money_word(svc: Any) -> None:
     assert svc.understand("sinds wanneer gaat er geld naar de jeugdhulp in Veenhoven?").intent == "when"
     assert svc.understand("wanneer zijn de lasten van jeugd het hoogst?").intent != "when"
+
+
+def test_the_word_reserve_alone_does_not_pick_a_reserve_for_other_words(real_service: Any) -> None:
+    answer = real_service.answer("saldo reserve ict vernieuwing")  # no such reserve: never the table's total
+    assert "€ 120.000" not in answer.text
+    assert real_service.understand("wordt daar geld uit een reserve voor gebruikt?").refers  # 'daar … voor'
