@@ -96,11 +96,12 @@ THING_INTENTS = ("define", "how", "who", "goal", "when")
 RELATIVE_YEARS: dict[str, int] = {
     "vorig jaar": -1, "vorige jaar": -1, "jaar ervoor": -1, "jaar daarvoor": -1, "het jaar daarvoor": -1,
     "last year": -1, "previous year": -1, "year before": -1, "volgend jaar": 1, "volgende jaar": 1,
-    "jaar erna": 1, "jaar daarna": 1, "next year": 1, "following year": 1, "year after": 1,
+    "jaar erna": 1, "jaar daarna": 1, "jaar erop": 1, "jaar daarop": 1, "next year": 1, "following year": 1,
+    "year after": 1,
     "dit jaar": 0, "this year": 0, "huidige jaar": 0, "current year": 0,
 }
-NUMBERS = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "one": 1, "two": 2, "three": 3, "four": 4,
-           "five": 5, "six": 6}
+NUMBERS = {"een": 1, "a": 1, "an": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "one": 1, "two": 2,
+           "three": 3, "four": 4, "five": 5, "six": 6}
 LATER = ("later", "erna", "daarna", "verder", "after", "on")
 COUNTED_YEARS = re.compile(r"(?<![\w])(\d|" + "|".join(NUMBERS) + r")\s+(?:jaar|jaren|years?)\s+"
                            r"(later|eerder|ervoor|daarvoor|terug|erna|daarna|verder|before|earlier|ago|after|on)"

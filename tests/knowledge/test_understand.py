@@ -82,7 +82,8 @@ def test_a_follow_up_without_subject_stays_in_the_topic(fake_service: Any, state
 
 @pytest.mark.parametrize(("question", "year"), [("en vorig jaar?", 2026), ("and next year?", 2028),
                                                  ("En het jaar daarna?", 2028), ("en 2 jaar later", 2029),
-                                                 ("and two years before?", 2025), ("en drie jaar eerder?", 2024)])
+                                                 ("and two years before?", 2025), ("en drie jaar eerder?", 2024),
+                                                 ("a year later?", 2028), ("en het jaar daarop?", 2028)])
 def test_relative_years_resolve_against_the_previous_year(fake_service: Any, state: Resolved, question: str,
                                                           year: int) -> None:
     q = frame(fake_service, question, state)
