@@ -394,6 +394,14 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return manifest
 
 
+def _same_model(built: str, wanted: str) -> bool:
+    """One model, also when one setting names its folder relative and the other absolute."""
+    if built == wanted:
+        return True
+    a, b = Path(built), Path(wanted)
+    return a.is_dir() and b.is_dir() and a.resolve() == b.resolve()
+
+
 def stale_reason(path: Path, model: str, corpus_hash: str | None) -> str | None:
     """Why the index at path must be rebuilt (Dutch), or None when it is current.
 
@@ -407,7 +415,7 @@ def stale_reason(path: Path, model: str, corpus_hash: str | None) -> str | None:
     manifest = read_manifest(path)
     if manifest.get("format") != FORMAT_VERSION:
         return f"de index heeft formaat {manifest.get('format')}, deze versie gebruikt formaat {FORMAT_VERSION}"
-    if manifest.get("model") != model:
+    if not _same_model(str(manifest.get("model")), model):
         return f"de index is gebouwd met model {manifest.get('model')!r}, ingesteld is {model!r}"
     if manifest.get("code_hash") != code_fingerprint():
         return "de code die de index bouwt is veranderd"
