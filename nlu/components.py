@@ -1,4 +1,5 @@
-"""Rasa 3.6 graph component that adds the rule-based Dutch budget entities of nlu.entities."""
+"""Rasa 3.6 graph components: the rule-based Dutch budget entities of nlu.entities, and the guard that keeps a
+budget follow-up from being taken for dialogue."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe  # type: ignore[i
 from rasa.engine.storage.resource import Resource  # type: ignore[import-not-found, unused-ignore]
 from rasa.engine.storage.storage import ModelStorage  # type: ignore[import-not-found, unused-ignore]
 from rasa.nlu.extractors.extractor import EntityExtractorMixin  # type: ignore[import-not-found, unused-ignore]
-from rasa.shared.nlu.constants import ENTITIES, TEXT  # type: ignore[import-not-found, unused-ignore]
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT  # type: ignore[import-not-found, unused-ignore]
 from rasa.shared.nlu.training_data.message import Message  # type: ignore[import-not-found, unused-ignore]
 
 from nlu.entities import Entity, extract_entities
@@ -84,4 +85,44 @@ class DutchBudgetEntityExtractor(GraphComponent, EntityExtractorMixin):  # type:
                 continue
             found = rasa_entities(text, self.name, self._wanted)
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(  # type: ignore[misc, unused-ignore]
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class BudgetIntentGuard(GraphComponent):  # type: ignore[misc, unused-ignore]
+    """A short reply the classifier took for dialogue ('and net?' as 'niet geholpen') is a budget follow-up when it
+    names a measure, a year, a section code or an amount."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Dialogue intents that give way to ``budget_intent`` when a budget entity is present."""
+        return {"dialogue_intents": [], "budget_intent": "ask_followup"}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Store the merged configuration."""
+        merged = {**self.get_default_config(), **config}
+        self._dialogue = frozenset(merged.get("dialogue_intents") or [])
+        self._budget = str(merged.get("budget_intent"))
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> BudgetIntentGuard:
+        """Create the (stateless, untrained) component."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Re-label dialogue intents of messages that carry a budget entity."""
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") not in self._dialogue:
+                continue
+            if any(e.get("entity") in KIND_TO_ENTITY.values() for e in message.get(ENTITIES, [])):
+                message.set(INTENT, {"name": self._budget, "confidence": 1.0}, add_to_output=True)
         return messages

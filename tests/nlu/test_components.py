@@ -104,3 +104,25 @@ def test_test_story_annotations_match_the_entity_extractor(story: str, annotated
     """`rasa test` compares entities strictly: keep bot/tests/test_stories.yml in step with nlu/entities.py."""
     expected = _annotate(_plain(annotated))
     assert annotated == expected, f"{story}: update the annotation to: {expected}"
+
+
+def guarded(text: str, intent: str) -> str:
+    """The intent after the entity extractor and the guard, given what the classifier said."""
+    from nlu.components import BudgetIntentGuard
+
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.6}})
+    extractor().process([message])
+    BudgetIntentGuard.create({"dialogue_intents": ["feedback_not_helped", "deny"]}, None, None, None).process([message])
+    return str(message.get("intent")["name"])
+
+
+def test_a_budget_entity_turns_a_dialogue_intent_into_a_follow_up() -> None:
+    assert guarded("and net?", "feedback_not_helped") == "ask_followup"
+    assert guarded("nee, de baten", "deny") == "ask_followup"
+    assert guarded("en in 2027?", "deny") == "ask_followup"
+
+
+def test_dialogue_without_budget_words_stays_dialogue() -> None:
+    assert guarded("dat hielp niet", "feedback_not_helped") == "feedback_not_helped"
+    assert guarded("nee", "deny") == "deny"
+    assert guarded("wat kost bestuur in 2027?", "ask_budget") == "ask_budget"  # not a dialogue intent: untouched
