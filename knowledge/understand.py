@@ -129,6 +129,7 @@ GENERIC = frozenset(
 CUE_WORDS = frozenset(w for cues in (*INTENT_CUES.values(), AMOUNT_CUES, TOTAL_CUES) for c in cues
                       for w in c.split() if w.isalpha())
 BUDGET_WORDS = ("begroting", "budget", "programmabegroting")
+SHORT = 4  # words of a question that is a follow-up when it names no subject and at most one topic word
 MIN_COMPOUND_PART = 4  # shortest word that counts as one half of a compound
 STRUCTURE_WORDS = frozenset(
     "beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
@@ -393,9 +394,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     pointing_back = bool(pointed) and (pointed in NUMBER_NOUNS or pointed in vocab.measure_words
                                        or pointed[0].isdigit())
     refers = bool(ANAPHORA.search(text) or PRONOUN.search(folded) or ABOUT_THAT.search(folded)) or pointing_back
-    follow = bool(FOLLOW_CUES.match(text)) or refers or (
-        len(text.split()) <= 4 and not ranked and not topic) or (intent == "meaning" and not ranked)
     names = _proper_names(text, taken)
+    follow = bool(FOLLOW_CUES.match(text)) or refers or (intent == "meaning" and not ranked) or (
+        len(text.split()) <= SHORT and not ranked and not names and len(topic) <= 1)  # 'hoeveel projecten?'
     query = Query(
         text=text, search_text=search_text, language="en" if english else "nl", intent=intent,
         mentions=tuple(ranked), subject=subject, measure=measure, years=tuple(years), scope=scope,

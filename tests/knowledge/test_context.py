@@ -68,3 +68,11 @@ def test_an_ordinal_points_at_one_of_the_names_just_listed(svc: Any) -> None:
 def test_a_synonym_of_a_budget_term_finds_the_part_it_names(svc: Any) -> None:
     answer = svc.answer("wat kan er misgaan bij de Jeugdzorgregio Veen en Vaart?")
     assert answer.answered and "Faillissement" in answer.text
+
+
+def test_a_short_question_with_one_topic_word_follows_up_on_the_passage(svc: Any) -> None:
+    first = svc.answer("Met wie maakt Rijnwaarde prestatieafspraken over sociale huurwoningen?")
+    count = svc.answer("hoeveel corporaties", first.resolved)
+    assert count.answered and "drie corporaties" in count.text
+    assert "topic" in svc.understand("hoeveel corporaties", first.resolved).inherited
+    assert not svc.understand("hoeveel corporaties bouwen er sociale huurwoningen", first.resolved).follow_up
