@@ -99,7 +99,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     if previous is not None and leans and previous.topic and (subject is None or "subject" in inherited):
         topic = previous.topic  # a follow-up on a passage is answered within that passage's section first
         inherited.append("topic")
-    quoted = previous.quote if previous is not None and topic is not None else None
+    quoted = previous.quote if previous is not None and (topic is not None or query.refers) else None
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
                    inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted)
 

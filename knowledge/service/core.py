@@ -25,6 +25,7 @@ from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
 from knowledge.outline import child_map, group_rows, members_answer, source_answer
+from knowledge.purpose import purpose_answer
 from knowledge.retrieve import rank_sections
 from knowledge.serialize import QUOTE_LIMIT
 from knowledge.service.passages import EXPLAINING_TITLES, TABLE_INTENTS
@@ -225,6 +226,10 @@ class Service(Subjects):
                 if facts.clarify is not None:
                     return clarify_answer(query.text, facts.clarify, s if facts.refer else None)
                 return replace(abstain(s, query.text, 0.0, facts.reason), resolved=facts.kept or Resolved())
+            part = purpose_answer(s, self.index.corpus, query, facts.subject, self.vocab.generic) \
+                if "subject" not in query.inherited else None
+            if part is not None:  # 'how much of it goes to what we just talked about': that sentence
+                return part
             label = self._document_label(facts.subject.document_id)
             return replace(table_answer(s, query.text, facts, describe(facts, label)), frame=query)
         if query.intent in ("define", "meaning", "info") and query.measure is None and not query.inherited:

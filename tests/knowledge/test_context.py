@@ -76,3 +76,18 @@ def test_a_short_question_with_one_topic_word_follows_up_on_the_passage(svc: Any
     assert count.answered and "drie corporaties" in count.text
     assert "topic" in svc.understand("hoeveel corporaties", first.resolved).inherited
     assert not svc.understand("hoeveel corporaties bouwen er sociale huurwoningen", first.resolved).follow_up
+
+
+@pytest.mark.parametrize(("first", "follow", "part", "total"), [
+    ("when are the local elections", "how much comes out of the council reserve to organise them", "60.000", "80.000"),
+    ("What is 'levendige lokale democratie'?", "how much is taken from the council reserve for it in 2026?",
+     "20.000", "80.000"),
+])
+def test_the_part_of_a_withdrawal_for_what_was_just_discussed(real_service: Any, first: str, follow: str,
+                                                             part: str, total: str) -> None:
+    before = real_service.answer(first)
+    answer = real_service.answer(follow, before.resolved)
+    assert answer.answered and part in answer.text and total not in answer.text
+    assert answer.citations and part in answer.citations[0].quote
+    alone = real_service.answer("how much is taken from the council reserve in 2026?")  # nothing to point back to
+    assert total in alone.text
