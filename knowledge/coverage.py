@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.begrippen import answering_words
+from knowledge.begrippen import answering_words, lookup
 from knowledge.checks import NUMBER_WORD
 from knowledge.index import Index
-from knowledge.lexical import stem, tokens
+from knowledge.lexical import split_compound, stem, tokens
 from knowledge.types import Answer, Query
 from nlu.entities import fold
 
@@ -78,6 +78,15 @@ class Coverage:
 
         def has(word: str) -> bool:  # its stem, its first letters ('levert' ~ 'leveren'), or part of a compound
             stems = set(tokens(word, self.vocabulary))
+            if stem(word) not in cited and self.chunk_frequency.get(stem(word), 0) == 0:
+                parts = split_compound(word, self.vocabulary)
+                tail = next((p for p in parts if word.endswith(p)), None)
+                common = max(COMMON_MIN, self.chunks // COMMON_SHARE)
+                if parts and not any(lookup(p) for p in parts) and (tail is None or self.frequency(tail) < common):
+                    # a compound the budget never uses is covered by its head only ('accountantskantoor' is not
+                    # covered by 'accountant', 'levertijd' not by 'levert'); a head as common as 'staat' says little,
+                    # and a compound of a budget term ('subsidiestaat') is the budget's own kind of word
+                    return tail is not None and (stem(tail) in cited or any(_part_of(stem(tail), t) for t in cited))
             if stems & cited or (len(word) > PREFIX and word[:PREFIX] in prefixes):
                 return True
             if any(r.startswith(s) for s in stems if len(s) >= PREFIX for r in roots):

@@ -331,3 +331,13 @@ def test_the_word_reserve_alone_does_not_pick_a_reserve_for_other_words(real_ser
     answer = real_service.answer("saldo reserve ict vernieuwing")  # no such reserve: never the table's total
     assert "€ 120.000" not in answer.text
     assert real_service.understand("wordt daar geld uit een reserve voor gebruikt?").refers  # 'daar … voor'
+
+
+@pytest.mark.parametrize("question", ["hoe lang is de levertijd van een paspoort",
+                                      "welk accountantskantoor is de externe accountant"])
+def test_a_compound_the_budget_never_uses_is_not_covered_by_its_first_part(real_service: Any, question: str) -> None:
+    assert not real_service.answer(question).answered  # 'levert', 'accountant' are in the budget; the thing is not
+
+
+def test_a_compound_of_a_budget_term_is_still_understood(real_service: Any) -> None:
+    assert "288.745" in real_service.answer("Wat was het subsidiesaldo in de subsidiestaat 2025?").text
