@@ -9,9 +9,49 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import replace
-from functools import lru_cache
 
 from knowledge.context import merge
+from knowledge.cues import (
+    ABOUT_THAT,
+    AMOUNT_CUES,
+    ANAPHORA,
+    AUXILIARIES,
+    BUDGET_WORDS,
+    CHANGE_ASKED,
+    CHANGE_CUES,
+    CHANGE_VERB,
+    COMPARED,
+    CONDITION,
+    COUNT_CUES,
+    COUNTED_YEARS,
+    CUE_WORDS,
+    DEMONSTRATIVE,
+    FOLLOW_CUES,
+    GENERIC,
+    GOES_OUT,
+    INTENT_CUES,
+    LATER,
+    MEMBERS,
+    MIN_COMPOUND_PART,
+    MONEY_WORDS,
+    MORE_BY,
+    NUMBER_NOUNS,
+    NUMBERS,
+    PLURAL,
+    POSSESSIVE,
+    PRONOUN,
+    RELATIVE_YEARS,
+    SHORT,
+    SPENDS,
+    STRUCTURE_WORDS,
+    TAKEN_OUT,
+    THING_INTENTS,
+    TOTAL_CUES,
+    WANTS_TO_ACHIEVE,
+    WHEN_FIRST,
+    cue_pattern,
+    has_cue,
+)
 from knowledge.lexical import STOPWORDS, correct_typos, split_compound, stem, words
 from knowledge.subject_index import subject_index
 from knowledge.types import Mention, Query, Resolved
@@ -19,147 +59,17 @@ from knowledge.vocabulary import Vocabulary
 from nlu.entities import extract_entities, fold
 from nlu.glossary import GLOSSARY, glossary_terms, head_first, looks_english
 
-# Words that say what kind of answer is wanted (question words and general budget words, both languages).
-INTENT_CUES: dict[str, tuple[str, ...]] = {
-    "meaning": ("wat betekent dat", "wat betekent dit", "wat houdt dat in", "wat bedoel je", "wat bedoelt u",
-                "what does that mean", "what does this mean", "what do you mean", "betekenis daarvan"),
-    "explain": ("waarom", "waardoor", "hoe komt", "hoe komen", "hoezo", "oorzaak", "oorzaken", "reden", "redenen",
-                "verklaring",
-                "verklaart", "why", "how come", "reason", "reasons", "waarvoor", "what for", "what is it for",
-                "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "naartoe", "waaraan",
-                "vandaan", "welke bron", "source", "sources"),
-    "compare": ("stijg", "stijgen", "stijgt", "daal", "dalen", "daalt", "verschil", "verander", "toename", "afname",
-                "hoger", "lager", "groei", "groeit", "meer of minder",
-                "minder", "vergeleken", "versus", "vs", "vergelijk", "omhoog", "omlaag", "increase",
-                "increases", "decrease", "decreases", "rise", "rises", "fall", "falls", "change", "changes",
-                "compare", "difference", "grow", "grows", "go up", "go down", "more or less"),
-    "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "ambitie", "ambities", "goals", "goal",
-             "objectives", "objective", "achieve", "aims"),
-    "who": ("wie", "who", "leden", "deelnemers", "deelnemende", "doen mee", "meedoen", "doet mee", "members",
-            "participants", "partners", "welke gemeenten", "which municipalities"),
-    "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming", "valt onder", "vallen onder",
-             "bestaat uit", "onderdelen", "wat valt er", "what falls under", "consists of"),
-    "when": ("wanneer", "when", "welk jaar", "which year", "datum", "mijlpaal", "mijlpalen"),
-    "define": ("wat is", "wat zijn", "wat betekent", "wat houdt", "wat doet", "wat doen", "what is", "what's",
-               "what are", "what does", "betekent", "betekenis", "mean", "means", "uitleg", "leg uit", "explain",
-               "wie is", "who is", "tell me about", "vertel", "informatie over", "info over"),
-    "how": ("hoe", "how", "op welke manier", "in what way"),
-}
-AMOUNT_CUES = ("hoeveel", "how much", "how many", "bedrag", "bedragen", "geld", "euro", "budget", "begroot",
-               "begroting voor", "hoe hoog", "hoe duur", "prijs", "tarief", "cijfer", "percentage",
-               "procent", "amount", "money", "figure", "€")
-COUNT_CUES = ("hoeveel", "how much", "how many")
-WHEN_FIRST = re.compile(r"^\s*(?:(?:sinds|vanaf|tot|since|until)\s+)?(?:wanneer|when)(?![\w])")
-TOTAL_CUES = ("totaal", "totale", "in totaal", "samen", "alle", "alles", "opgeteld", "total", "altogether", "all")
-FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit dat met|what about|how about|"
-                         r"en wat|and what)\b", re.IGNORECASE)
-ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|"
-                      r"\b(daar|hier)\b(?:\s+\w+){1,5}\s+(aan|voor|van|mee|op|over|uit|naartoe)\s*\??\s*$|"
-                      r"\bdaar\b(?:\s+\w+){1,6}\s+(?:aan|voor|van|mee|op|over|uit|naartoe)\s+\w+\s*\??\s*$|"
-                      r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$|"
-                      r"\b(?:for|of|from|about|with|to)\s+(?:it|that|this|them)\b", re.IGNORECASE)
-COMPARED = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedkoper|higher|lower|more|less|bigger|"
-                      r"smaller)\s+(?:dan|than)\s+(?:het\s+|de\s+|the\s+)?$")
-MORE_BY = re.compile(r"(?<![\w])(?:hoeveel(?:\s+[\w-]+){0,3}?\s+(?:meer|minder|hoger|lager)|"
-                     r"how much (?:more|less|higher|lower))(?![\w])")
-# 'is dat eenmalig?', 'geldt dit ook voor 2027?', 'is it recurring?': a yes/no question about what was just said
-ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\s+)?(?:is|was|wordt|werd|zijn|waren|"
-                        r"komt|gaat|geldt|blijft|worden|are|were|does|do|will)\s+(?:dat|dit|het|die|deze|that|this|"
-                        r"it|they|those)(?![\w])")
-CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+(?:dan|than)|zoveel|zo veel|zo hoog|"
-                          r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
-                          r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
-CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])")  # a condition after the main clause
-POSSESSIVE = re.compile(r"(?<=\w)['’]s(?![\w])")  # English: "the council's reserve"
-MEMBERS = re.compile(r"(?<![\w])(?:(?:zit|zitten|zat|zaten)\s+(?:er\s+)?(?:\w+\s+){0,4}?in|zitting|leden|lid|"
-                     r"deelnemers|deelnemende|doen\s+mee|doet\s+mee|meedoen|members|member|participants|"
-                     r"take\s+part|takes\s+part|sits?\s+(?:on|in))(?![\w])")  # who belongs to something
-PRONOUN = re.compile(r"(?<![\w])(?:ze|zij|hij|hun|they|them|their|he|she)(?![\w])")  # who was just talked about
-WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])bereiken(?![\w])")
-TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
-# 'hoeveel gaat er per jaar uit het potje voor …': a verb of taking out with 'uit' ('bestaat uit' is no withdrawal)
-GOES_OUT = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|haalt|halen|haalde|haalden|gehaald|komt|komen)"
-                      r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])|(?<![\w])(?:comes?|coming|came|goes|going|went|taken|takes?|"
-                      r"took)\s+out\s+of(?![\w])")
-SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
-MONEY_WORDS = frozenset(w for c in AMOUNT_CUES for w in c.split()) | {"money", "geld"}
-AUXILIARIES = frozenset("does do did has have had was were is are will would can could".split())
-PLURAL = re.compile(r"(?:en|[^s]s|'s)$")  # things are counted in the plural ('zetels', 'gemeenten', 'questions')
-CHANGE_VERB = re.compile(r"(?<![\w])(?:(?:neemt|nemen|nam|namen)(?:\s+[\w-]+){0,6}\s+(?:toe|af)|toegenomen|"
-                         r"afgenomen|gestegen|gedaald|gegroeid|grew|rose|dropped|increased|decreased)(?![\w])")
-CHANGE_CUES = ("veranderd", "veranderingen", "wijzigingen", "gewijzigd", "ontwikkelingen", "what changed",
-               "what has changed")
-NUMBER_NOUNS = frozenset(
-    "cijfers cijfer bedragen bedrag getallen getal numbers number figures figure amounts amount".split())
-DEMONSTRATIVE = re.compile(r"(?<![\w])(?:die|deze|dat|dit|those|these|that|this)\s+(?:[a-z]+\s+)?([a-z]+|[\d.,]+)")
-# Intents that ask about a thing itself: a bare name ('rekenkamer') then means the thing, not its reserve
-THING_INTENTS = ("define", "how", "who", "goal", "when")
-RELATIVE_YEARS: dict[str, int] = {
-    "vorig jaar": -1, "vorige jaar": -1, "jaar ervoor": -1, "jaar daarvoor": -1, "het jaar daarvoor": -1,
-    "last year": -1, "previous year": -1, "year before": -1, "volgend jaar": 1, "volgende jaar": 1,
-    "jaar erna": 1, "jaar daarna": 1, "jaar erop": 1, "jaar daarop": 1, "next year": 1, "following year": 1,
-    "year after": 1,
-    "dit jaar": 0, "this year": 0, "huidige jaar": 0, "current year": 0,
-}
-NUMBERS = {"een": 1, "a": 1, "an": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "one": 1, "two": 2,
-           "three": 3, "four": 4, "five": 5, "six": 6}
-LATER = ("later", "erna", "daarna", "verder", "after", "on")
-COUNTED_YEARS = re.compile(r"(?<![\w])(\d|" + "|".join(NUMBERS) + r")\s+(?:jaar|jaren|years?)\s+"
-                           r"(later|eerder|ervoor|daarvoor|terug|erna|daarna|verder|before|earlier|ago|after|on)"
-                           r"(?![\w])")
-# Words that carry no topic in a budget question (general budget and question words).
-GENERIC = frozenset(
-    """gemeente gemeentes gemeenten stad jaar jaren geld euro bedrag bedragen budget begroting begroot totaal
-    totale hoeveel kost kosten uitgeven precies ongeveer eigenlijk informatie info vraag vragen weten graag staat
-    staan groot grote hoog hoge laag lage veel weinig nieuw nieuwe huidige vorig vorige volgend volgende
-    programma tabel bedraagt waarde cijfer cijfers percentage procent much many money amount city council
-    municipality year years does will would could should please tell know want about there their this that
-    these those have has had been being was were be it its into from than then also only just more less most
-    much very can could may might must shall should did doing done get got gets give gives given go goes going
-    gaat gaan ging gegaan waarom wanneer welke welk hoe wie wat waar waarvoor waardoor dat dit die deze
-    zitten zit zat horen hoort behoren behoort belong belongs valt vallen
-    erin eruit ermee erover erop eraan ervoor zeg zeggen vertel vertellen leg uit uitleg
-    betekent betekenis bedoel bedoelt bedoeld bedoelen mean means meant explain reason why how what when which who
-    vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
-    geldt gelden bereiken bereikt allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
-    stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
-    decrease change compare difference go up down mensen people""".split()
-)
-
-
-CUE_WORDS = frozenset(w for cues in (*INTENT_CUES.values(), AMOUNT_CUES, TOTAL_CUES) for c in cues
-                      for w in c.split() if w.isalpha())
-BUDGET_WORDS = ("begroting", "budget", "programmabegroting")
-SHORT = 4  # words of a question that is a follow-up when it names no subject and at most one topic word
-MIN_COMPOUND_PART = 4  # shortest word that counts as one half of a compound
-STRUCTURE_WORDS = frozenset(
-    "beleidsterrein beleidsterreinen prestatie prestaties onderdeel hoofdstuk paragraaf".split())
-
-
-@lru_cache(maxsize=1024)
-def _cue_pattern(cues: tuple[str, ...], short_words_prefix: bool = False) -> re.Pattern[str]:
-    """One compiled alternation for a cue list (a short single cue word may start a longer word, when asked)."""
-    def one(c: str) -> str:
-        tail = r"\w*" if short_words_prefix and len(c) <= 4 and " " not in c else r"(?![\w])"
-        return re.escape(c) + tail
-    return re.compile(r"(?<![\w])(?:" + "|".join(one(c) for c in cues) + ")")
-
-
-def _has(folded: str, cues: tuple[str, ...]) -> bool:
-    """A cue word or phrase occurs in the folded text."""
-    return bool(cues) and _cue_pattern(cues).search(folded) is not None
-
 
 def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
     """The kind of answer a question wants, from question words; a measure or amount word means an amount."""
     def has(cues: tuple[str, ...]) -> bool:
-        return bool(cues) and _cue_pattern(tuple(cues), True).search(folded) is not None
+        return bool(cues) and cue_pattern(tuple(cues), True).search(folded) is not None
 
     if has(INTENT_CUES["meaning"]):
         return "meaning"
     if has(INTENT_CUES["explain"]):
         return "explain"
-    if measure is None and WHEN_FIRST.match(folded) and not _has(folded, COUNT_CUES):
+    if measure is None and WHEN_FIRST.match(folded) and not has_cue(folded, COUNT_CUES):
         return "when"  # 'sinds wanneer zijn er nieuwe afspraken over het geld?': a money word, but asked when
     if has(INTENT_CUES["compare"]) and (measure or amount_cue):
         return "compare"
@@ -242,7 +152,7 @@ def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "",
     default municipality (a setting); else every document (or the documents a caller chose)."""
     docs = [d for d in vocab.documents.values() if only is None or d.id in only]
     named = [d for d in docs if d.municipality and fold(d.municipality) in folded
-             and _has(folded, (fold(d.municipality),))]
+             and has_cue(folded, (fold(d.municipality),))]
     if named:
         docs = named
     elif default_municipality:
@@ -298,7 +208,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
     unsplit = search_text
-    if not _has(fold(search_text), ("betekent", "betekenis", "betekenen", "mean", "means", "meaning")):
+    if not has_cue(fold(search_text), ("betekent", "betekenis", "betekenen", "mean", "means", "meaning")):
         search_text = split_measure_compounds(search_text, vocab, corpus_words)  # a term asked about stays whole
     folded = fold(search_text)
     scope = _scope(folded, vocab, default_municipality, only)
@@ -327,9 +237,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     years = sorted({int(e.value) for e in entities if e.kind == "year"})
     if intent == "amount" and (CHANGE_VERB.search(folded) or MORE_BY.search(folded)):
         intent = "compare"  # 'namen de lasten … toe', 'is het gestegen?'
-    if _has(folded, CHANGE_CUES):  # 'wat is er veranderd?': the ontwikkelingen; 'hoeveel … van X naar Y': compare
+    if has_cue(folded, CHANGE_CUES):  # 'wat is er veranderd?': the ontwikkelingen; 'hoeveel … van X naar Y': compare
         intent = "compare" if len(years) >= 2 or (amount_cue and measure) else "explain"
-    if (intent in ("amount", "compare") or _has(folded, BUDGET_WORDS)) \
+    if (intent in ("amount", "compare") or has_cue(folded, BUDGET_WORDS)) \
             and _other_municipality(text, vocab, corpus_words):
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in named if not any(
@@ -405,7 +315,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         set_aside=tuple(dict.fromkeys(set_aside)), asks_change=bool(CHANGE_ASKED.search(folded)),
         asks_members=intent == "who" and MEMBERS.search(folded) is not None,
         total=total, codes=codes, notes=tuple(notes),
-        names=names, weak_words=tuple(weak), listing=_has(folded, INTENT_CUES["list"]),
+        names=names, weak_words=tuple(weak), listing=has_cue(folded, INTENT_CUES["list"]),
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
         ambiguous=ambiguous,
     )

@@ -46,8 +46,8 @@ def test_no_constant_names_a_line_year_programme_or_municipality() -> None:
     assert list(budget), "the corpus is where these names live"
     service = sorted(f"service/{p.name}" for p in (ROOT / "knowledge" / "service").glob("*.py"))  # a package
     assert service, "the service package holds the routing"
-    modules = ["understand.py", "context.py", "vocabulary.py", "table_answer.py", "answer.py", *service,
-               "retrieve.py", "lexical.py", "serialize.py"]
+    modules = ["understand.py", "cues.py", "context.py", "vocabulary.py", "table_answer.py", "answer.py", *service,
+               "retrieve.py", "lexical.py", "serialize.py", "checks.py", "coverage.py", "abbreviation.py", "purpose.py"]
     for name in modules:
         code = "\n".join(line for line in (ROOT / "knowledge" / name).read_text(encoding="utf-8").splitlines()
                          if not line.lstrip().startswith("#"))
