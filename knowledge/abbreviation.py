@@ -32,7 +32,7 @@ def spelled_out(section: Section, abbreviation: str) -> str | None:
         initials = "".join(fold(w[0]) for w in content)
         short = fold(abbreviation)
         if 2 <= len(content) <= len(short) and initials[0] == short[0] and _in_order(initials, short) \
-                and short[-1] in fold(content[-1]):  # (a compound holds two: 'Investeringsagenda' for I and A)
+                and short[-1] in fold(content[-1]):  # (a compound holds two: 'Basisregistratie' for B and R)
             return " ".join(candidate)  # ('Basisregistratie Personen': BRP, a compound gives two letters)
     return None
 
@@ -45,7 +45,7 @@ def _context(text: str, needle: str) -> str:
 
 
 def _key(words: str) -> str:
-    """One spelling's key: letters only ('Investerings Agenda' and 'Investeringsagenda' are one)."""
+    """One spelling's key: letters only ('Klant Contact Centrum' and 'Klantcontactcentrum' are one)."""
     return re.sub(r"[^a-z]", "", fold(words))
 
 
@@ -56,7 +56,7 @@ def _in_order(letters: str, word: str) -> bool:
 
 
 def abbreviation_answer(settings: Settings, corpus: Corpus, query: Query, named: bool) -> Answer | None:
-    """'Waar staat BAG voor?', 'wat is de RIA?': the words the budget spells the abbreviation out with, cited ('wat is
+    """'Waar staat BRP voor?', 'wat is de Wmo?': the words the budget spells the abbreviation out with, cited ('wat is
     X?' about a subject the budget describes is left to its description)."""
     folded = fold(query.text)
     if SPELLED.search(folded) is None and (named or WHAT_IS.search(folded) is None):

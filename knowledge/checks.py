@@ -43,7 +43,7 @@ def proper_words(corpus: Corpus) -> frozenset[str]:
 
 def foreign_name(query: Query, subject: Subject, tables: dict[str, Table], names: frozenset[str],
                  municipality: str) -> str | None:
-    """A name in the question that the answering row does not carry ('wat betaalt Katwijk aan X?' answered
+    """A name in the question that the answering row does not carry ('wat betaalt <other town> aan X?' answered
     with the row of this municipality's own contribution)."""
     own = fold(" ".join((subject.label, *subject.aliases, municipality,
                          *(tables[r.table_id].title for r in subject.rows if r.table_id in tables),

@@ -49,7 +49,7 @@ COMPARED = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedko
                       r"smaller)\s+(?:dan|than)\s+(?:het\s+|de\s+|the\s+)?$")
 MORE_BY = re.compile(r"(?<![\w])(?:hoeveel(?:\s+[\w-]+){0,3}?\s+(?:meer|minder|hoger|lager)|"
                      r"how much (?:more|less|higher|lower))(?![\w])")
-# 'is dat eenmalig?', 'geldt dit ook voor 2027?', 'is it recurring?': a yes/no question about what was just said
+# 'is dat eenmalig?', 'geldt dit ook voor dat jaar?', 'is it recurring?': a yes/no question about what was just said
 ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\s+)?(?:is|was|wordt|werd|zijn|waren|"
                         r"komt|gaat|geldt|blijft|worden|are|were|does|do|will)\s+(?:dat|dit|het|die|deze|that|this|"
                         r"it|they|those)(?![\w])")

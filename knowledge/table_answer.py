@@ -143,7 +143,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
                      and (query.listing or ("-" not in w and not query.asks_change and (
                          not split_compound(w, corpus_words) or _measure_head(w, vocab))))]
         if strangers:  # 'investeringen voor sportvelden': the budget does not know what narrows the subject;
-            # '<word the budget does not know> <row> 2029': nor which amount of the row is asked
+            # '<word the budget does not know> <row> <year>': nor which amount of the row is asked
             return NoAmount(f"In de begroting staat geen bedrag voor '{strangers[0]}'.")
     inherited = subject is not None and "subject" in query.inherited
     leftover = [] if named else _narrower_words(query, subject, titles)

@@ -227,7 +227,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if clause is not None and (amount_cue or measures):
         main = folded[: clause[0]] + folded[clause[1]:]
         if not _amount_cue(main) and not any(not clause[0] <= s < clause[1] for _, s, _ in measures):
-            # 'is Leiden aansprakelijk als ze te veel uitgeven?': money in a condition asks for no amount
+            # 'is de gemeente aansprakelijk als ze te veel uitgeven?': money in a condition asks for no amount
             measures, amount_cue = [], False
             notes.append("geldwoord in een voorwaarde: geen bedrag gevraagd")
     measure = measures[0][0] if measures else None
@@ -357,7 +357,7 @@ def _correct_names(text: str, vocab: Vocabulary) -> str:
 
 
 def _english_keywords(text: str, corpus_words: frozenset[str]) -> bool:
-    """Keyword-style English ('revenue governance 2027', 'withdrawal from the elections reserve'): a glossary word
+    """Keyword-style English ('revenue governance <year>', 'withdrawal from the elections reserve'): a glossary word
     that is no Dutch corpus word, and no Dutch function word."""
     terms = glossary_terms(text, force=True)  # ('reserve' is a Dutch word too; 'elections' is not)
     return any(all(w not in corpus_words for w in t.split()) for t in terms) and not re.search(
@@ -402,7 +402,7 @@ def _reserve_measure(vocab: Vocabulary, subject_id: str, measure: str | None) ->
 
 
 def _other_municipality(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str | None:
-    """A municipality named in the question ('gemeente Katwijk', typed 'gemeente katwijk': a word the budget does
+    """A municipality named in the question ('gemeente X', also typed in lower case: a word the budget does
     not know) whose budget the index does not hold."""
     own = {fold(d.municipality) for d in vocab.documents.values() if d.municipality}
     for m in re.finditer(r"(?:\b[Gg]emeente|\bmunicipality of)\s+([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*)", text):

@@ -233,7 +233,7 @@ class Service(Subjects):
             label = self._document_label(facts.subject.document_id)
             return replace(table_answer(s, query.text, facts, describe(facts, label)), frame=query)
         if query.intent in ("define", "meaning", "info") and query.measure is None and not query.inherited:
-            spelled = abbreviation_answer(s, self.index.corpus, query, subject is not None)  # 'waar staat BAG voor?'
+            spelled = abbreviation_answer(s, self.index.corpus, query, subject is not None)  # 'waar staat BRP voor?'
             if spelled is not None:
                 return spelled
         if query.intent in ("explain", "meaning") and subject is not None:

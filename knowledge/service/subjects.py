@@ -110,7 +110,7 @@ class Subjects(Passages):
         return None
 
     def _foreign_name(self, query: Query, row: Subject) -> str | None:
-        """A name in the question the answering row does not carry ('wat betaalt Katwijk …')."""
+        """A name in the question the answering row does not carry ('wat betaalt <other town> …')."""
         document = self.vocab.documents.get(row.document_id)
         return foreign_name(query, row, self.vocab.tables, self.proper, document.municipality or "" if document else "")
 
