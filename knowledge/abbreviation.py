@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from knowledge.answer import cite
+from knowledge.chunk import split_sentences
 from knowledge.lexical import STOPWORDS
 from knowledge.settings import Settings
 from knowledge.types import Answer, Corpus, Query, Resolved, Section
@@ -39,7 +40,7 @@ def spelled_out(section: Section, abbreviation: str) -> str | None:
 
 def _context(text: str, needle: str) -> str:
     """The sentence that holds the needle and the one after it (what the budget says about the thing)."""
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n\s*\n", text)
+    sentences = split_sentences(text)
     at = next(i for i, sentence in enumerate(sentences) if needle in sentence)
     return " ".join(x.strip() for x in sentences[at: at + 2])
 

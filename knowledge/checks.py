@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.chunk import split_sentences
 from knowledge.lexical import STOPWORDS
 from knowledge.types import Corpus, Query, Subject, Table
 from nlu.entities import fold
@@ -24,7 +25,7 @@ NUMBER_WORD = re.compile(r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|
 MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;:(] )([A-Z][a-z]{3,})")
 PREFIX = 6  # letters that identify a word
 INFLECTION = 4  # letters an ending may add ('-en', '-heid', '-ing')
-MEMBER_NAME = re.compile(r"(?<=[\w,;:(] )[A-Z][\w'-]+")  # a name inside a sentence (a place, organisation, body)
+NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")  # a name inside a sentence (a place, organisation, body)
 LOWER_WORD = re.compile(r"(?<![\w-])([a-z]{4,})(?![\w])")
 
 
@@ -66,11 +67,11 @@ def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bo
 
 def names_members(text: str, topic_words: tuple[str, ...], minimum: int = 2) -> bool:
     """The passage has a sentence on the topic that names at least two others (who takes part in it)."""
-    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", text):
+    for sentence in split_sentences(text):
         folded = fold(sentence)
         if topic_words and not any(w[:5] in folded for w in topic_words):
             continue
-        names = {fold(n) for n in MEMBER_NAME.findall(sentence)}
+        names = {fold(n) for n in NAME.findall(sentence)}
         if len({n for n in names if not any(w[:5] in n for w in topic_words)}) >= minimum:
             return True
     return False

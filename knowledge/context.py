@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from knowledge.subject_index import subject_index
+from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Query, Resolved
 from knowledge.vocabulary import Vocabulary
 from nlu.entities import fold
@@ -48,7 +48,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     named = _kind_in_quote(query, previous, vocab)
     if named is not None:  # 'is daar een reserve voor?': the reserve named after what was just quoted
         query = replace(query, subject=named, topic_words=tuple(
-            w for w in query.topic_words if not _kind_word(w, vocab.subjects[named].kind)), follow_up=True)
+            w for w in query.topic_words if not names_kind(w, vocab.subjects[named].kind)), follow_up=True)
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
     usable = previous is not None and previous.subject in vocab.subjects
     again = usable and previous is not None and subject == previous.subject and not query.topic_words \
@@ -122,24 +122,19 @@ def _nth_in_quote(query: Query, previous: Resolved | None, vocab: Vocabulary) ->
     return lists[0][n]
 
 
-def _kind_word(word: str, kind: str) -> bool:
-    """A question word names a kind of subject ('reserve', 'reserves', 'partij')."""
-    return word in (kind, kind + "s", kind + "en")
-
-
 def _kind_in_quote(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:
     """The one subject of a kind the question names ('is daar een reserve voor?') whose own name is in the passage
     just quoted (None when the question names its own subject, or none or several fit)."""
     if previous is None or not previous.quote or not query.refers or query.mentions:
         return None
-    kinds = {k for w in query.topic_words for k in subject_index(vocab).row_kinds if _kind_word(w, k)}
+    kinds = {k for w in query.topic_words for k in subject_index(vocab).row_kinds if names_kind(w, k)}
     if not kinds:
         return None
     quoted = set(re.findall(r"[a-z]{4,}", fold(previous.quote)))
     found = [s.id for s in vocab.subjects.values() if s.kind in kinds and not s.total
              and (previous.document is None or s.document_id == previous.document)
              and any(w in quoted for w in re.findall(r"[a-z]{4,}", fold(s.label))
-                     if not _kind_word(w, s.kind) and w not in vocab.generic)]
+                     if not names_kind(w, s.kind) and w not in vocab.generic)]
     return found[0] if len(found) == 1 else None
 
 

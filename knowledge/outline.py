@@ -6,6 +6,8 @@ import re
 
 from knowledge.answer import cite, opening
 from knowledge.begrippen import answering_words
+from knowledge.checks import NAME
+from knowledge.chunk import split_sentences
 from knowledge.lexical import tokens
 from knowledge.settings import Settings
 from knowledge.table_answer import SOURCE
@@ -140,7 +142,6 @@ def outline_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, query:
 
 
 MIN_NAMES = 3  # a sentence naming at least this many (capitalised) names lists who takes part
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
 
 QUOTED = 60  # characters that identify a sentence within a quote
 
@@ -153,11 +154,11 @@ def members_answer(settings: Settings, corpus: Corpus, query: Query, subject: Su
     section = corpus.section(section_id or (subject.section_id if subject else None) or "")
     if section is None:
         return None
-    sentences = re.split(r"(?<=[.!?])\s+|\n\s*\n", section.text)
+    sentences = split_sentences(section.text)
     if within:  # only the sentences just quoted
         sentences = [s for s in sentences if s.strip() and (s.strip()[:QUOTED] in within or within[:QUOTED] in s)]
-    own = set(_NAME.findall(" " + subject.label)) if subject else set()  # the subject's own name does not count
-    scored = [(len(set(_NAME.findall(s)) - own), -i, s) for i, s in enumerate(sentences)]
+    own = set(NAME.findall(" " + subject.label)) if subject else set()  # the subject's own name does not count
+    scored = [(len(set(NAME.findall(s)) - own), -i, s) for i, s in enumerate(sentences)]
     best = max(scored, default=(0, 0, ""))
     if best[0] < minimum:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from knowledge.answer import cite
+from knowledge.chunk import split_sentences
 from knowledge.settings import Settings
 from knowledge.types import Answer, Corpus, Query, Resolved, Subject
 from nlu.entities import fold
@@ -32,7 +33,7 @@ def purpose_answer(settings: Settings, corpus: Corpus, query: Query, subject: Su
         section = corpus.section(section_id)
         if section is None:
             continue
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", section.text):
+        for sentence in split_sentences(section.text):
             years = set(YEAR.findall(sentence))
             if not AMOUNT.search(sentence) or (query.years and years and not years & {str(y) for y in query.years}):
                 continue

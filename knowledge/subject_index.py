@@ -55,6 +55,11 @@ class SubjectIndex:
         return self.totals_by_table.get(table_id, frozenset())
 
 
+def names_kind(word: str, kind: str) -> bool:
+    """A question word names a kind of subject ('reserve', 'reserves', 'partij', 'partijen')."""
+    return word in (kind, kind + "s", kind + "en")
+
+
 def build_subject_index(vocab: Vocabulary) -> SubjectIndex:
     """Group the vocabulary's subjects once."""
     index = SubjectIndex()

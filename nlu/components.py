@@ -50,10 +50,29 @@ def rasa_entities(text: str, extractor: str, wanted: list[str] | None = None) ->
     return found
 
 
+class StatelessComponent(GraphComponent):  # type: ignore[misc, unused-ignore]
+    """A graph component without training or stored state: created from its configuration alone."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        """Store the configuration merged over the defaults."""
+        self._config = {**self.get_default_config(), **config}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> StatelessComponent:
+        """Create the (stateless, untrained) component."""
+        return cls(config)
+
+
 @DefaultV1Recipe.register(  # type: ignore[misc, unused-ignore]
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class DutchBudgetEntityExtractor(GraphComponent, EntityExtractorMixin):  # type: ignore[misc, unused-ignore]
+class DutchBudgetEntityExtractor(StatelessComponent, EntityExtractorMixin):  # type: ignore[misc, unused-ignore]
     """Adds years, section codes, measures and amounts to messages."""
 
     @staticmethod
@@ -63,19 +82,8 @@ class DutchBudgetEntityExtractor(GraphComponent, EntityExtractorMixin):  # type:
 
     def __init__(self, config: dict[str, Any]) -> None:
         """Store the merged configuration."""
-        self._config = {**self.get_default_config(), **config}
+        super().__init__(config)
         self._wanted: list[str] = list(self._config.get("entities") or [])
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DutchBudgetEntityExtractor:
-        """Create the (stateless, untrained) component."""
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Append the recognised entities to each message's entity list."""
@@ -91,7 +99,7 @@ class DutchBudgetEntityExtractor(GraphComponent, EntityExtractorMixin):  # type:
 @DefaultV1Recipe.register(  # type: ignore[misc, unused-ignore]
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class BudgetIntentGuard(GraphComponent):  # type: ignore[misc, unused-ignore]
+class BudgetIntentGuard(StatelessComponent):  # type: ignore[misc, unused-ignore]
     """A short reply the classifier took for dialogue ('and net?' as 'niet geholpen') is a budget follow-up when it
     names a measure, a year, a section code or an amount."""
 
@@ -102,20 +110,9 @@ class BudgetIntentGuard(GraphComponent):  # type: ignore[misc, unused-ignore]
 
     def __init__(self, config: dict[str, Any]) -> None:
         """Store the merged configuration."""
-        merged = {**self.get_default_config(), **config}
-        self._dialogue = frozenset(merged.get("dialogue_intents") or [])
-        self._budget = str(merged.get("budget_intent"))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> BudgetIntentGuard:
-        """Create the (stateless, untrained) component."""
-        return cls(config)
+        super().__init__(config)
+        self._dialogue = frozenset(self._config.get("dialogue_intents") or [])
+        self._budget = str(self._config.get("budget_intent"))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Re-label dialogue intents of messages that carry a budget entity."""

@@ -11,7 +11,7 @@ from knowledge.checks import foreign_name, names_word
 from knowledge.outline import asks_for_items, find_parts, outline_answer, parts_answer
 from knowledge.retrieve import rank_sections
 from knowledge.service.passages import TABLE_INTENTS, Passages
-from knowledge.subject_index import subject_index
+from knowledge.subject_index import names_kind, subject_index
 from knowledge.table_answer import families_of
 from knowledge.types import Answer, Clarify, ClarifyOption, Query, Resolved, Section, Subject
 from knowledge.vocabulary import is_under
@@ -58,7 +58,7 @@ class Subjects(Passages):
                 or any(t in self.vocab.measure_words for t in (word.rstrip("s"), word[:-2])):
             return False
         kinds = subject_index(self.vocab).row_kinds  # 'hoeveel reserves …': rows of a table, not things in prose
-        return not any(word in (k, k + "s", k + "en") for k in kinds)
+        return not any(names_kind(word, k) for k in kinds)
 
     def _parts(self, query: Query, subject: Subject) -> Answer | None:
         """A part of the subject the question names ('de risico's van X', 'de doelen van partij X'), or the list
@@ -84,7 +84,7 @@ class Subjects(Passages):
         words = [w for w in query.topic_words if len(w) >= 4]
         kinds = subject_index(self.vocab).row_kinds  # 'reserve' says what kind of thing, not which one (unless
         # the question points back at what was just said: 'wordt daar geld uit een reserve voor gebruikt?')
-        specific = [w for w in words if not any(w in (k, k + "s", k + "en") for k in kinds)]
+        specific = [w for w in words if not any(names_kind(w, k) for k in kinds)]
         if specific and not query.refers:
             words = specific
         if query.counted and query.measure is None:
