@@ -11,8 +11,7 @@ from knowledge.index import Index
 from knowledge.lexical import tokens
 from knowledge.retrieve import rank_sections, top_indices
 from knowledge.settings import Settings
-from knowledge.table_answer import TableFacts
-from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject
+from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject, TableFacts
 from knowledge.vocabulary import Vocabulary, is_under
 
 MAX_WORDS = 80
@@ -158,7 +157,7 @@ def _naming_measure(sections: list[Section], measure: str | None) -> list[Sectio
 
 def _measure_meaning(vocab: Vocabulary, query: Query, subject: Subject) -> str:
     """Plain words for the measure the conversation was about, and the table's unit."""
-    from knowledge.table_answer import FAMILY_WORDS
+    from knowledge.description import FAMILY_WORDS
 
     if not query.measure:
         return ""

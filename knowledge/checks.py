@@ -9,11 +9,6 @@ from knowledge.lexical import STOPWORDS
 from knowledge.types import Corpus, Query, Subject, Table
 from nlu.entities import fold
 
-# 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
-OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
-# 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) does not give
-BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|staat er|staan er|nog in|over in|left in|"
-                     r"is left|balance|eind(?:e)?(?: van)? (?:19|20)\d\d|end of (?:19|20)\d\d)\b")
 # a 'wanneer?' answer names a time: a year, a month, a season or a period
 TIME = re.compile(r"\b((19|20)\d{2}|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
                   r"november|december|voorjaar|najaar|zomer|winter|kwartaal)\b", re.IGNORECASE)
@@ -49,7 +44,7 @@ def foreign_name(query: Query, subject: Subject, tables: dict[str, Table], names
     own = fold(" ".join((subject.label, *subject.aliases, municipality,
                          *(tables[r.table_id].title for r in subject.rows if r.table_id in tables),
                          *(r.line for r in subject.rows))))
-    for word in re.findall(r"[^\W\d_]{4,}", fold(query.text)):
+    for word in query.words:
         if word in names and word not in own and not (municipality and word.startswith(fold(municipality))):
             return word  # (a demonym starts with its municipality's name)
     return None
@@ -59,7 +54,7 @@ def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bo
     """A question for how much a reserve holds, while its table only gives what goes in and out."""
     own_measure = query.measure is not None and "measure" not in query.inherited and query.measure != "saldo"
     if subject.kind != "reserve" or own_measure or query.intent not in ("amount", "compare", "info") \
-            or not BALANCE.search(fold(query.text)):
+            or not query.balance:
         return False  # (a measure carried over from the previous turn does not make 'nog in' a mutation)
     measures = {fold(c.measure) for r in subject.rows if r.table_id in tables for c in tables[r.table_id].cells}
     return not any("stand" in m for m in measures)

@@ -1,4 +1,4 @@
-"""Two rows compared in one question ('kost bestuur of dienstverlening meer in 2026?'): both cells, and the gap."""
+"""Two rows compared in one question ('kost X of Y meer in <jaar>?'): both cells, and the gap."""
 
 from __future__ import annotations
 
@@ -6,19 +6,11 @@ import re
 from dataclasses import replace
 
 from knowledge.answer import table_answer
+from knowledge.description import FAMILY_WORDS, PLURAL, explain_cell, kind_phrase, positive_amount
 from knowledge.numbers import format_euro
 from knowledge.settings import Settings
-from knowledge.table_answer import (
-    FAMILY_WORDS,
-    PLURAL,
-    NoAmount,
-    TableFacts,
-    _explain,
-    _kind_phrase,
-    _positive_amount,
-    find_facts,
-)
-from knowledge.types import Answer, Corpus, Mention, Query
+from knowledge.table_answer import find_facts
+from knowledge.types import Answer, Corpus, Mention, NoAmount, Query, TableFacts
 from knowledge.vocabulary import Vocabulary
 from nlu.entities import fold
 
@@ -27,7 +19,7 @@ BETWEEN = re.compile(r"^\s*(?:,|of|en|or|and|versus|vs\.?|tegenover|dan|than)\s+
                      r"(?:(?:aan|van|voor|bij|the|de|het)\s+)?$")
 
 
-# 'X in 2026 hoger dan dat van Y', 'X compared with Y': a few words, then a word that sets one against the other
+# 'X in <jaar> hoger dan dat van Y', 'X compared with Y': a few words, then a word that sets one against the other
 AGAINST = re.compile(r"^(?:\s+[\w-]+){0,5}\s+(?:dan|than|versus|vs\.?|tegenover|vergeleken met|compared (?:to|with))"
                      r"\s+(?:(?:dat|die|that|those)\s+)?(?:(?:aan|van|voor|bij|of|the|de|het)\s+)?$")
 
@@ -84,7 +76,7 @@ def table_pair_answer(settings: Settings, question: str, pair: tuple[TableFacts,
         change = f"Bij {higher.subject.label} is het {amount} hoger dan bij {lower.subject.label}."
     else:
         change = "Dat is even veel."
-    text = (f"{_kind_phrase(ca)} {verb} {what} van {a.subject.label}: {_positive_amount(ca)}, en van "
-            f"{b.subject.label}: {_positive_amount(cb)}. {change} {_explain(ca, a.family)}").strip()
+    text = (f"{kind_phrase(ca)} {verb} {what} van {a.subject.label}: {positive_amount(ca)}, en van "
+            f"{b.subject.label}: {positive_amount(cb)}. {change} {explain_cell(ca, a.family)}").strip()
     merged = replace(a, cells=(ca, cb))
     return table_answer(settings, question, merged, text)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from nlu.privacy import MASK_TOKENS
+
 # Words that say what kind of answer is wanted (question words and general budget words, both languages).
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "meaning": ("wat betekent dat", "wat betekent dit", "wat houdt dat in", "wat bedoel je", "wat bedoelt u",
@@ -57,6 +59,12 @@ CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+
                           r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
                           r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
 CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])")  # a condition after the main clause
+PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))  # personal data, masked before understanding
+# 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
+OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
+# 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give
+BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|staat er|staan er|nog in|over in|left in|"
+                     r"is left|balance|eind(?:e)?(?: van)? (?:19|20)\d\d|end of (?:19|20)\d\d)\b")
 POSSESSIVE = re.compile(r"(?<=\w)['’]s(?![\w])")  # English: "the council's reserve"
 MEMBERS = re.compile(r"(?<![\w])(?:(?:zit|zitten|zat|zaten)\s+(?:er\s+)?(?:\w+\s+){0,4}?in|zitting|leden|lid|"
                      r"deelnemers|deelnemende|doen\s+mee|doet\s+mee|meedoen|members|member|participants|"

@@ -8,9 +8,9 @@ from knowledge.answer import cite, opening
 from knowledge.begrippen import answering_words
 from knowledge.checks import NAME
 from knowledge.chunk import split_sentences
+from knowledge.description import SOURCE
 from knowledge.lexical import tokens
 from knowledge.settings import Settings
-from knowledge.table_answer import SOURCE
 from knowledge.types import Answer, Corpus, Query, Resolved, Section, Subject
 from knowledge.vocabulary import Vocabulary, total_rows
 from nlu.entities import fold

@@ -211,6 +211,10 @@ class Query:
     ambiguous: tuple[str, ...] = ()
     earlier: int | None = None  # the year a comparison is made against ('hoger dan vorig jaar')
     quoted: str | None = None  # what the turn before quoted, when this one follows up on its topic
+    words: tuple[str, ...] = ()  # the question's folded words of four letters or more (names are checked on these)
+    own_case: bool = False  # about what the asker pays ('wat kost mijn paspoort?', 'betaal ik')
+    balance: bool = False  # how much something holds ('hoeveel zit er nog in', 'stand eind 2026')
+    personal: bool = False  # the text carried personal data, masked before it got here
 
 
 @dataclass(frozen=True)
@@ -271,3 +275,29 @@ class SearchResult:
     section: Section
     score: float
     snippet: str
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """The verified cells that answer a question, with the table, section and subject to cite."""
+
+    table: Table
+    section: Section
+    subject: Subject
+    cells: tuple[Cell, ...]
+    family: str
+    resolved: Resolved
+    compare: bool
+    default_year: int | None
+    total_of: tuple[Cell, ...] = ()
+    listing: bool = False
+
+
+@dataclass(frozen=True)
+class NoAmount:
+    """The budget has no amount for what was asked; the reason in plain Dutch, maybe with options."""
+
+    reason: str
+    clarify: Clarify | None = None
+    refer: bool = False
+    kept: Resolved | None = None  # what the refusal was still about ('en in <other year> dan?' may follow)

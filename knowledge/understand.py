@@ -16,6 +16,7 @@ from knowledge.cues import (
     AMOUNT_CUES,
     ANAPHORA,
     AUXILIARIES,
+    BALANCE,
     BUDGET_WORDS,
     CHANGE_ASKED,
     CHANGE_CUES,
@@ -37,6 +38,8 @@ from knowledge.cues import (
     MORE_BY,
     NUMBER_NOUNS,
     NUMBERS,
+    OWN_CASE,
+    PERSONAL,
     PLURAL,
     POSSESSIVE,
     PRONOUN,
@@ -317,7 +320,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=has_cue(folded, INTENT_CUES["list"]),
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
-        ambiguous=ambiguous,
+        ambiguous=ambiguous, words=tuple(re.findall(r"[^\W\d_]{4,}", fold(text))),
+        own_case=OWN_CASE.search(fold(text)) is not None, balance=BALANCE.search(fold(text)) is not None,
+        personal=PERSONAL.search(text) is not None,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))

@@ -3,7 +3,7 @@
 A package per part of the service: ``core`` (construction and routing), ``passages`` (ranking and passage answers)
 and ``subjects`` (which subject, document or part a question is about). Everything is importable from here."""
 
-from knowledge.service.core import AMOUNT, EURO, MEANING, PERSONAL, Service
+from knowledge.service.core import AMOUNT, EURO, MEANING, Service
 from knowledge.service.passages import (
     DENSE_FLOOR,
     DENSE_SPAN,
@@ -24,7 +24,6 @@ __all__ = [
     "GOAL_WORDS",
     "MEANING",
     "NEXT_SECTIONS",
-    "PERSONAL",
     "TABLE_INTENTS",
     "VECTOR_CACHE",
     "Passages",

@@ -18,9 +18,10 @@ from knowledge.answer import (
     table_answer,
 )
 from knowledge.begrippen import SOURCE, define
-from knowledge.checks import NUMBER_WORD, OWN_CASE, asks_balance, proper_words
+from knowledge.checks import NUMBER_WORD, asks_balance, proper_words
 from knowledge.comparison import compare_pair, table_pair_answer
 from knowledge.coverage import Coverage, build_coverage
+from knowledge.description import INDICATOR_FAMILIES, describe
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
@@ -31,16 +32,14 @@ from knowledge.serialize import QUOTE_LIMIT
 from knowledge.service.passages import EXPLAINING_TITLES, TABLE_INTENTS
 from knowledge.service.subjects import Subjects
 from knowledge.settings import Settings
-from knowledge.table_answer import INDICATOR_FAMILIES, NoAmount, describe, find_facts
-from knowledge.types import Answer, Query, Resolved, SearchResult, Section, Subject
+from knowledge.table_answer import find_facts
+from knowledge.types import Answer, NoAmount, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
 from knowledge.vocabulary import Vocabulary, build_vocabulary
 from nlu.entities import fold
-from nlu.privacy import MASK_TOKENS
 
 AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
 MEANING = re.compile(r"\b(betekent|betekenis|bedoeld met|leg uit|uitleg|mean|means|meaning)\b")
-PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))
 EURO = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
 
 
@@ -143,11 +142,11 @@ class Service(Subjects):
         s = self.settings
         if not query.scope:
             return abstain(s, query.text, 0.0, "Die begroting staat niet in deze zoekdienst.")
-        if PERSONAL.search(query.text) and query.subject is None and query.measure is None:
+        if query.personal and query.subject is None and query.measure is None:
             # a message carrying personal data is about someone's own case, which a budget never answers
             return abstain(s, query.text, 0.0, "Over uw eigen situatie staat niets in de begroting. "
                            "Deel hier liever geen persoonlijke gegevens.")
-        if query.intent in TABLE_INTENTS and OWN_CASE.search(fold(query.text)) is not None:
+        if query.intent in TABLE_INTENTS and query.own_case:
             # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax, never a budget line
             return abstain(s, query.text, 0.0, "Wat u zelf betaalt, zoals een tarief of belasting, staat niet in de "
                            "begroting.")
