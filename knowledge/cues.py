@@ -47,6 +47,9 @@ ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|na
                       r"\bdaar\b(?:\s+\w+){1,6}\s+(?:aan|voor|van|mee|op|over|uit|naartoe)\s+\w+\s*\??\s*$|"
                       r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$|"
                       r"\b(?:for|of|from|about|with|to)\s+(?:it|that|this|them)\b", re.IGNORECASE)
+# where money goes ('waar gaat het geld naartoe?') asks what it is for, unless more or less is asked of two things
+DESTINATION = ("naartoe", "waaraan", "waar gaat dat geld naartoe")
+MORE_OR_LESS = re.compile(r"(?<![\w])(?:meer|minder|het meest|het minst|more|less|most|least)(?![\w])")
 COMPARED = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedkoper|higher|lower|more|less|bigger|"
                       r"smaller)\s+(?:dan|than)\s+(?:het\s+|de\s+|the\s+)?$")
 MORE_BY = re.compile(r"(?<![\w])(?:hoeveel(?:\s+[\w-]+){0,3}?\s+(?:meer|minder|hoger|lager)|"
@@ -60,6 +63,8 @@ CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+
                           r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
 CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])")  # a condition after the main clause
 PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))  # personal data, masked before understanding
+# a share asked for ('welk percentage', 'hoeveel procent'): a score or share, never a euro amount
+PERCENT = re.compile(r"(?<![\w])(?:percentage|percentages|procent|percent|pct)(?![\w])|\d\s?%")
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
 OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give
@@ -118,7 +123,8 @@ GENERIC = frozenset(
     vanaf sinds vanuit municipal weer ook nog even eens al wel niet geen mee we wij ons onze jullie je jij u uw
     geldt gelden bereiken bereikt allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
-    decrease change compare difference go up down mensen people""".split()
+    decrease change compare difference go up down mensen people gebruikt gebruiken ingezet inzetten benut
+    benutten used use nodig needed""".split()
 )
 
 

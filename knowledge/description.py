@@ -54,6 +54,8 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
         what = FAMILY_WORDS.get(facts.family, cell.measure.lower())
         if facts.family == "saldo" and fold(cell.measure) != "saldo":
             what = f"het saldo ({cell.measure.lower()})"
+        elif facts.family == "saldo" and facts.subject.kind == "reserve":
+            what = "het saldo (de mutatie: wat erin gaat min wat eruit gaat)"
         verb = "zijn" if facts.family in PLURAL else "is"
         sentences.append(f"{kind_phrase(cell)} {verb} {what} {subject}: {positive_amount(cell)}.")
     if facts.compare and len(cells) >= 2 and cells[0].value is not None and cells[-1].value is not None:
@@ -99,6 +101,8 @@ def explain_cell(cell: Cell, family: str) -> str:
         parts.append(f"In de begroting staat: '{cell.raw}'.")
     if cell.value is not None and cell.value < 0 and family in NEGATIVE_WORDS:
         parts.append(f"{NEGATIVE_WORDS[family]} staan in de tabel als negatief getal.")
+    elif cell.value is not None and cell.value < 0 and family == "saldo" and "reserve" in fold(cell.line):
+        parts.append("Het getal is negatief: er gaat per saldo geld uit de reserve.")
     return " ".join(parts)
 
 

@@ -113,6 +113,11 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         if strangers:  # 'investeringen voor sportvelden': the budget does not know what narrows the subject;
             # '<word the budget does not know> <row> <year>': nor which amount of the row is asked
             return NoAmount(f"In de begroting staat geen bedrag voor '{strangers[0]}'.")
+        narrower = [w for w in _narrower_words(query, subject, titles) if w not in vocab.generic]
+        if guessed and len(narrower) >= 2 and "subject" not in query.inherited:
+            # '<kind word> voor <two words the row's name lacks>': something narrower than the row, whose amount
+            # (if any) only the prose gives; the row's default measure would be a wrong number
+            return NoAmount(f"De begroting geeft geen apart bedrag voor '{' '.join(narrower)}'.", search=True)
     inherited = subject is not None and "subject" in query.inherited
     leftover = [] if named else _narrower_words(query, subject, titles)
     if inherited:  # a follow-up keeps its topic unless it names something the budget does not know
@@ -155,8 +160,14 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     if family is not None and family in MONEY_FAMILIES and families and all(f in INDICATOR_FAMILIES
                                                                              for f in families):
         return NoAmount(f"In de begroting staat geen bedrag voor {subject.label}; er staan alleen scores.")
+    if query.percent and families \
+            and not any(f in INDICATOR_FAMILIES for f in families):
+        return NoAmount(f"In de begroting staat geen percentage of score voor {subject.label}; er staan alleen "
+                        "bedragen.")  # a share is never read from a euro row
     if family is not None and family not in families:
         family = next((f for f in query.measures if f in families), family)  # 'kost … aan onttrekkingen'
+    if family == "mutaties" and family not in families and "saldo" in families and _reserve_like(subject):
+        family = "saldo"  # a reserve's mutation is its saldo (what goes in minus what comes out)
     if family == SPEND_FAMILY and family not in families and len(families) == 1 and families[0] in OUTFLOWS:
         family = families[0]  # what a partij 'costs' is its bijdrage
     if family is not None and family not in families:

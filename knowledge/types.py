@@ -215,6 +215,7 @@ class Query:
     own_case: bool = False  # about what the asker pays ('wat kost mijn paspoort?', 'betaal ik')
     balance: bool = False  # how much something holds ('hoeveel zit er nog in', 'stand eind 2026')
     personal: bool = False  # the text carried personal data, masked before it got here
+    percent: bool = False  # a share or score is asked ('welk percentage', 'hoeveel procent'), not euros
 
 
 @dataclass(frozen=True)
@@ -301,3 +302,4 @@ class NoAmount:
     clarify: Clarify | None = None
     refer: bool = False
     kept: Resolved | None = None  # what the refusal was still about ('en in <other year> dan?' may follow)
+    search: bool = False  # the question's own words may name something only the prose gives an amount for

@@ -27,6 +27,7 @@ from knowledge.cues import (
     COUNTED_YEARS,
     CUE_WORDS,
     DEMONSTRATIVE,
+    DESTINATION,
     FOLLOW_CUES,
     GENERIC,
     GOES_OUT,
@@ -36,9 +37,11 @@ from knowledge.cues import (
     MIN_COMPOUND_PART,
     MONEY_WORDS,
     MORE_BY,
+    MORE_OR_LESS,
     NUMBER_NOUNS,
     NUMBERS,
     OWN_CASE,
+    PERCENT,
     PERSONAL,
     PLURAL,
     POSSESSIVE,
@@ -56,7 +59,7 @@ from knowledge.cues import (
     has_cue,
 )
 from knowledge.lexical import STOPWORDS, correct_typos, split_compound, stem, words
-from knowledge.subject_index import subject_index
+from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Mention, Query, Resolved
 from knowledge.vocabulary import Vocabulary
 from nlu.entities import extract_entities, fold
@@ -70,8 +73,9 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
 
     if has(INTENT_CUES["meaning"]):
         return "meaning"
-    if has(INTENT_CUES["explain"]):
-        return "explain"
+    if has(INTENT_CUES["explain"]) and not (amount_cue and MORE_OR_LESS.search(folded) and not has(
+            tuple(c for c in INTENT_CUES["explain"] if c not in DESTINATION))):
+        return "explain"  # ('waar ging meer geld naartoe, X of Y?' compares two amounts)
     if measure is None and WHEN_FIRST.match(folded) and not has_cue(folded, COUNT_CUES):
         return "when"  # 'sinds wanneer zijn er nieuwe afspraken over het geld?': a money word, but asked when
     if has(INTENT_CUES["compare"]) and (measure or amount_cue):
@@ -306,7 +310,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     pointing = DEMONSTRATIVE.search(folded)  # 'die cijfers', 'deze hogere baten': what was just answered
     pointed = pointing.group(1) if pointing is not None else ""
     pointing_back = bool(pointed) and (pointed in NUMBER_NOUNS or pointed in vocab.measure_words
-                                       or pointed[0].isdigit())
+                                       or pointed[0].isdigit()  # 'die reserve': the one just talked about
+                                       or any(names_kind(pointed, k) for k in subject_index(vocab).row_kinds))
     refers = bool(ANAPHORA.search(text) or PRONOUN.search(folded) or ABOUT_THAT.search(folded)) or pointing_back
     names = _proper_names(text, taken)
     follow = bool(FOLLOW_CUES.match(text)) or refers or (intent == "meaning" and not ranked) or (
@@ -322,7 +327,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
         ambiguous=ambiguous, words=tuple(re.findall(r"[^\W\d_]{4,}", fold(text))),
         own_case=OWN_CASE.search(fold(text)) is not None, balance=BALANCE.search(fold(text)) is not None,
-        personal=PERSONAL.search(text) is not None,
+        personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))

@@ -169,6 +169,14 @@ class Service(Subjects):
                                 inherited=(*query.inherited, "retrieval"),
                                 notes=(*query.notes, f"onderwerp via zoeken: {found.label}"))
                 subject = found
+        if subject is not None and subject.rows and query.intent in TABLE_INTENTS \
+                and query.percent \
+                and not any(f in INDICATOR_FAMILIES for f in self._families(subject)):
+            found = self._subject_by_retrieval(query)  # a share or score of what was named: its indicator
+            if found is not None and any(f in INDICATOR_FAMILIES for f in self._families(found)):
+                query = replace(query, subject=found.id, inherited=(*query.inherited, "retrieval"),
+                                notes=(*query.notes, f"indicator via zoeken: {found.label}"))
+                subject = found
         if subject is not None and subject.kind == "indicator" and query.intent == "how" and query.measure is None:
             measured = source_answer(s, self.index.corpus, query, subject)  # 'hoe meten ze dat?'
             if measured is not None:
@@ -212,7 +220,7 @@ class Service(Subjects):
                     return abstain(s, query.text, 0.0, f"In de begroting staat geen bedrag voor {other.title()}.")
             if pair is not None:
                 return replace(table_pair_answer(s, query.text, pair), frame=query)
-            if isinstance(facts, NoAmount) and subject is None and query.topic_words:
+            if isinstance(facts, NoAmount) and (subject is None or facts.search) and query.topic_words:
                 passage = self._passage_answer(query)
                 pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
                 counted = query.counted is not None and NUMBER_WORD.search(passage.text) is not None

@@ -45,6 +45,7 @@ class Passages:
     subtree_chunks: dict[str, np.ndarray]
     code_sections: dict[str, list[str]]
     coverage: Coverage
+    table_sections: frozenset[str]
 
     def _passage_in(self, query: Query, section_id: str) -> str:
         """The passage of one part (and its subtree) that best answers the question; empty when none does."""
@@ -96,6 +97,8 @@ class Passages:
             if not result.answered:
                 return result
         cited = self.index.corpus.section(result.citations[0].section_id) if result.citations else None
+        if query.intent == "explain" and cited is not None and cited.id in self.table_sections:
+            return abstain(self.settings, query.text, confidence)  # a table's own cells give no reason
         if query.intent == "explain" and cited is not None and any(w in fold(cited.title) for w in EXPLAINING_TITLES):
             text = opening(cited)  # a section of motives or explanations is read from its start
             result = replace(result, text=text, citations=(cite(self.settings, 1, cited, text),))

@@ -35,7 +35,8 @@ MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
     "streefwaarde": ("streefwaarde", "streefwaarden", "streven", "doelwaarde", "target", "targets", "aimed"),
     "realisatie": ("realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde", "scores", "gescoord",
                    "measured", "achieved", "realisation", "realization", "actual"),
-    "investering": ("investering", "investeringen", "investeren", "investeert", "geinvesteerd", "investment",
+    "investering": ("investering", "investeringen", "investeren", "investeert", "geinvesteerd", "aanschaf",
+                    "aanschaffen", "aangeschaft", "aanschaffing", "purchase", "purchases", "investment",
                     "investments", "invest", "invested"),
     "subsidie": ("subsidie", "subsidies", "subsidieplafond", "subsidy", "grants", "grant"),
 }

@@ -341,3 +341,49 @@ def test_a_compound_the_budget_never_uses_is_not_covered_by_its_first_part(real_
 
 def test_a_compound_of_a_budget_term_is_still_understood(real_service: Any) -> None:
     assert "288.745" in real_service.answer("Wat was het subsidiesaldo in de subsidiestaat 2025?").text
+
+
+def test_a_share_is_read_from_the_indicator_and_never_from_a_euro_row(svc: Any) -> None:
+    share = svc.answer("Welk percentage jongeren heeft jeugdhulp in Veenhoven in 2028?")
+    assert share.answered and share.method == "table" and "10,5%" in share.text and "€" not in share.text
+    none = svc.answer("Hoeveel procent gaat er in 2027 naar jeugd in Veenhoven?")  # 'jeugd' is a euro row only
+    assert not none.answered and "percentage" in none.text and "€ 32.418.000" not in none.text
+    assert svc.understand("hoeveel procent van de vragen").percent and not svc.understand("lasten jeugd").percent
+
+
+def test_a_reserves_mutation_is_its_saldo_and_that_reserve_points_back(svc: Any) -> None:
+    first = svc.answer("onttrekking Reserve jeugdhulp 2027")
+    mutation = svc.answer("en wat is de mutatie?", first.resolved)
+    assert mutation.answered and "Reserve jeugdhulp" in mutation.text and "€ 400.000" in mutation.text
+    assert "mutatie" in mutation.text and "Reserves programma 4" not in mutation.text
+    held = svc.answer("hoeveel zit er nog in die reserve?", mutation.resolved)  # 'die reserve': the one just asked
+    assert not held.answered and "Reserve jeugdhulp" in held.text
+
+
+def test_two_words_the_row_lacks_get_no_default_amount_of_the_row(svc: Any) -> None:
+    narrower = svc.answer("Hoeveel geld gaat er in 2027 naar het programma voor mantelzorgers en respijtzorg in "
+                          "Veenhoven?")
+    assert "€ 144.125.000" not in narrower.text
+    assert "€ 144.125.000" in svc.answer("wat kost het programma in 2027 in Veenhoven?").text
+
+
+def test_a_programme_named_by_its_kind_word_with_a_name_is_read_from_the_prose(real_service: Any) -> None:
+    answer = real_service.answer("hoeveel geld gaat er in 2026 naar dat programma voor de lokale democratie?")
+    assert answer.answered and "20.000" in answer.text and "27.308" not in answer.text
+
+
+def test_what_a_reserve_is_used_for_is_its_toelichting(real_service: Any) -> None:
+    answer = real_service.answer("Waar wordt de reserve rekenkamer voor gebruikt?")
+    assert answer.answered and "hogere lasten" in answer.text
+
+
+def test_why_is_never_answered_with_a_tables_own_cells(real_service: Any) -> None:
+    first = real_service.answer("welke investeringen zitten er in het programma")
+    why = real_service.answer("waarvoor zijn die nodig", first.resolved)
+    assert "(begroting):" not in why.text
+
+
+def test_where_more_money_goes_of_two_rows_compares_them(svc: Any) -> None:
+    answer = svc.answer("Waar ging in 2027 meer geld naartoe in Veenhoven, jeugd of werk en inkomen?")
+    assert answer.method == "table" and "€ 32.418.000" in answer.text and "€ 68.120.000" in answer.text
+    assert svc.understand("Waar gaat het geld voor jeugd in Veenhoven naartoe?").intent == "explain"
