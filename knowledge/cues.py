@@ -65,6 +65,8 @@ CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])") 
 PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))  # personal data, masked before understanding
 # a share asked for ('welk percentage', 'hoeveel procent'): a score or share, never a euro amount
 PERCENT = re.compile(r"(?<![\w])(?:percentage|percentages|procent|percent|pct)(?![\w])|\d\s?%")
+# a part of the amount just given ('hoeveel daarvan gaat naar …', 'how much of that is for …')
+PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that|it|this|which|those))(?![\w])")
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
 OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give

@@ -21,13 +21,16 @@ def _words(text: str, generic: frozenset[str]) -> set[str]:
 
 
 def purpose_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject,
-                   generic: frozenset[str]) -> Answer | None:
-    """The one sentence of the subject's explanation that gives an amount for the topic of the passage just quoted
-    (None when the question does not point back, or no sentence or several fit)."""
-    if not query.quoted or not (query.refers or query.follow_up):
-        return None
+                   generic: frozenset[str], words: tuple[str, ...] = ()) -> Answer | None:
+    """The one sentence of the subject's explanation that gives an amount for the topic of the passage just quoted,
+    or for the question's own words ('hoeveel daarvan is voor X?'); None when no sentence or several fit."""
     own = _words(subject.label, generic)
-    topic = _words(query.quoted, generic) - own
+    wanted = [w[:max(STEM - 1, len(w) - 2)] for w in words if len(w) >= STEM - 1 and w not in generic]
+    if words and not wanted:
+        return None
+    if not words and (not query.quoted or not (query.refers or query.follow_up)):
+        return None
+    topic = _words(query.quoted or "", generic) - own
     found: list[tuple[int, str, str]] = []
     for section_id in subject.sections:
         section = corpus.section(section_id)
@@ -37,7 +40,8 @@ def purpose_answer(settings: Settings, corpus: Corpus, query: Query, subject: Su
             years = set(YEAR.findall(sentence))
             if not AMOUNT.search(sentence) or (query.years and years and not years & {str(y) for y in query.years}):
                 continue
-            shared = len((_words(sentence, generic) - own) & topic)
+            shared = sum(1 for w in wanted if w in fold(sentence)) if wanted else \
+                len((_words(sentence, generic) - own) & topic)  # (a part of a compound counts: 'verkiezing')
             if shared:
                 found.append((shared, section_id, sentence.strip()))
     if not found:

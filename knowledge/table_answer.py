@@ -119,6 +119,13 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
             # (if any) only the prose gives; the row's default measure would be a wrong number
             return NoAmount(f"De begroting geeft geen apart bedrag voor '{' '.join(narrower)}'.", search=True)
     inherited = subject is not None and "subject" in query.inherited
+    if inherited and query.part_of and subject is not None:
+        parts = [w for w in _narrower_words(query, subject, titles) if w not in vocab.generic]
+        if parts:  # 'hoeveel daarvan gaat naar personeel?': the whole row is not that part
+            return NoAmount(f"De begroting geeft niet apart hoeveel daarvan voor '{' '.join(parts)}' is.",
+                            search=True, kept=Resolved(measure=family, subject=subject.id, intent=query.intent,
+                                                       year=query.years[-1] if query.years else None,
+                                                       document=subject.document_id))
     leftover = [] if named else _narrower_words(query, subject, titles)
     if inherited:  # a follow-up keeps its topic unless it names something the budget does not know
         leftover = [w for w in leftover if w not in corpus_words and stem(w) not in vocab.stems]

@@ -216,6 +216,7 @@ class Query:
     balance: bool = False  # how much something holds ('hoeveel zit er nog in', 'stand eind 2026')
     personal: bool = False  # the text carried personal data, masked before it got here
     percent: bool = False  # a share or score is asked ('welk percentage', 'hoeveel procent'), not euros
+    part_of: bool = False  # a part of the amount just given ('hoeveel daarvan gaat naar …')
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from knowledge.cues import (
     NUMBER_NOUNS,
     NUMBERS,
     OWN_CASE,
+    PART_OF,
     PERCENT,
     PERSONAL,
     PLURAL,
@@ -328,6 +329,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         ambiguous=ambiguous, words=tuple(re.findall(r"[^\W\d_]{4,}", fold(text))),
         own_case=OWN_CASE.search(fold(text)) is not None, balance=BALANCE.search(fold(text)) is not None,
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
+        part_of=PART_OF.search(folded) is not None,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))

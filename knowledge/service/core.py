@@ -220,7 +220,12 @@ class Service(Subjects):
                     return abstain(s, query.text, 0.0, f"In de begroting staat geen bedrag voor {other.title()}.")
             if pair is not None:
                 return replace(table_pair_answer(s, query.text, pair), frame=query)
-            if isinstance(facts, NoAmount) and (subject is None or facts.search) and query.topic_words:
+            if isinstance(facts, NoAmount) and facts.search and subject is not None and query.part_of:
+                part = purpose_answer(s, self.index.corpus, query, subject, self.vocab.generic, query.topic_words)
+                if part is not None:  # 'hoeveel daarvan is voor X?': the toelichting's sentence on X
+                    return part
+            if isinstance(facts, NoAmount) and (subject is None or (facts.search and not query.part_of)) \
+                    and query.topic_words:
                 passage = self._passage_answer(query)
                 pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
                 counted = query.counted is not None and NUMBER_WORD.search(passage.text) is not None

@@ -387,3 +387,18 @@ def test_where_more_money_goes_of_two_rows_compares_them(svc: Any) -> None:
     answer = svc.answer("Waar ging in 2027 meer geld naartoe in Veenhoven, jeugd of werk en inkomen?")
     assert answer.method == "table" and "€ 32.418.000" in answer.text and "€ 68.120.000" in answer.text
     assert svc.understand("Waar gaat het geld voor jeugd in Veenhoven naartoe?").intent == "explain"
+
+
+def test_a_part_of_the_amount_just_given_is_not_the_whole(svc: Any) -> None:
+    first = svc.answer("lasten jeugd Veenhoven 2027")
+    part = svc.answer("en hoeveel daarvan gaat naar personeel?", first.resolved)
+    assert "€ 32.418.000" in first.text and "€ 32.418.000" not in part.text and not part.answered
+    assert "€ 32.418.000" in svc.answer("en in 2027?", part.resolved).text  # the row is kept for what follows
+    assert svc.understand("how much of that is for staff?").part_of and not svc.understand("lasten jeugd").part_of
+
+
+def test_a_part_of_a_reserve_withdrawal_is_the_sentence_of_its_toelichting(real_service: Any) -> None:
+    first = real_service.answer("onttrekking reserve raad 2026")
+    part = real_service.answer("hoeveel daarvan is voor de verkiezingen?", first.resolved)
+    assert part.answered and "60.000" in part.text and "€ 80.000" not in part.text
+    assert part.citations[0].section_id.endswith("reserves-reserve-raad")
