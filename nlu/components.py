@@ -3,6 +3,7 @@ budget follow-up from being taken for dialogue."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent  # type: ignore[import-not-found, unused-ignore]
@@ -96,12 +97,20 @@ class DutchBudgetEntityExtractor(StatelessComponent, EntityExtractorMixin):  # t
         return messages
 
 
+# A question about what was just said: a question word first and a word pointing back ('hoe wordt dat gemeten?',
+# 'wie heeft dat bedacht?'): no thanks, greeting or refusal; the knowledge service answers or says it cannot.
+QUESTION_FIRST = re.compile(r"^\W*(?:en\s+|and\s+|maar\s+|but\s+)?(?:hoeveel|hoe|wie|wat|welke|welk|waarom|waar\w*|"
+                            r"wanneer|how|who|what|which|why|where|when)(?![\w])", re.IGNORECASE)
+POINTS_BACK = re.compile(r"(?<![\w])(?:dat|die|dit|deze|ze|zij|hij|daar\w*|hier\w*|that|it|this|these|those|they|"
+                         r"them)(?![\w])", re.IGNORECASE)  # (not 'het' or 'er': 'hoe laat gaat het zwembad open?')
+
+
 @DefaultV1Recipe.register(  # type: ignore[misc, unused-ignore]
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class BudgetIntentGuard(StatelessComponent):  # type: ignore[misc, unused-ignore]
     """A short reply the classifier took for dialogue ('and net?' as 'niet geholpen') is a budget follow-up when it
-    names a measure, a year, a section code or an amount."""
+    names a measure, a year, a section code or an amount, or asks a question about what was just said."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -120,6 +129,8 @@ class BudgetIntentGuard(StatelessComponent):  # type: ignore[misc, unused-ignore
             intent = message.get(INTENT) or {}
             if intent.get("name") not in self._dialogue:
                 continue
-            if any(e.get("entity") in KIND_TO_ENTITY.values() for e in message.get(ENTITIES, [])):
+            text = str(message.get(TEXT) or "")
+            if any(e.get("entity") in KIND_TO_ENTITY.values() for e in message.get(ENTITIES, [])) or (
+                    QUESTION_FIRST.search(text) and POINTS_BACK.search(text)):
                 message.set(INTENT, {"name": self._budget, "confidence": 1.0}, add_to_output=True)
         return messages

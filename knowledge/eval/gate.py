@@ -24,8 +24,8 @@ def misses(metrics: Metrics, targets: dict[str, float]) -> list[str]:
 
 
 # Floors on the later writers' tuning halves, where the targets above are not met yet (README): a ratchet at the
-# level reached in the fourth round (one question of slack), with the wrong amounts that remain there. Raise them as
-# the sets improve; never lower them to let a change through.
+# level reached in the fourth and fifth rounds (one question of slack), with the wrong amounts that remain there.
+# Raise them as the sets improve; never lower them to let a change through.
 RATCHET: dict[str, tuple[dict[str, float], int]] = {
     "singles_v2": ({"hit3": 0.95, "cited_hit": 0.87, "fact_recall": 0.87, "abstain_accuracy": 0.93}, 0),
     "singles_v3": ({"hit3": 0.95, "cited_hit": 0.92, "fact_recall": 0.90, "abstain_accuracy": 0.94}, 0),
@@ -33,6 +33,8 @@ RATCHET: dict[str, tuple[dict[str, float], int]] = {
     "conversations_v2": ({"turn_success": 0.81, "conversation_pass": 0.54}, 1),
     "conversations_v3": ({"turn_success": 0.88, "conversation_pass": 0.74}, 0),
     "conversations_v4": ({"turn_success": 0.75, "conversation_pass": 0.54}, 0),
+    "singles_v5": ({"hit3": 0.95, "cited_hit": 0.83, "fact_recall": 0.82, "abstain_accuracy": 0.88}, 0),
+    "conversations_v5": ({"turn_success": 0.75, "conversation_pass": 0.56}, 0),
 }
 
 

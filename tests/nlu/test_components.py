@@ -112,7 +112,8 @@ def guarded(text: str, intent: str) -> str:
 
     message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.6}})
     extractor().process([message])
-    BudgetIntentGuard.create({"dialogue_intents": ["feedback_not_helped", "deny"]}, None, None, None).process([message])
+    BudgetIntentGuard.create({"dialogue_intents": ["feedback_not_helped", "deny", "thank", "out_of_scope"]}, None,
+                             None, None).process([message])
     return str(message.get("intent")["name"])
 
 
@@ -122,7 +123,16 @@ def test_a_budget_entity_turns_a_dialogue_intent_into_a_follow_up() -> None:
     assert guarded("en in 2027?", "deny") == "ask_followup"
 
 
+def test_a_question_about_what_was_just_said_is_a_follow_up() -> None:
+    assert guarded("wie heeft dat bedacht?", "thank") == "ask_followup"  # ('bedacht' is not 'bedankt')
+    assert guarded("hoe wordt dat gemeten?", "out_of_scope") == "ask_followup"
+    assert guarded("how much of that is for elections?", "out_of_scope") == "ask_followup"
+
+
 def test_dialogue_without_budget_words_stays_dialogue() -> None:
     assert guarded("dat hielp niet", "feedback_not_helped") == "feedback_not_helped"
     assert guarded("nee", "deny") == "deny"
+    assert guarded("dank je wel", "thank") == "thank" and guarded("bedankt daarvoor", "thank") == "thank"
+    assert guarded("vertel een mop", "out_of_scope") == "out_of_scope"  # no question about what was said
+    assert guarded("Hoe laat gaat het zwembad morgen open?", "out_of_scope") == "out_of_scope"
     assert guarded("wat kost bestuur in 2027?", "ask_budget") == "ask_budget"  # not a dialogue intent: untouched
