@@ -65,6 +65,10 @@ CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])") 
 PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))  # personal data, masked before understanding
 # a share asked for ('welk percentage', 'hoeveel procent'): a score or share, never a euro amount
 PERCENT = re.compile(r"(?<![\w])(?:percentage|percentages|procent|percent|pct)(?![\w])|\d\s?%")
+# words that ask for euros (not a count or a share): an answer from a percentage table never fits them
+EURO_CUES = ("geld", "euro", "euros", "€", "bedrag", "bedragen", "budget", "hoe duur", "prijs", "money", "cost",
+             "costs", "kost", "kosten", "kostte")
+SCORE_FAMILIES = ("streefwaarde", "realisatie")  # the measures of indicators: scores and shares, not euros
 # a part of the amount just given ('hoeveel daarvan gaat naar …', 'how much of that is for …')
 PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that|it|this|which|those))(?![\w])")
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case

@@ -164,8 +164,8 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         total = _table_total(vocab, subject, family)
         if total is not None:  # 'en samen?' / 'de totale toevoeging': the total row of the same table
             subject, families = total, families_of(vocab, total)
-    if family is not None and family in MONEY_FAMILIES and families and all(f in INDICATOR_FAMILIES
-                                                                             for f in families):
+    if (query.money or (family is not None and family in MONEY_FAMILIES)) and families \
+            and all(f in INDICATOR_FAMILIES for f in families):
         return NoAmount(f"In de begroting staat geen bedrag voor {subject.label}; er staan alleen scores.")
     if query.percent and families \
             and not any(f in INDICATOR_FAMILIES for f in families):
@@ -266,7 +266,8 @@ def _candidates(vocab: Vocabulary, query: Query, family: str | None, titled: lis
     scope = set(query.scope)
 
     def fits(s: Subject) -> bool:
-        return s.document_id in scope and (family is None or family in families_of(vocab, s))
+        return s.document_id in scope and (family is None or family in families_of(vocab, s)) and not (
+            query.money and all(f in INDICATOR_FAMILIES for f in families_of(vocab, s)))  # (euros: no scores)
 
     if titled:
         named = lookup.sort(s for w in titled for s in lookup.rows_by_stem.get(stem(w), ()) if fits(s))

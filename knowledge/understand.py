@@ -28,6 +28,7 @@ from knowledge.cues import (
     CUE_WORDS,
     DEMONSTRATIVE,
     DESTINATION,
+    EURO_CUES,
     FOLLOW_CUES,
     GENERIC,
     GOES_OUT,
@@ -48,6 +49,7 @@ from knowledge.cues import (
     POSSESSIVE,
     PRONOUN,
     RELATIVE_YEARS,
+    SCORE_FAMILIES,
     SHORT,
     SPENDS,
     STRUCTURE_WORDS,
@@ -241,6 +243,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     measure = measures[0][0] if measures else None
     total_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in TOTAL_CUES)
     intent = detect_intent(folded, measure, amount_cue)
+    money_compound = _money_compound(folded, vocab)
+    if money_compound and measure is None and intent in ("define", "info"):
+        intent = "amount"  # 'wat zijn de personeelskosten van X?': a kind of cost, asked as a thing
+        notes.append(f"geldwoord in samenstelling: '{money_compound}'")
+    money = (measure is not None and measure not in SCORE_FAMILIES) or bool(money_compound) \
+        or has_cue(folded, EURO_CUES)
     entities = extract_entities(text)  # years and section codes, recognised once
     years = sorted({int(e.value) for e in entities if e.kind == "year"})
     if intent == "amount" and (CHANGE_VERB.search(folded) or MORE_BY.search(folded)):
@@ -329,7 +337,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         ambiguous=ambiguous, words=tuple(re.findall(r"[^\W\d_]{4,}", fold(text))),
         own_case=OWN_CASE.search(fold(text)) is not None, balance=BALANCE.search(fold(text)) is not None,
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
-        part_of=PART_OF.search(folded) is not None,
+        part_of=PART_OF.search(folded) is not None, money=money,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
@@ -404,6 +412,17 @@ def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
             continue
         out.append(fold(m.group(1)))
     return tuple(out)
+
+
+def _money_compound(folded: str, vocab: Vocabulary) -> str | None:
+    """A word that ends in a money measure word without being one ('personeelskosten', 'verkiezingsuitgaven')."""
+    heads = [w for w, f in vocab.measure_words.items() if " " not in w and len(w) >= MIN_COMPOUND_PART + 1
+             and f not in SCORE_FAMILIES]
+    for word in re.findall(r"[a-z]{9,}", folded):
+        if word not in vocab.measure_words and any(
+                word.endswith(h) and len(word) - len(h) >= MIN_COMPOUND_PART for h in heads):
+            return word
+    return None
 
 
 def _reserve_measure(vocab: Vocabulary, subject_id: str, measure: str | None) -> bool:

@@ -96,7 +96,7 @@ class Subjects(Passages):
         fused, _ = self._rank(query, vector, set())
         for hit in rank_sections(self.index, fused, 3):
             subj = self.row_sections.get(hit.section.id)
-            if subj is None or subj.document_id not in query.scope or (
+            if subj is None or subj.document_id not in query.scope or (query.money and subj.kind == "indicator") or (
                     query.measure is not None and query.measure not in self._families(subj)):
                 continue
             title = fold(" ".join((subj.label, *self.index.corpus.section(hit.section.id).alt_titles)))  # type: ignore[union-attr]

@@ -402,3 +402,11 @@ def test_a_part_of_a_reserve_withdrawal_is_the_sentence_of_its_toelichting(real_
     part = real_service.answer("hoeveel daarvan is voor de verkiezingen?", first.resolved)
     assert part.answered and "60.000" in part.text and "€ 80.000" not in part.text
     assert part.citations[0].section_id.endswith("reserves-reserve-raad")
+
+
+def test_euros_are_never_read_from_a_score_and_a_kind_of_cost_is_no_row(svc: Any) -> None:
+    money = svc.answer("Hoeveel geld gaat er in Veenhoven naar mantelzorgers die zich zwaar belast voelen?")
+    assert "%" not in money.text and "Percentage mantelzorgers" not in money.text
+    assert "14%" in svc.answer("Welk percentage mantelzorgers voelt zich zwaar belast in Veenhoven?").text
+    staff = svc.answer("wat zijn de personeelskosten van jeugd in Veenhoven in 2027?")
+    assert not staff.answered and "€ 32.418.000" not in staff.text and "personeelskosten" in staff.text
