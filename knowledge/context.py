@@ -24,7 +24,6 @@ ORDINALS = {"eerste": 0, "tweede": 1, "derde": 2, "vierde": 3, "laatste": -1, "f
             "fourth": 3, "last": -1}
 ORDINAL = re.compile(r"(?<![\w])(" + "|".join(ORDINALS) + r")(?!\s+(?:jaar|keer|helft|kwartaal|year|time|half))"
                      r"(?![\w])")
-OTHER = re.compile(r"(?<![\w])(?:andere|other)\s+([a-z]{4,})")
 
 
 def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: int | None = None,
@@ -142,8 +141,7 @@ def _other_one(query: Query, previous: Resolved | None, vocab: Vocabulary) -> st
     """The subject 'de andere <kind>' / 'the other <kind>' means: the only other one of the previous subject's kind
     in its document (None when there are several, or the question names its own subject)."""
     before = vocab.subjects.get(previous.subject or "") if previous is not None else None
-    other = OTHER.search(fold(query.text))
-    if before is None or other is None or query.mentions or other.group(1)[:4] != before.kind[:4]:
+    if before is None or query.others is None or query.mentions or query.others[:4] != before.kind[:4]:
         return None
     plural = fold(before.kind) + "s"  # ('Reserves', the table of all reserves, is not another reserve)
     siblings = [s for s in subject_index(vocab).by_document.get(before.document_id, ())

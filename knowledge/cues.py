@@ -69,6 +69,7 @@ PERCENT = re.compile(r"(?<![\w])(?:percentage|percentages|procent|percent|pct)(?
 EURO_CUES = ("geld", "euro", "euros", "€", "bedrag", "bedragen", "budget", "hoe duur", "prijs", "money", "cost",
              "costs", "kost", "kosten", "kostte")
 SCORE_FAMILIES = ("streefwaarde", "realisatie")  # the measures of indicators: scores and shares, not euros
+OTHER = re.compile(r"(?<![\w])(?:andere|overige|other)\s+([a-z]{4,})")  # 'de andere gemeenten', 'other parties'
 # a part of the amount just given ('hoeveel daarvan gaat naar …', 'how much of that is for …')
 PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that|it|this|which|those))(?![\w])")
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case

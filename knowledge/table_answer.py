@@ -119,6 +119,10 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
             # (if any) only the prose gives; the row's default measure would be a wrong number
             return NoAmount(f"De begroting geeft geen apart bedrag voor '{' '.join(narrower)}'.", search=True)
     inherited = subject is not None and "subject" in query.inherited
+    if inherited and query.others and subject is not None:  # 'wat betalen de andere gemeenten?' after one's own
+        return NoAmount(f"De begroting geeft alleen het bedrag voor {subject.label}, niet voor andere "
+                        f"{query.others}.", kept=Resolved(measure=family, subject=subject.id, intent=query.intent,
+                                                          document=subject.document_id))
     if inherited and query.part_of and subject is not None:
         parts = [w for w in _narrower_words(query, subject, titles) if w not in vocab.generic]
         if parts:  # 'hoeveel daarvan gaat naar personeel?': the whole row is not that part
@@ -141,6 +145,10 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     if (subject is None or not subject.rows) and not titled and (leftover or query.weak_words):
         what = (leftover or list(query.weak_words))[0]
         return NoAmount(f"In de begroting staat geen bedrag voor '{what}'.")
+    passage = corpus.section(query.topic) if query.topic and subject is None and query.refers else None
+    if passage is not None and not titled and not query.total:
+        # 'wat kost die?' after a passage about something without a row of its own: not the document's total
+        return NoAmount(f"De begroting geeft geen apart bedrag voor wat we net bespraken ({passage.title}).")
     if subject is None or not subject.rows:
         candidates = _candidates(vocab, query, family, titled, subject)
         if len(candidates) == 1 and not titled:

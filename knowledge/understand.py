@@ -41,6 +41,7 @@ from knowledge.cues import (
     MORE_OR_LESS,
     NUMBER_NOUNS,
     NUMBERS,
+    OTHER,
     OWN_CASE,
     PART_OF,
     PERCENT,
@@ -338,6 +339,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         own_case=OWN_CASE.search(fold(text)) is not None, balance=BALANCE.search(fold(text)) is not None,
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
         part_of=PART_OF.search(folded) is not None, money=money,
+        others=other.group(1) if (other := OTHER.search(fold(text))) is not None else None,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))

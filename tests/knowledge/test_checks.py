@@ -410,3 +410,16 @@ def test_euros_are_never_read_from_a_score_and_a_kind_of_cost_is_no_row(svc: Any
     assert "14%" in svc.answer("Welk percentage mantelzorgers voelt zich zwaar belast in Veenhoven?").text
     staff = svc.answer("wat zijn de personeelskosten van jeugd in Veenhoven in 2027?")
     assert not staff.answered and "€ 32.418.000" not in staff.text and "personeelskosten" in staff.text
+
+
+def test_what_others_pay_is_not_the_row_just_given(svc: Any) -> None:
+    first = svc.answer("bijdrage GGD Veenland 2027")
+    others = svc.answer("en wat betalen de andere gemeenten?", first.resolved)
+    assert "€ 2.047.310" in first.text and not others.answered and "€ 2.047.310" not in others.text
+    assert svc.understand("en de andere gemeenten?").others == "gemeenten"
+
+
+def test_what_a_passage_without_a_row_costs_is_not_the_documents_total(svc: Any) -> None:
+    first = svc.answer("wat doet Veenhoven aan mantelzorgondersteuning?")
+    cost = svc.answer("wat kost dat?", first.resolved)
+    assert first.answered and not cost.answered and "€ 144.125.000" not in cost.text
