@@ -59,7 +59,7 @@ def table_answer(settings: Settings, question: str, facts: TableFacts, text: str
     """Answer from table cells, citing the table's section with the row as quote."""
     row_quote = "; ".join(
         f"{c.line} — {c.measure} {c.year or ''} ({c.kind}): {c.raw}{' ' + c.unit if c.unit == '× €1.000' else ''}"
-        for c in facts.cells
+        for c in (*facts.cells, *facts.total_of)
     ) or facts.table.title
     citation = cite(settings, 1, facts.section, row_quote)
     first = facts.cells[0]

@@ -89,6 +89,9 @@ GOES_OUT = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|haalt|halen|haalde|haa
                       r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])|(?<![\w])(?:comes?|coming|came|goes|going|went|taken|takes?|"
                       r"took)\s+out\s+of(?![\w])")
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
+# the separable verb of revenue: 'wat levert het op?', 'leverde dat veel op?', 'opgeleverd'
+YIELDS = re.compile(r"(?<![\w])(?:(?:levert|leveren|leverde|leverden)(?:\s+[\w-]+){0,6}\s+op|opleveren|oplevert|"
+                    r"opgeleverd)(?![\w])")
 MONEY_WORDS = frozenset(w for c in AMOUNT_CUES for w in c.split()) | {"money", "geld"}
 AUXILIARIES = frozenset("does do did has have had was were is are will would can could".split())
 PLURAL = re.compile(r"(?:en|[^s]s|'s)$")  # things are counted in the plural ('zetels', 'gemeenten', 'questions')

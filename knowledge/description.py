@@ -44,6 +44,8 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
     if facts.family in INDICATOR_FAMILIES or facts.subject.kind == "indicator":
         return _describe_indicator(facts)
     subject = subject_phrase(facts)
+    if facts.total_of:
+        return _describe_share(facts, subject)
     sentences = []
     if facts.listing:
         rows = "; ".join(f"{c.line}: {positive_amount(c)}" for c in cells)
@@ -71,6 +73,19 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
     if document_label:
         sentences.append(f"(Bron: {document_label}.)")
     return " ".join(s for s in sentences if s)
+
+
+def _describe_share(facts: TableFacts, subject: str) -> str:
+    """A row's amount as a percentage of its table's total, computed from the two cells."""
+    what = FAMILY_WORDS.get(facts.family, facts.cells[0].measure.lower())
+    sentences = []
+    for part, whole in zip(facts.cells, facts.total_of, strict=True):
+        share = abs(part.value or 0.0) / abs(whole.value or 1.0) * 100
+        sentences.append(f"{kind_phrase(part)} {'zijn' if facts.family in PLURAL else 'is'} {what} {subject} "
+                         f"{positive_amount(part)}. Dat is {format_number(round(share, 1))}% van het totaal "
+                         f"({whole.line}: {positive_amount(whole)}).")
+    sentences.append("Het percentage is berekend uit deze twee bedragen in de tabel.")
+    return " ".join(sentences)
 
 
 def subject_phrase(facts: TableFacts) -> str:

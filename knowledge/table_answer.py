@@ -168,6 +168,9 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
                         Clarify(f"De begroting geeft geen apart bedrag voor '{titled[0]}'. Wel voor {subject.label}. "
                                 "Wilt u dat bedrag?", options))
     families = families_of(vocab, subject)
+    share = _share_of_total(vocab, corpus, query, subject, family, families)
+    if share is not None:  # 'hoeveel procent is dat van het totaal?': computed from the two cited cells
+        return share
     if query.total and not subject.total and ("subject" in query.inherited or not query.mentions):
         total = _table_total(vocab, subject, family)
         if total is not None:  # 'en samen?' / 'de totale toevoeging': the total row of the same table
@@ -209,6 +212,25 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         word = FAMILY_LABELS.get(family, family)
         return NoAmount(f"De begroting geeft voor {subject.label} geen bedrag voor {word}.", offer)
     return _cells(vocab, corpus, query, subject, family)
+
+
+def _share_of_total(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject, family: str | None,
+                    families: list[str]) -> TableFacts | None:
+    """A row's share of its table's total for the same measure and year, when a percentage of it is asked
+    ('hoeveel procent is dat van het totaal?'); None when there is no such total or no amount to divide."""
+    if not (query.percent and (query.total or query.refers)) or subject.total \
+            or any(f in INDICATOR_FAMILIES for f in families):
+        return None
+    family = family if family in families else SPEND_FAMILY if SPEND_FAMILY in families else None
+    whole = _table_total(vocab, subject, family) if family is not None else None
+    if whole is None or family is None:
+        return None
+    plain = replace(query, percent=False)
+    part, total = _cells(vocab, corpus, plain, subject, family), _cells(vocab, corpus, plain, whole, family)
+    if isinstance(part, NoAmount) or isinstance(total, NoAmount) or len(part.cells) != len(total.cells) or any(
+            p.year != t.year or not p.value or not t.value for p, t in zip(part.cells, total.cells, strict=True)):
+        return None
+    return replace(part, total_of=total.cells, compare=False)
 
 
 def _unique_subject(vocab: Vocabulary, query: Query, family: str | None) -> Subject | None:

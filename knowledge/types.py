@@ -293,7 +293,7 @@ class TableFacts:
     resolved: Resolved
     compare: bool
     default_year: int | None
-    total_of: tuple[Cell, ...] = ()
+    total_of: tuple[Cell, ...] = ()  # the total row's cells a share of it is computed against
     listing: bool = False
 
 

@@ -59,6 +59,7 @@ from knowledge.cues import (
     TOTAL_CUES,
     WANTS_TO_ACHIEVE,
     WHEN_FIRST,
+    YIELDS,
     cue_pattern,
     has_cue,
 )
@@ -261,6 +262,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in named if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
+    if measure is None and "baten" in vocab.measure_words.values() and YIELDS.search(folded):
+        measure = "baten"  # the separable verb: 'wat levert het op?'
+        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
         measure = "lasten"  # the separable verb: 'geeft de gemeente meer uit aan …'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
@@ -305,6 +309,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                       and (intent in THING_INTENTS or not _reserve_measure(vocab, s.id, measure))]
     relative = _relative_year(folded)
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + _relative_spans(folded)
+    taken += [(m.start(), m.end()) for m in YIELDS.finditer(folded)] if measure == "baten" else []
     if english:  # English words the glossary translated are represented by their Dutch terms
         translated = {w for term in glossary_terms(text, force=True) for w in term.split()}
         content = [w for w in _content_words(folded, taken) if w not in vocab.generic and w not in translated]

@@ -423,3 +423,12 @@ def test_what_a_passage_without_a_row_costs_is_not_the_documents_total(svc: Any)
     first = svc.answer("wat doet Veenhoven aan mantelzorgondersteuning?")
     cost = svc.answer("wat kost dat?", first.resolved)
     assert first.answered and not cost.answered and "€ 144.125.000" not in cost.text
+
+
+def test_a_share_of_the_total_is_computed_from_the_two_cited_cells(svc: Any) -> None:
+    first = svc.answer("lasten jeugd Veenhoven 2027")
+    share = svc.answer("welk percentage van het totaal is dat?", first.resolved)
+    assert share.answered and "22,5%" in share.text  # 32.418 of 144.125
+    assert "€ 32.418.000" in share.text and "€ 144.125.000" in share.text
+    assert "32.418" in share.citations[0].quote and "144.125" in share.citations[0].quote
+    assert svc.answer("en wat levert jeugd in 2027 op?").text.count("€ 455.000") == 1  # 'levert … op': the baten
