@@ -134,7 +134,7 @@ GENERIC = frozenset(
     geldt gelden bereiken bereikt allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down mensen people gebruikt gebruiken ingezet inzetten benut
-    benutten used use nodig needed""".split()
+    benutten used use nodig needed english engels please alsjeblieft alstublieft each every elke ieder iedere""".split()
 )
 
 

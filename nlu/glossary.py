@@ -57,6 +57,8 @@ GLOSSARY: dict[str, str] = {
     "result": "resultaat", "balance": "saldo", "pay": "betaalt", "pays": "betaalt", "paid": "betaald",
     "spend": "lasten", "spent": "lasten", "measured": "realisatie gemeten", "score": "score",
     # general words of government and planning
+    "cemetery": "begraafplaats", "cemeteries": "begraafplaatsen", "foundation": "stichting",
+    "answer": "beantwoorden afgehandeld", "answers": "beantwoordt afgehandeld", "directly": "direct",
     "cabinet": "kabinet", "strengthening": "versterking", "strengthen": "versterken", "yearly": "jaarlijks",
     "annual": "jaarlijks", "annually": "jaarlijks", "abolished": "opgeheven", "abolish": "opheffen",
     "channels": "kanalen", "products": "producten", "municipalities": "gemeenten", "agreements": "afspraken",
