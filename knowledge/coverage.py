@@ -61,6 +61,8 @@ class Coverage:
     def covered(self, query: Query, answer: Answer, strict: bool = False) -> bool:
         """The cited passages cover the question's topic words (one shared word is not coverage)."""
         words = query.topic_words
+        if query.phrase and not strict and any(query.phrase in fold(c.quote) for c in answer.citations):
+            return True  # the passage uses the very phrase the asker quoted ('het principe "…"')
         if query.topic and "topic" in query.inherited:
             # a follow-up within the passage just cited ('waarom zijn die belangrijk?'): its common words say
             # what is asked about that passage; only its specific words must be there

@@ -70,6 +70,8 @@ EURO_CUES = ("geld", "euro", "euros", "€", "bedrag", "bedragen", "budget", "ho
              "costs", "kost", "kosten", "kostte")
 SCORE_FAMILIES = ("streefwaarde", "realisatie")  # the measures of indicators: scores and shares, not euros
 OTHER = re.compile(r"(?<![\w])(?:andere|overige|other)\s+([a-z]{4,})")  # 'de andere gemeenten', 'other parties'
+# a phrase the asker quotes ('het principe "altijd de juiste deur"'): the passage that uses it is meant
+QUOTED_PHRASE = re.compile(r"(?:^|(?<=\s))['\"‘“„]([^'\"‘’“”„]{4,80}?)['\"’”](?![\w])")
 # a part of the amount just given ('hoeveel daarvan gaat naar …', 'how much of that is for …')
 PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that|it|this|which|those))(?![\w])")
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case

@@ -49,6 +49,7 @@ from knowledge.cues import (
     PLURAL,
     POSSESSIVE,
     PRONOUN,
+    QUOTED_PHRASE,
     RELATIVE_YEARS,
     SCORE_FAMILIES,
     SHORT,
@@ -345,6 +346,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
         part_of=PART_OF.search(folded) is not None, money=money,
         others=other.group(1) if (other := OTHER.search(fold(text))) is not None else None,
+        phrase=_phrase(text),
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
@@ -419,6 +421,13 @@ def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
             continue
         out.append(fold(m.group(1)))
     return tuple(out)
+
+
+def _phrase(text: str) -> str | None:
+    """The first quoted phrase of two words or more, folded."""
+    found = next((fold(m.group(1)).strip() for m in QUOTED_PHRASE.finditer(text) if len(m.group(1).split()) >= 2),
+                 None)
+    return found or None
 
 
 def _money_compound(folded: str, vocab: Vocabulary) -> str | None:

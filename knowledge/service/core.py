@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -65,6 +66,8 @@ class Service(Subjects):
     table_sections: frozenset[str] = frozenset()
     groups: frozenset[tuple[str, str]] = frozenset()
     coverage: Coverage = field(default_factory=Coverage)
+    section_text: str = ""
+    section_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         corpus = self.index.corpus
@@ -73,6 +76,8 @@ class Service(Subjects):
         self.groups = group_rows(self.vocab)
         self.proper = proper_words(corpus)
         self.table_sections = frozenset(t.section_id for t in corpus.tables)
+        self.section_text = "\n\x00".join(fold(s.text) for s in corpus.sections)  # one string: phrases by find
+        self.section_starts = list(itertools.accumulate((len(fold(s.text)) + 2 for s in corpus.sections), initial=0))
         self.stems = sentence_stems(self.index)
         by_section: dict[str, list[int]] = {}
         for i, chunk in enumerate(self.index.chunks):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 
 import numpy as np
@@ -46,6 +47,8 @@ class Passages:
     code_sections: dict[str, list[str]]
     coverage: Coverage
     table_sections: frozenset[str]
+    section_text: str
+    section_starts: list[int]
 
     def _passage_in(self, query: Query, section_id: str) -> str:
         """The passage of one part (and its subtree) that best answers the question; empty when none does."""
@@ -76,10 +79,20 @@ class Passages:
             if pinned.answered:
                 return pinned
         roots = (set(subject.sections) if subject is not None else set()) | ({query.topic} if query.topic else set())
+        roots |= self._phrase_sections(query.phrase) if query.phrase else set()  # the passage that uses the phrase
         result = self._passage_within(query, roots)
         if not result.answered and roots and query.topic and subject is None:
             result = self._passage_within(replace(query, topic=None), set())  # then the whole corpus
         return result
+
+    def _phrase_sections(self, phrase: str, limit: int = 8) -> set[str]:
+        """The sections whose text holds the (folded) phrase, found by a search in one string."""
+        found: set[str] = set()
+        at = self.section_text.find(phrase)
+        while at != -1 and len(found) < limit:
+            found.add(self.index.corpus.sections[bisect.bisect_right(self.section_starts, at) - 1].id)
+            at = self.section_text.find(phrase, at + len(phrase))
+        return found
 
     def _passage_within(self, query: Query, roots: set[str]) -> Answer:
         subject = self.vocab.subjects.get(query.subject or "")

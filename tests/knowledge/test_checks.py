@@ -432,3 +432,12 @@ def test_a_share_of_the_total_is_computed_from_the_two_cited_cells(svc: Any) -> 
     assert "€ 32.418.000" in share.text and "€ 144.125.000" in share.text
     assert "32.418" in share.citations[0].quote and "144.125" in share.citations[0].quote
     assert svc.answer("en wat levert jeugd in 2027 op?").text.count("€ 455.000") == 1  # 'levert … op': the baten
+
+
+def test_a_quoted_phrase_is_answered_by_the_passage_that_uses_it(svc: Any) -> None:
+    used = svc.answer("Wat houdt de aanpak 'advies, respijtzorg en lotgenotencontact' in?")
+    assert used.answered and "steunpunt mantelzorg" in used.text
+    assert svc.understand("Wat houdt de aanpak 'advies, respijtzorg en lotgenotencontact' in?").phrase == \
+        "advies, respijtzorg en lotgenotencontact"
+    assert not svc.answer("Wat houdt de aanpak 'advies, kinderopvang en sport' in?").answered  # not in the budget
+    assert svc.understand("wat zijn de risico's van de GGD?").phrase is None  # an apostrophe is no quote
