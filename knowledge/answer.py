@@ -108,13 +108,21 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     if subject.total or (query.measure and query.asks_change):
         # a total row, or why a number went up or down: only explanations that name the measure asked about
         found = _naming_measure(found, query.measure)
-    if found and subject.total:  # the parts' own explanations, not a reason for the total as a whole
+    composed = _composition(corpus, vocab, query, subject)
+    if composed:  # 'waarom zo veel?' after a total: which of its rows make it up, largest first (cited cells)
+        text, section, quote, largest = composed
+        parts.append(text)
+        citations.append(cite(settings, 1, section, quote))
+        own = [s for s in (corpus.section(i) for i in largest.explanations) if s is not None]
+        found = (own if largest.kind == "reserve" else _naming_measure(own, query.measure))[:1]
+        # (the largest row's own reason if it speaks of this measure; a reserve's toelichting is about its mutations)
+    if found and subject.total and not composed:  # the parts' own explanations, not the total's reason
         parts.append(f"De begroting geeft geen reden voor {subject.label} als geheel. Bij de onderdelen staat:")
     if found:
-        for n, section in enumerate(found[:2], start=1):
+        for section in found[:2]:
             text = _trim(re.sub(r"\s+", " ", section.text), MAX_WORDS)
             parts.append(f"{section.title}: {text}" if subject.kind != "indicator" else text)
-            citations.append(cite(settings, n, section, text))
+            citations.append(cite(settings, len(citations) + 1, section, text))
     elif subject.rows and subject.general_explanation and (
             query.measure or "subject" in query.inherited or query.years):
         general = corpus.section(subject.general_explanation or "")
@@ -140,8 +148,31 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     assert cited is not None
     resolved = _resolved(query, subject, cited)
     # no specific reason: said plainly, with the general explanation quoted — an honest 'the budget does not say'
-    answered = (bool(found) and not subject.total) or query.intent == "meaning"
+    answered = (bool(found) and not subject.total) or query.intent == "meaning" or bool(composed)
     return Answer(query.text, answered, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
+
+
+def _composition(corpus: Corpus, vocab: Vocabulary, query: Query,
+                 subject: Subject) -> tuple[str, Section, str, Subject] | None:
+    """The rows a total adds up for the measure and year just asked, largest first, and the largest row's subject."""
+    from knowledge.description import positive_amount
+    from knowledge.subject_index import subject_index
+    from knowledge.table_answer import parts_of_total
+
+    if query.intent != "explain" or "subject" not in query.inherited or not query.asks_level:
+        return None  # (only 'why so much?' asks what a total is made of; why it went up or down does not)
+    found = parts_of_total(vocab, subject, query.measure, query.years[-1] if query.years else None)
+    if found is None:
+        return None
+    table, total, cells = found
+    largest = next((s for s in subject_index(vocab).rows_by_table.get(table.id, ()) if any(
+        r.table_id == table.id and r.line == cells[0].line for r in s.rows)), None)
+    home = corpus.section(table.section_id)
+    if largest is None or home is None:
+        return None
+    text = f"Het grootste deel daarvan is {cells[0].line}: {positive_amount(cells[0])} in {total.year}."
+    quote = "; ".join(f"{c.line} — {c.measure} {c.year} ({c.kind}): {c.raw}" for c in (total, cells[0]))
+    return text, home, quote, largest
 
 
 def _naming_measure(sections: list[Section], measure: str | None) -> list[Section]:

@@ -77,7 +77,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         if not years and intent == "compare" and previous.year and previous.earlier:
             years = tuple(sorted({previous.earlier, previous.year}))  # 'hoeveel verschil is dat?'
             inherited.append("years")
-        if not years and previous.year and relative is None and intent in ("amount", "compare", "info"):
+        if not years and previous.year and relative is None and intent in ("amount", "compare", "info", "explain"):
             years = (previous.year,)
             inherited.append("year")
     if relative is not None and not query.years:

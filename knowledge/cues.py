@@ -61,6 +61,8 @@ ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\
 CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+(?:dan|than)|zoveel|zo veel|zo hoog|"
                           r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
                           r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
+# how big a number is, not how it changed ('waarom zo veel?', 'why so much?'): answered by what it is made of
+LEVEL_ASKED = re.compile(r"(?<![\w])(?:zoveel|zo veel|zo hoog|zo groot|zo duur|so much|so high|so big)(?![\w])")
 CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])")  # a condition after the main clause
 PERSONAL = re.compile("|".join(re.escape(t) for t in MASK_TOKENS))  # personal data, masked before understanding
 # a share asked for ('welk percentage', 'hoeveel procent'): a score or share, never a euro amount

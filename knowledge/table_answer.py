@@ -233,6 +233,25 @@ def _share_of_total(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Su
     return replace(part, total_of=total.cells, compare=False)
 
 
+def parts_of_total(vocab: Vocabulary, subject: Subject, family: str | None,
+                   year: int | None) -> tuple[Table, Cell, list[Cell]] | None:
+    """A total row's cell and the cells of the rows it adds up (same measure and year), largest first; None when
+    none of the subject's rows is a total or the table has no such cells."""
+    if family is None or year is None:
+        return None
+    for row in subject.rows:
+        table = vocab.tables.get(row.table_id)
+        if table is None or row.line not in _totals(vocab, row):
+            continue
+        cells = [c for c in table.cells if c.year == year and vocab.families.get(c.measure) == family]
+        total = next((c for c in cells if c.line == row.line), None)
+        parts = sorted((c for c in cells if c.line not in _totals(vocab, row) and c.value),
+                       key=lambda c: -abs(c.value or 0.0))
+        if total is not None and total.value and parts:
+            return table, total, parts
+    return None
+
+
 def _unique_subject(vocab: Vocabulary, query: Query, family: str | None) -> Subject | None:
     """The one total (or only) subject of the one table that has this measure family."""
     if family is None:

@@ -441,3 +441,12 @@ def test_a_quoted_phrase_is_answered_by_the_passage_that_uses_it(svc: Any) -> No
         "advies, respijtzorg en lotgenotencontact"
     assert not svc.answer("Wat houdt de aanpak 'advies, kinderopvang en sport' in?").answered  # not in the budget
     assert svc.understand("wat zijn de risico's van de GGD?").phrase is None  # an apostrophe is no quote
+
+
+def test_why_so_much_after_a_total_names_its_largest_row(svc: Any) -> None:
+    first = svc.answer("wat kost het programma in 2027 in Veenhoven?")
+    level = svc.answer("waarom zo veel?", first.resolved)
+    assert "Werk en inkomen" in level.text and "€ 68.120.000" in level.text
+    assert any("68.120" in c.quote for c in level.citations)
+    change = svc.answer("waarom is dat zo veel hoger dan 2026?", first.resolved)  # a change: no composition
+    assert "grootste deel" not in change.text
