@@ -80,6 +80,7 @@ PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that
 OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give
 BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|staat er|staan er|nog in|over in|left in|"
+                     r"is in the|are in the|is there in|zit in|zitten in|"
                      r"is left|balance|eind(?:e)?(?: van)? (?:19|20)\d\d|end of (?:19|20)\d\d)\b")
 POSSESSIVE = re.compile(r"(?<=\w)['’]s(?![\w])")  # English: "the council's reserve"
 MEMBERS = re.compile(r"(?<![\w])(?:(?:zit|zitten|zat|zaten)\s+(?:er\s+)?(?:\w+\s+){0,4}?in|zitting|leden|lid|"
@@ -92,6 +93,11 @@ TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?
 GOES_OUT = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|haalt|halen|haalde|haalden|gehaald|komt|komen)"
                       r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])|(?<![\w])(?:comes?|coming|came|goes|going|went|taken|takes?|"
                       r"took)\s+out\s+of(?![\w])")
+# 'hoeveel gaat er naar de reserve X?', 'what goes into the reserve': what is put into it
+PUT_IN = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|komt|komen|kwam|kwamen|gestort|stort|storten|wordt|worden|"
+                    r"goes|going|went|put|paid)(?:\s+[\w-]+){0,4}?\s+(?:naar|in|into|to)\s+(?:de\s+|het\s+|the\s+)?$")
+# a rate the budget does not give: 'per inwoner', 'per maand', 'per capita' (amounts are per year)
+RATE = re.compile(r"(?<![\w])per\s+(?!jaar|year|saldo|jaarschijf)([a-z]{3,})")
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
 # the separable verb of revenue: 'wat levert het op?', 'leverde dat veel op?', 'opgeleverd'
 YIELDS = re.compile(r"(?<![\w])(?:(?:levert|leveren|leverde|leverden)(?:\s+[\w-]+){0,6}\s+op|opleveren|oplevert|"

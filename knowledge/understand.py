@@ -50,7 +50,9 @@ from knowledge.cues import (
     PLURAL,
     POSSESSIVE,
     PRONOUN,
+    PUT_IN,
     QUOTED_PHRASE,
+    RATE,
     RELATIVE_YEARS,
     SCORE_FAMILIES,
     SHORT,
@@ -222,7 +224,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
     unsplit = search_text
-    if not has_cue(fold(search_text), ("betekent", "betekenis", "betekenen", "mean", "means", "meaning")):
+    asks_meaning = has_cue(fold(search_text), ("betekent", "betekenis", "betekenen", "mean", "means", "meaning"))
+    if not asks_meaning:
         search_text = split_measure_compounds(search_text, vocab, corpus_words)  # a term asked about stays whole
     folded = fold(search_text)
     scope = _scope(folded, vocab, default_municipality, only)
@@ -247,7 +250,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     measure = measures[0][0] if measures else None
     total_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in TOTAL_CUES)
     intent = detect_intent(folded, measure, amount_cue)
-    money_compound = _money_compound(folded, vocab)
+    money_compound = _money_compound(folded, vocab) if not asks_meaning else None
     if money_compound and measure is None and intent in ("define", "info"):
         intent = "amount"  # 'wat zijn de personeelskosten van X?': a kind of cost, asked as a thing
         notes.append(f"geldwoord in samenstelling: '{money_compound}'")
@@ -275,6 +278,11 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
             and any(vocab.subjects[m.subject_id].kind == "reserve" and (
                 TAKEN_OUT.search(folded[: m.start]) or GOES_OUT.search(folded)) for m in mentions):
         measure = "onttrekking"  # 'hoeveel gaat er uit de reserve raad?': what is taken out of it
+    if measure is None and intent in ("amount", "compare", "explain") \
+            and "toevoeging" in vocab.measure_words.values() \
+            and any(vocab.subjects[m.subject_id].kind == "reserve" and PUT_IN.search(folded[: m.start])
+                    for m in mentions):
+        measure = "toevoeging"  # 'hoeveel gaat er naar de egalisatiereserve?': what is put into it
     set_aside: list[str] = []
     if intent in THING_INTENTS or measure is not None:
         # 'wat doet de rekenkamer?', 'wat kost de rekenkamer?' are about the rekenkamer, not its reserve (whose
@@ -348,7 +356,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
         part_of=PART_OF.search(folded) is not None, money=money,
         others=other.group(1) if (other := OTHER.search(fold(text))) is not None else None,
-        phrase=_phrase(text),
+        phrase=_phrase(text), rate=rate.group(1) if (rate := RATE.search(folded)) is not None else None,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))

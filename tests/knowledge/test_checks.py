@@ -450,3 +450,16 @@ def test_why_so_much_after_a_total_names_its_largest_row(svc: Any) -> None:
     assert any("68.120" in c.quote for c in level.citations)
     change = svc.answer("waarom is dat zo veel hoger dan 2026?", first.resolved)  # a change: no composition
     assert "grootste deel" not in change.text
+
+
+def test_what_goes_into_a_reserve_is_its_toevoeging_never_its_onttrekking(svc: Any) -> None:
+    into = svc.answer("hoeveel gaat er naar de Reserve jeugdhulp in 2026?")
+    assert "toevoeging" in into.text and "€ 600.000" not in into.text  # (2026: nothing put in, 600 taken out)
+    assert "€ 600.000" in svc.answer("hoeveel gaat er uit de Reserve jeugdhulp in 2026?").text
+    assert not svc.answer("how much is in the Reserve jeugdhulp?").answered  # a balance the table does not give
+
+
+def test_an_amount_per_resident_is_not_the_total(svc: Any) -> None:
+    rate = svc.answer("wat kost jeugd per inwoner in Veenhoven in 2027?")
+    assert not rate.answered and "per inwoner" in rate.text and "€ 32.418.000" not in rate.text
+    assert "€ 32.418.000" in svc.answer("wat kost jeugd per jaar in Veenhoven in 2027?").text
