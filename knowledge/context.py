@@ -61,6 +61,10 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         subject = previous.subject
         inherited.append("subject")
     if previous is not None and leans and (usable or previous.measure):
+        if intent in ("define", "info") and query.compares and previous.intent in ("amount", "compare") \
+                and previous.year and previous.measure:  # 'en wat is het verschil met <year>?' after an amount
+            intent = "compare"
+            inherited.append("intent")
         if measure is None and previous.measure and intent in ("info", "amount", "compare", "list", "meaning",
                                                                "explain") \
                 and not (intent == "list" and query.topic_words):  # 'en welke risico's?' asks for no amount
@@ -74,6 +78,10 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         if intent == "info" and previous.intent in CARRY_INTENTS and (measure or not query.topic_words):
             intent = previous.intent if previous.intent != "compare" else "amount"
             inherited.append("intent")
+        if len(years) == 1 and intent == "compare" and previous.year and previous.year != years[0] \
+                and "subject" in inherited:  # the year just answered is the other side of the comparison
+            years = tuple(sorted({years[0], previous.year}))
+            inherited.append("years")
         if not years and intent == "compare" and previous.year and previous.earlier:
             years = tuple(sorted({previous.earlier, previous.year}))  # 'hoeveel verschil is dat?'
             inherited.append("years")

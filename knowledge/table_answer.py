@@ -119,10 +119,11 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
             # (if any) only the prose gives; the row's default measure would be a wrong number
             return NoAmount(f"De begroting geeft geen apart bedrag voor '{' '.join(narrower)}'.", search=True)
     inherited = subject is not None and "subject" in query.inherited
-    if query.rate and subject is not None and query.rate[:4] not in fold(subject.label):
-        return NoAmount(f"De begroting geeft geen bedrag per {query.rate}, alleen het totaal per jaar.",
+    if query.rate and (subject is None or query.rate[:4] not in fold(subject.label)):
+        return NoAmount(f"De begroting geeft geen bedrag per {query.rate}, alleen totalen per jaar.",
                         kept=Resolved(measure=family, subject=subject.id, intent=query.intent,
-                                      year=query.years[-1] if query.years else None, document=subject.document_id))
+                                      year=query.years[-1] if query.years else None, document=subject.document_id)
+                        if subject is not None else None)
     if inherited and query.others and subject is not None:  # 'wat betalen de andere gemeenten?' after one's own
         return NoAmount(f"De begroting geeft alleen het bedrag voor {subject.label}, niet voor andere "
                         f"{query.others}.", kept=Resolved(measure=family, subject=subject.id, intent=query.intent,

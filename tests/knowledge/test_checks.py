@@ -463,3 +463,16 @@ def test_an_amount_per_resident_is_not_the_total(svc: Any) -> None:
     rate = svc.answer("wat kost jeugd per inwoner in Veenhoven in 2027?")
     assert not rate.answered and "per inwoner" in rate.text and "€ 32.418.000" not in rate.text
     assert "€ 32.418.000" in svc.answer("wat kost jeugd per jaar in Veenhoven in 2027?").text
+
+
+def test_the_price_of_one_is_no_budget_line(svc: Any) -> None:
+    price = svc.answer("wat kost een nieuw paspoort in Veenhoven?")
+    assert not price.answered and "per paspoort" in price.text
+    assert svc.understand("wat kost jeugd per jaar in Veenhoven?").rate is None
+
+
+def test_the_difference_with_another_year_after_an_amount_compares_both(svc: Any) -> None:
+    first = svc.answer("lasten jeugd Veenhoven 2027")
+    diff = svc.answer("en wat is het verschil met 2026?", first.resolved)
+    assert diff.method == "table" and "€ 32.418.000" in diff.text and ("hoger" in diff.text or "lager" in diff.text)
+    assert "2026" in diff.text and "2027" in diff.text
