@@ -37,6 +37,8 @@ def _outer(mentions: tuple[Mention, ...]) -> list[Mention]:
 def compare_pair(query: Query, vocab: Vocabulary, corpus: Corpus,
                  words: frozenset[str]) -> tuple[TableFacts, TableFacts] | None:
     """Two rows the question names side by side, each answered by one verified cell of the same measure and year."""
+    if query.paired and query.subject and query.paired in vocab.subjects:  # 'is dat meer dan X?'
+        return _pair(query, vocab, corpus, words, query.paired, query.subject)
     if "subject" in query.inherited or query.total:
         return None  # ('X en Y samen' asks for a sum, not a comparison)
     named = _outer(tuple(m for m in query.mentions if vocab.subjects[m.subject_id].rows
@@ -48,17 +50,24 @@ def compare_pair(query: Query, vocab: Vocabulary, corpus: Corpus,
         gap = folded[at + len(first.text): then]
         if first.subject_id == second.subject_id or then < 0 or not (BETWEEN.match(gap) or AGAINST.match(gap)):
             continue
-        facts = [find_facts(replace(query, subject=m.subject_id, intent="amount", listing=False, total=False,
-                                    mentions=(m,)), vocab, corpus, words) for m in (first, second)]
-        a, b = facts
-        if isinstance(a, NoAmount) or isinstance(b, NoAmount) or len(a.cells) != 1 or len(b.cells) != 1:
-            return None
-        ca, cb = a.cells[0], b.cells[0]
-        if a.family != b.family or ca.year != cb.year or ca.value is None or cb.value is None \
-                or ca.unit != cb.unit or (ca.value < 0) != (cb.value < 0):
-            return None  # only like with like: one measure, year and unit, and the same sign
-        return a, b
+        return _pair(query, vocab, corpus, words, first.subject_id, second.subject_id)
     return None
+
+
+def _pair(query: Query, vocab: Vocabulary, corpus: Corpus, words: frozenset[str], first: str,
+          second: str) -> tuple[TableFacts, TableFacts] | None:
+    """Both subjects' verified cells for the same measure and year, or None when they are not like with like."""
+    mentions = {m.subject_id: m for m in query.mentions}
+    a, b = (find_facts(replace(query, subject=s, intent="amount", listing=False, total=False, paired=None,
+                               mentions=(mentions[s],) if s in mentions else query.mentions), vocab, corpus, words)
+            for s in (first, second))
+    if isinstance(a, NoAmount) or isinstance(b, NoAmount) or len(a.cells) != 1 or len(b.cells) != 1:
+        return None
+    ca, cb = a.cells[0], b.cells[0]
+    if a.family != b.family or ca.year != cb.year or ca.value is None or cb.value is None \
+            or ca.unit != cb.unit or (ca.value < 0) != (cb.value < 0):
+        return None  # only like with like: one measure, year and unit, and the same sign
+    return a, b
 
 
 def table_pair_answer(settings: Settings, question: str, pair: tuple[TableFacts, TableFacts]) -> Answer:

@@ -57,6 +57,11 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     elsewhere = bool(query.topic_words) and previous is not None and previous.intent in CARRY_INTENTS \
         and intent not in ("meaning", "explain") and not query.refers and not any(
         w[:PREFIX] in label for w in query.topic_words)  # 'en voor rijbewijzen?' after the passport score
+    paired = None
+    if previous is not None and usable and query.set_against and query.refers and subject is not None \
+            and subject != previous.subject:  # 'is dat meer dan X?': the row just answered against X
+        paired = previous.subject
+        intent = "compare"
     if previous is not None and usable and leans and subject is None and not elsewhere:
         subject = previous.subject
         inherited.append("subject")
@@ -108,7 +113,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         inherited.append("topic")
     quoted = previous.quote if previous is not None and (topic is not None or query.refers) else None
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
-                   inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted)
+                   inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted, paired=paired)
 
 
 def _nth_in_quote(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:

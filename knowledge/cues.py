@@ -98,7 +98,8 @@ PUT_IN = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|komt|komen|kwam|kwamen|g
                     r"goes|going|went|put|paid)(?:\s+[\w-]+){0,4}?\s+(?:naar|in|into|to)\s+(?:de\s+|het\s+|the\s+)?$")
 # a rate the budget does not give: 'per inwoner', 'per maand', 'per capita' (amounts are per year)
 RATE = re.compile(r"(?<![\w])(?:per|(?:kost|kosten|kostte|costs?)\s+(?:een|a|an))\s+(?!jaar|year|saldo|jaarschijf)"
-                  r"(?:(?:[a-z]+e|nieuw|groot|klein|new|big|small)\s+(?=[a-z]{3,}))?([a-z]{3,})")  # ('wat kost een rijbewijs?': the price of one, which no budget line gives)
+                  r"(?:(?:[a-z]+e|nieuw|groot|klein|new|big|small)\s+(?=[a-z]{3,}))?([a-z]{3,})")
+# ('wat kost een rijbewijs?': the price of one, which no budget line gives)
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
 # the separable verb of revenue: 'wat levert het op?', 'leverde dat veel op?', 'opgeleverd'
 YIELDS = re.compile(r"(?<![\w])(?:(?:levert|leveren|leverde|leverden)(?:\s+[\w-]+){0,6}\s+op|opleveren|oplevert|"

@@ -195,6 +195,8 @@ class Query:
     refers: bool = False  # a word points back at what was just said ('dat', 'ze', 'daarvoor')
     takes_out: bool = False  # a verb of taking out with 'uit' ('hoeveel gaat er … uit het potje')
     asks_change: bool = False  # why / how much a number went up or down ('waarom zoveel hoger?')
+    paired: str | None = None  # the subject just answered, set against the one named ('is dat meer dan X?')
+    set_against: bool = False  # a name follows 'meer/hoger dan' ('… meer dan X')
     compares: bool = False  # a word of comparison ('verschil', 'stijgt') whatever else the question asks
     asks_level: bool = False  # why a number is this big, not a change ('waarom zo veel?')
     asks_members: bool = False  # who belongs to or takes part in something ('wie zitten daarin?', 'members')

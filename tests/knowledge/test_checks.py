@@ -476,3 +476,10 @@ def test_the_difference_with_another_year_after_an_amount_compares_both(svc: Any
     diff = svc.answer("en wat is het verschil met 2026?", first.resolved)
     assert diff.method == "table" and "€ 32.418.000" in diff.text and ("hoger" in diff.text or "lager" in diff.text)
     assert "2026" in diff.text and "2027" in diff.text
+
+
+def test_is_that_more_than_another_row_compares_it_with_the_row_just_given(svc: Any) -> None:
+    first = svc.answer("lasten jeugd Veenhoven 2027")
+    pair = svc.answer("is dat meer dan werk en inkomen?", first.resolved)
+    assert pair.method == "table" and "€ 32.418.000" in pair.text and "€ 68.120.000" in pair.text
+    assert "€ 35.702.000" in pair.text  # the gap, computed from the two cited cells
