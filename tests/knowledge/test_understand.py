@@ -171,9 +171,11 @@ def test_an_ambiguous_measure_asks_back(fake_service: Any) -> None:
 
 
 def test_a_narrower_subject_without_an_amount_is_refused_with_options(fake_service: Any) -> None:
-    answer = fake_service.answer("Wat kost een paspoort?")
+    answer = fake_service.answer("Wat kosten de paspoorten?")
     assert not answer.answered and "geen apart bedrag" in answer.text and "14 071" in answer.text
     assert "€" not in answer.text
+    price = fake_service.answer("Wat kost een paspoort?")  # the price of one: no budget line at all
+    assert not price.answered and "per paspoort" in price.text and "€" not in price.text
 
 
 @pytest.mark.parametrize("question", ["Wat zijn de openingstijden van het stadhuis?", "Wat verdient de wethouder?",
