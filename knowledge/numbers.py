@@ -12,6 +12,11 @@ _NUM = re.compile(
     re.IGNORECASE,
 )
 _EMPTY = {"-", "–", "—", ""}
+# Figures inside prose: any figure (an amount, a share, a decimal), euros only, and a money figure as a sentence
+# writes it ('60.000', '1,5 miljoen'). One place for the patterns that judge whether a passage gives a number.
+FIGURE_IN_TEXT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
+EURO_IN_TEXT = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
+MONEY_IN_SENTENCE = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?\s+miljoen")
 _SCALE = r"(?:miljoen|mln|miljard)"
 _AMOUNT_IN_TEXT = re.compile(
     rf"(€\s*[\d.]+(?:,(?:\d+|-))?(?:\s*{_SCALE})?|\d[\d.]*(?:,\d+)?\s*{_SCALE})", re.IGNORECASE)

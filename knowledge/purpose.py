@@ -6,11 +6,11 @@ import re
 
 from knowledge.answer import cite
 from knowledge.chunk import split_sentences
+from knowledge.numbers import MONEY_IN_SENTENCE
 from knowledge.settings import Settings
 from knowledge.types import Answer, Corpus, Query, Resolved, Subject
 from nlu.entities import fold
 
-AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?\s+miljoen")  # '60.000', '1,5 miljoen'
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 STEM = 7  # letters that identify a word across its forms ('gemeenteraadsverkiezingen' ~ 'gemeenteraadverkiezing')
 WORD = re.compile(r"[a-z]{6,}")  # words long enough to name a topic
@@ -38,7 +38,8 @@ def purpose_answer(settings: Settings, corpus: Corpus, query: Query, subject: Su
             continue
         for sentence in split_sentences(section.text):
             years = set(YEAR.findall(sentence))
-            if not AMOUNT.search(sentence) or (query.years and years and not years & {str(y) for y in query.years}):
+            if not MONEY_IN_SENTENCE.search(sentence) or (
+                    query.years and years and not years & {str(y) for y in query.years}):
                 continue
             shared = sum(1 for w in wanted if w in fold(sentence)) if wanted else \
                 len((_words(sentence, generic) - own) & topic)  # (a part of a compound counts: 'verkiezing')

@@ -94,18 +94,17 @@ def build_subject_index(vocab: Vocabulary) -> SubjectIndex:
 
 def subject_index(vocab: Vocabulary) -> SubjectIndex:
     """The vocabulary's subject index, built on first use and kept with it."""
-    found = vocab.lookups.get("subjects")
-    if not isinstance(found, SubjectIndex):
-        found = vocab.lookups["subjects"] = build_subject_index(vocab)
-    return found
+    if vocab.subject_lookup is None:
+        vocab.subject_lookup = build_subject_index(vocab)
+    return vocab.subject_lookup
 
 
 def titles_have_word_starting(vocab: Vocabulary, titles_text: str, prefix: str) -> bool:
     """Some section title has a word starting with the prefix (a sorted word list, searched by bisection)."""
     if not prefix.isalnum():
         return re.search(rf"\b{re.escape(prefix)}", titles_text) is not None
-    words = vocab.lookups.get("title_words")
-    if not isinstance(words, list):
-        words = vocab.lookups["title_words"] = sorted({w for w in _WORD.split(titles_text) if w})
+    if vocab.title_words is None:
+        vocab.title_words = sorted({w for w in _WORD.split(titles_text) if w})
+    words = vocab.title_words
     at = bisect.bisect_left(words, prefix)
     return at < len(words) and words[at].startswith(prefix)

@@ -3,7 +3,7 @@
 A package per part of the service: ``core`` (construction and routing), ``passages`` (ranking and passage answers)
 and ``subjects`` (which subject, document or part a question is about). Everything is importable from here."""
 
-from knowledge.service.core import AMOUNT, EURO, MEANING, Service
+from knowledge.service.core import MEANING, Service
 from knowledge.service.passages import (
     DENSE_FLOOR,
     DENSE_SPAN,
@@ -16,10 +16,8 @@ from knowledge.service.passages import (
 from knowledge.service.subjects import GOAL_WORDS, Subjects
 
 __all__ = [
-    "AMOUNT",
     "DENSE_FLOOR",
     "DENSE_SPAN",
-    "EURO",
     "EXPLAINING_TITLES",
     "GOAL_WORDS",
     "MEANING",

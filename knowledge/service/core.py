@@ -26,6 +26,7 @@ from knowledge.description import INDICATOR_FAMILIES, describe
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
+from knowledge.numbers import EURO_IN_TEXT, FIGURE_IN_TEXT
 from knowledge.outline import child_map, group_rows, members_answer, source_answer
 from knowledge.purpose import purpose_answer
 from knowledge.retrieve import rank_sections
@@ -39,9 +40,7 @@ from knowledge.understand import understand
 from knowledge.vocabulary import Vocabulary, build_vocabulary
 from nlu.entities import fold
 
-AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+|€\s?\d|\d+\s?%|\d+,\d")
 MEANING = re.compile(r"\b(betekent|betekenis|bedoeld met|leg uit|uitleg|mean|means|meaning)\b")
-EURO = re.compile(r"€\s?\d|\d{1,3}(?:\.\d{3})+")
 
 
 @dataclass
@@ -210,7 +209,7 @@ class Service(Subjects):
             # of the subject is no count
             passage = self._passage_answer(query)
             from_table = any(c.section_id in self.table_sections for c in passage.citations)
-            if passage.answered and not from_table and (AMOUNT.search(passage.text) or NUMBER_WORD.search(
+            if passage.answered and not from_table and (FIGURE_IN_TEXT.search(passage.text) or NUMBER_WORD.search(
                     passage.text)) and self.coverage.counts(query, passage.text):
                 return passage
             return abstain(s, query.text, 0.0, f"In de begroting staat geen aantal {query.counted}.")
@@ -232,7 +231,7 @@ class Service(Subjects):
             if isinstance(facts, NoAmount) and (subject is None or (facts.search and not query.part_of)) \
                     and query.topic_words:
                 passage = self._passage_answer(query)
-                pattern = EURO if query.measure and query.measure not in INDICATOR_FAMILIES else AMOUNT
+                pattern = EURO_IN_TEXT if query.measure and query.measure not in INDICATOR_FAMILIES else FIGURE_IN_TEXT
                 counted = query.counted is not None and NUMBER_WORD.search(passage.text) is not None
                 from_table = any(c.section_id in self.table_sections for c in passage.citations)
                 if passage.answered and not from_table and (pattern.search(passage.text) or counted) \

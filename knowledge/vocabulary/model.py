@@ -10,9 +10,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from knowledge.types import Corpus, Document, Mention, Subject, Table
 from nlu.entities import fold
+
+if TYPE_CHECKING:  # (the index is built from a vocabulary: imported for its type only)
+    from knowledge.subject_index import SubjectIndex
 
 # General budget vocabulary: a measure family and the words people use for it (Dutch and English).
 MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -94,7 +98,8 @@ class Vocabulary:
     _family_tables: dict[str, set[str]] = field(default_factory=dict)
     _by_length: dict[tuple[int, str], list[str]] = field(default_factory=dict)
     _measure_pattern: re.Pattern[str] | None = None
-    lookups: dict[str, object] = field(default_factory=dict)  # derived lookups built on first use (subject_index)
+    subject_lookup: SubjectIndex | None = None  # built on first use (knowledge.subject_index.subject_index)
+    title_words: list[str] | None = None  # sorted words of all section titles, built on first use
 
     def compile(self) -> Vocabulary:
         """Compile alias and measure patterns (longest first)."""
