@@ -103,6 +103,8 @@ QUESTION_FIRST = re.compile(r"^\W*(?:en\s+|and\s+|maar\s+|but\s+)?(?:hoeveel|hoe
                             r"wanneer|how|who|what|which|why|where|when)(?![\w])", re.IGNORECASE)
 POINTS_BACK = re.compile(r"(?<![\w])(?:dat|die|dit|deze|ze|zij|hij|daar\w*|hier\w*|that|it|this|these|those|they|"
                          r"them)(?![\w])", re.IGNORECASE)  # (not 'het' or 'er': 'hoe laat gaat het zwembad open?')
+# words that only make sense about the numbers just given ('hoeveel is het verschil?', 'and together?')
+ABOUT_NUMBERS = re.compile(r"(?<![\w])(?:verschil|difference|samen|together|opgeteld)(?![\w])", re.IGNORECASE)
 
 
 @DefaultV1Recipe.register(  # type: ignore[misc, unused-ignore]
@@ -131,6 +133,6 @@ class BudgetIntentGuard(StatelessComponent):  # type: ignore[misc, unused-ignore
                 continue
             text = str(message.get(TEXT) or "")
             if any(e.get("entity") in KIND_TO_ENTITY.values() for e in message.get(ENTITIES, [])) or (
-                    QUESTION_FIRST.search(text) and POINTS_BACK.search(text)):
+                    QUESTION_FIRST.search(text) and (POINTS_BACK.search(text) or ABOUT_NUMBERS.search(text))):
                 message.set(INTENT, {"name": self._budget, "confidence": 1.0}, add_to_output=True)
         return messages

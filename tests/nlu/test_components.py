@@ -127,6 +127,7 @@ def test_a_question_about_what_was_just_said_is_a_follow_up() -> None:
     assert guarded("wie heeft dat bedacht?", "thank") == "ask_followup"  # ('bedacht' is not 'bedankt')
     assert guarded("hoe wordt dat gemeten?", "out_of_scope") == "ask_followup"
     assert guarded("how much of that is for elections?", "out_of_scope") == "ask_followup"
+    assert guarded("hoeveel is het verschil?", "out_of_scope") == "ask_followup"
 
 
 def test_dialogue_without_budget_words_stays_dialogue() -> None:
