@@ -56,6 +56,7 @@ class Context(BaseModel):
     document: str | None = Field(None, max_length=300)
     earlier: int | None = Field(None, ge=1900, le=2200)
     quote: str | None = Field(None, max_length=QUOTE_LIMIT)
+    listing: str | None = Field(None, max_length=QUOTE_LIMIT)
 
 
 class AnswerRequest(BaseModel):

@@ -43,7 +43,8 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     listed = _nth_in_quote(query, previous, vocab)
     if listed is not None:  # 'risico's van die tweede?': the second of the names just listed
         query = replace(query, subject=listed, follow_up=True, topic_words=tuple(
-            w for w in query.topic_words if w not in ORDINALS))
+            w for w in query.topic_words if w not in ORDINALS),
+            from_list=(previous.listing or previous.quote) if previous else None)
     named = _kind_in_quote(query, previous, vocab)
     if named is not None:  # 'is daar een reserve voor?': the reserve named after what was just quoted
         query = replace(query, subject=named, topic_words=tuple(
@@ -120,10 +121,11 @@ def _nth_in_quote(query: Query, previous: Resolved | None, vocab: Vocabulary) ->
     """The subject an ordinal points at ('die tweede', 'the last one') among the subjects of one kind the turn before
     listed (None when the question names its own subject or the quote lists no two of a kind)."""
     ordinal = ORDINAL.search(fold(query.text))
-    if ordinal is None or previous is None or not previous.quote or query.mentions or query.years:
+    listing = (previous.listing or previous.quote) if previous is not None else None
+    if ordinal is None or not listing or query.mentions or query.years:
         return None
     by_kind: dict[str, list[str]] = {}
-    for m in sorted(vocab.mentions(fold(previous.quote)), key=lambda m: m.start):
+    for m in sorted(vocab.mentions(fold(listing)), key=lambda m: m.start):
         kind = vocab.subjects[m.subject_id].kind
         if m.subject_id not in by_kind.setdefault(kind, []):
             by_kind[kind].append(m.subject_id)

@@ -138,7 +138,8 @@ class Service(Subjects):
         if query.earlier is not None and (result.answered or result.method == "explanation"):
             resolved = replace(resolved, earlier=query.earlier)  # 'hoeveel is dat meer?' may follow
         if result.answered and citations:
-            resolved = replace(resolved, quote=citations[0].quote[:QUOTE_LIMIT])  # what was just said
+            resolved = replace(resolved, quote=citations[0].quote[:QUOTE_LIMIT],  # what was just said
+                               listing=query.from_list)  # (after 'de eerste' the list stays: 'en de tweede?')
         return replace(result, question=query.text, citations=citations, resolved=resolved,
                        frame=result.frame or query)
 

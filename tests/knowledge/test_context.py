@@ -65,6 +65,14 @@ def test_an_ordinal_points_at_one_of_the_names_just_listed(svc: Any) -> None:
     assert svc.understand("en het eerste jaar?", listed.resolved).subject != first.subject  # a year, no item
 
 
+def test_the_list_stays_while_its_items_are_picked_one_by_one(svc: Any) -> None:
+    listed = svc.answer("welke verbonden partijen zijn er in Veenhoven?")
+    first = svc.answer("wat betaalt Veenhoven aan de eerste?", listed.resolved)
+    second = svc.answer("en aan de tweede?", first.resolved)
+    assert "Werkbedrijf Veenstreek" in first.text and "GGD Veenland" in second.text and "€ 2.047.310" in second.text
+    assert first.resolved.listing and "Jeugdzorgregio" in first.resolved.listing
+
+
 def test_a_synonym_of_a_budget_term_finds_the_part_it_names(svc: Any) -> None:
     answer = svc.answer("wat kan er misgaan bij de Jeugdzorgregio Veen en Vaart?")
     assert answer.answered and "Faillissement" in answer.text
