@@ -70,7 +70,6 @@ PERCENT = re.compile(r"(?<![\w])(?:percentage|percentages|procent|percent|pct)(?
 # words that ask for euros (not a count or a share): an answer from a percentage table never fits them
 EURO_CUES = ("geld", "euro", "euros", "€", "bedrag", "bedragen", "budget", "hoe duur", "prijs", "money", "cost",
              "costs", "kost", "kosten", "kostte")
-SCORE_FAMILIES = ("streefwaarde", "realisatie")  # the measures of indicators: scores and shares, not euros
 OTHER = re.compile(r"(?<![\w])(?:andere|overige|other)\s+([a-z]{4,})")  # 'de andere gemeenten', 'other parties'
 # a phrase the asker quotes ('het principe "altijd de juiste deur"'): the passage that uses it is meant
 QUOTED_PHRASE = re.compile(r"(?:^|(?<=\s))['\"‘“„]([^'\"‘’“”„]{4,80}?)['\"’”](?![\w])")

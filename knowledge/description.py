@@ -7,6 +7,7 @@ import re
 from knowledge.numbers import format_euro, format_number
 from knowledge.render import cell_amount
 from knowledge.types import Cell, TableFacts
+from knowledge.vocabulary import INDICATOR_FAMILIES
 from nlu.entities import fold
 
 # Plain-Dutch words for the general measure families (BBV terms), used in answers.
@@ -25,7 +26,6 @@ FAMILY_WORDS = {
 PLURAL = ("lasten", "baten", "mutaties")
 NEGATIVE_WORDS = {"baten": "Baten", "onttrekking": "Onttrekkingen"}
 SOURCE = re.compile(r"Bron: ([^.]+)\.")  # an indicator's source line
-INDICATOR_FAMILIES = ("streefwaarde", "realisatie")
 
 
 def kind_phrase(cell: Cell) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from knowledge.description import INDICATOR_FAMILIES, PLURAL
+from knowledge.description import PLURAL
 from knowledge.lexical import split_compound, stem
 from knowledge.subject_index import subject_index, titles_have_word_starting
 from knowledge.types import (
@@ -26,7 +26,7 @@ from knowledge.types import (
     Table,
     TableFacts,
 )
-from knowledge.vocabulary import Vocabulary, key, total_rows
+from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary, key, total_rows
 from nlu.entities import fold
 
 FAMILY_LABELS = {"lasten": "lasten", "baten": "baten", "saldo": "saldo", "toevoeging": "toevoeging",

@@ -54,7 +54,6 @@ from knowledge.cues import (
     QUOTED_PHRASE,
     RATE,
     RELATIVE_YEARS,
-    SCORE_FAMILIES,
     SHORT,
     SPENDS,
     STRUCTURE_WORDS,
@@ -70,7 +69,7 @@ from knowledge.cues import (
 from knowledge.lexical import STOPWORDS, correct_typos, split_compound, stem, words
 from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Mention, Query, Resolved
-from knowledge.vocabulary import Vocabulary
+from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary
 from nlu.entities import extract_entities, fold
 from nlu.glossary import GLOSSARY, glossary_terms, head_first, looks_english
 
@@ -254,7 +253,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if money_compound and measure is None and intent in ("define", "info"):
         intent = "amount"  # 'wat zijn de personeelskosten van X?': a kind of cost, asked as a thing
         notes.append(f"geldwoord in samenstelling: '{money_compound}'")
-    money = (measure is not None and measure not in SCORE_FAMILIES) or bool(money_compound) \
+    money = (measure is not None and measure not in INDICATOR_FAMILIES) or bool(money_compound) \
         or has_cue(folded, EURO_CUES)
     entities = extract_entities(text)  # years and section codes, recognised once
     years = sorted({int(e.value) for e in entities if e.kind == "year"})
@@ -445,7 +444,7 @@ def _phrase(text: str) -> str | None:
 def _money_compound(folded: str, vocab: Vocabulary) -> str | None:
     """A word that ends in a money measure word without being one ('personeelskosten', 'verkiezingsuitgaven')."""
     heads = [w for w, f in vocab.measure_words.items() if " " not in w and len(w) >= MIN_COMPOUND_PART + 1
-             and f not in SCORE_FAMILIES]
+             and f not in INDICATOR_FAMILIES]
     for word in re.findall(r"[a-z]{9,}", folded):
         if word not in vocab.measure_words and any(
                 word.endswith(h) and len(word) - len(h) >= MIN_COMPOUND_PART for h in heads):

@@ -22,7 +22,7 @@ from knowledge.begrippen import SOURCE, define
 from knowledge.checks import NUMBER_WORD, asks_balance, proper_words
 from knowledge.comparison import compare_pair, table_pair_answer
 from knowledge.coverage import Coverage, build_coverage
-from knowledge.description import INDICATOR_FAMILIES, describe
+from knowledge.description import describe
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
@@ -37,7 +37,7 @@ from knowledge.settings import Settings
 from knowledge.table_answer import find_facts
 from knowledge.types import Answer, NoAmount, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
-from knowledge.vocabulary import Vocabulary, build_vocabulary
+from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary, build_vocabulary
 from nlu.entities import fold
 
 MEANING = re.compile(r"\b(betekent|betekenis|bedoeld met|leg uit|uitleg|mean|means|meaning)\b")

@@ -44,6 +44,7 @@ MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
                     "investments", "invest", "invested"),
     "subsidie": ("subsidie", "subsidies", "subsidieplafond", "subsidy", "grants", "grant"),
 }
+INDICATOR_FAMILIES = ("streefwaarde", "realisatie")  # the measures of indicators: scores and shares, not euros
 # Headings under which a budget explains its numbers (BBV practice), and prefixes that only say what a part is.
 EXPLANATION_WORDS = ("ontwikkeling", "toelichting", "analyse", "verklaring", "verschillen")
 TITLE_PREFIXES = ("beleidsterrein ", "toelichting ", "doel ", "programma ")
