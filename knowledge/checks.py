@@ -53,7 +53,7 @@ def foreign_name(query: Query, subject: Subject, tables: dict[str, Table], names
 def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bool:
     """A question for how much a reserve holds, while its table only gives what goes in and out."""
     own_measure = query.measure is not None and "measure" not in query.inherited and query.measure != "saldo"
-    if subject.kind != "reserve" or own_measure or query.intent not in ("amount", "compare", "info") \
+    if subject.kind != "reserve" or own_measure or query.intent not in ("amount", "compare", "info", "define") \
             or not query.balance:
         return False  # (a measure carried over from the previous turn does not make 'nog in' a mutation)
     measures = {fold(c.measure) for r in subject.rows if r.table_id in tables for c in tables[r.table_id].cells}

@@ -114,8 +114,9 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
             # '<word the budget does not know> <row> <year>': nor which amount of the row is asked
             return NoAmount(f"In de begroting staat geen bedrag voor '{strangers[0]}'.")
         narrower = [w for w in _narrower_words(query, subject, titles) if w not in vocab.generic]
-        if guessed and len(narrower) >= 2 and "subject" not in query.inherited:
-            # '<kind word> voor <two words the row's name lacks>': something narrower than the row, whose amount
+        if guessed and sum(len(w.split("-")) for w in narrower) >= 2 and "subject" not in query.inherited:
+            # '<kind word> voor <two words the row's name lacks>' (or one joined by a hyphen, 'RIA-fondsen'):
+            # something narrower than the row, whose amount
             # (if any) only the prose gives; the row's default measure would be a wrong number
             return NoAmount(f"De begroting geeft geen apart bedrag voor '{' '.join(narrower)}'.", search=True)
     inherited = subject is not None and "subject" in query.inherited

@@ -142,10 +142,16 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def rank_mentions(mentions: list[Mention], intent: str, vocab: Vocabulary, scope: tuple[str, ...]) -> list[Mention]:
-    """Order subject candidates: in scope, fitting the intent (rows for amounts, sections for goals), longest."""
+    """Order subject candidates: in scope, fitting the intent (rows for amounts, sections for goals), longest; a
+    programme named beside one of its own parts ('de reserve X van programma 1') only says where that part is."""
+    within = {vocab.subjects[m.subject_id].document_id for m in mentions
+              if vocab.subjects[m.subject_id].kind != "programme"}
+
     def fit(m: Mention) -> float:
         subject = vocab.subjects[m.subject_id]
         score = len(m.text) / 10 + m.score
+        if subject.kind == "programme" and subject.document_id in within:
+            score -= 6
         if scope and subject.document_id not in scope:
             score -= 100
         if intent in ("amount", "compare") and subject.rows:

@@ -483,3 +483,14 @@ def test_is_that_more_than_another_row_compares_it_with_the_row_just_given(svc: 
     pair = svc.answer("is dat meer dan werk en inkomen?", first.resolved)
     assert pair.method == "table" and "€ 32.418.000" in pair.text and "€ 68.120.000" in pair.text
     assert "€ 35.702.000" in pair.text  # the gap, computed from the two cited cells
+
+
+def test_a_programme_named_beside_one_of_its_rows_only_says_where_the_row_is(svc: Any) -> None:
+    answer = svc.answer("Wat zijn de lasten van jeugd in programma 4 van Veenhoven in 2027?")
+    assert "€ 32.418.000" in answer.text and "€ 144.125.000" not in answer.text
+
+
+def test_a_hyphenated_part_of_a_partij_gets_no_amount_of_the_whole(svc: Any) -> None:
+    part = svc.answer("Hoeveel geld zit er in de preventie-projecten van GGD Veenland?")
+    assert not part.answered and "€ 2.047.310" not in part.text
+    assert not svc.answer("Wat is de stand van de Reserve jeugdhulp eind 2027?").answered  # a balance
