@@ -73,6 +73,10 @@ EURO_CUES = ("geld", "euro", "euros", "€", "bedrag", "bedragen", "budget", "ho
 OTHER = re.compile(r"(?<![\w])(?:andere|overige|other)\s+([a-z]{4,})")  # 'de andere gemeenten', 'other parties'
 # a phrase the asker quotes ('het principe "altijd de juiste deur"'): the passage that uses it is meant
 QUOTED_PHRASE = re.compile(r"(?:^|(?<=\s))['\"‘“„]([^'\"‘’“”„]{4,80}?)['\"’”](?![\w])")
+# the whole municipality's budget ('de begroting van de hele gemeente'), which a programme's chapter does not hold
+WHOLE_BUDGET = re.compile(r"(?<![\w])(?:(?:hele|gehele|totale|complete|volledige|whole|entire|total)\s+(?:gemeente|"
+                          r"stad|gemeentebegroting|municipality|city)|(?:hele|gehele|complete|volledige|whole|entire)\s+"
+                          r"(?:begroting|budget))(?![\w])")  # ('het totale budget van X' is X's total)
 # a part of the amount just given ('hoeveel daarvan gaat naar …', 'how much of that is for …')
 PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that|it|this|which|those))(?![\w])")
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case

@@ -224,6 +224,7 @@ class Query:
     percent: bool = False  # a share or score is asked ('welk percentage', 'hoeveel procent'), not euros
     part_of: bool = False  # a part of the amount just given ('hoeveel daarvan gaat naar …')
     phrase: str | None = None  # a quoted phrase of two words or more, folded ('altijd de juiste deur')
+    whole_budget: bool = False  # the whole municipality's budget is asked, not one programme
     rate: str | None = None  # an amount per something the tables do not count ('per inwoner', 'per maand')
     others: str | None = None  # 'de andere <noun>': others than the one just talked about
     money: bool = False  # euros are asked ('hoeveel geld', a money measure), never a score or a share

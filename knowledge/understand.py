@@ -62,6 +62,7 @@ from knowledge.cues import (
     TOTAL_CUES,
     WANTS_TO_ACHIEVE,
     WHEN_FIRST,
+    WHOLE_BUDGET,
     YIELDS,
     cue_pattern,
     has_cue,
@@ -363,7 +364,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
         part_of=PART_OF.search(folded) is not None, money=money,
         others=other.group(1) if (other := OTHER.search(fold(text))) is not None else None,
-        phrase=_phrase(text), rate=rate.group(1) if (rate := RATE.search(folded)) is not None else None,
+        phrase=_phrase(text), whole_budget=WHOLE_BUDGET.search(folded) is not None,
+        rate=rate.group(1) if (rate := RATE.search(folded)) is not None else None,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))

@@ -147,6 +147,11 @@ class Service(Subjects):
         s = self.settings
         if not query.scope:
             return abstain(s, query.text, 0.0, "Die begroting staat niet in deze zoekdienst.")
+        chapters = [d for d in (self.vocab.documents.get(i) for i in query.scope) if d is not None]
+        if query.whole_budget and query.intent in (*TABLE_INTENTS, "info", "define") and chapters \
+                and all(d.programme_number for d in chapters):  # only programme chapters are loaded
+            names = "; ".join(sorted({f"programma {d.programme_number} {d.programme}".strip() for d in chapters}))
+            return abstain(s, query.text, 0.0, f"Hier staat niet de hele begroting van de gemeente, alleen: {names}.")
         if query.personal and query.subject is None and query.measure is None:
             # a message carrying personal data is about someone's own case, which a budget never answers
             return abstain(s, query.text, 0.0, "Over uw eigen situatie staat niets in de begroting. "

@@ -35,7 +35,7 @@ MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
                  "mutations", "reserve mutations"),
     "resultaat": ("resultaat", "result", "resultaten"),
     "bijdrage": ("bijdrage", "bijdragen", "betaalt", "betalen", "betaald", "draagt bij", "dragen bij",
-                 "contribution", "contributions", "contributes", "pay", "pays", "paid"),
+                 "contribution", "contributions", "contributes", "contribute", "pay", "pays", "paid"),
     "streefwaarde": ("streefwaarde", "streefwaarden", "streven", "doelwaarde", "target", "targets", "aimed"),
     "realisatie": ("realisatie", "gerealiseerd", "behaald", "gemeten", "score", "scoorde", "scores", "gescoord",
                    "measured", "achieved", "realisation", "realization", "actual"),

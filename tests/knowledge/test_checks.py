@@ -494,3 +494,10 @@ def test_a_hyphenated_part_of_a_partij_gets_no_amount_of_the_whole(svc: Any) -> 
     part = svc.answer("Hoeveel geld zit er in de preventie-projecten van GGD Veenland?")
     assert not part.answered and "€ 2.047.310" not in part.text
     assert not svc.answer("Wat is de stand van de Reserve jeugdhulp eind 2027?").answered  # a balance
+
+
+def test_the_whole_municipal_budget_is_not_one_programme(svc: Any) -> None:
+    whole = svc.answer("Wat is de begroting van de hele gemeente Veenhoven?")
+    assert not whole.answered and "programma 4" in whole.text and "€" not in whole.text
+    assert "€ 32.418.000" in svc.answer("wat is het totale budget van jeugd in Veenhoven in 2027?").text
+    assert "€ 2.047.310" in svc.answer("What does Veenhoven contribute to GGD Veenland in 2027?").text
