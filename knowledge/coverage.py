@@ -41,8 +41,8 @@ class Coverage:
 
     def counts(self, query: Query, text: str) -> bool:
         """For 'hoeveel X?': a number stands within a few words of X in the passage ('75% van de vragen')."""
-        if query.counted is None or query.measure is not None:
-            return True
+        if query.counted is None or (query.measure is not None and "measure" not in query.inherited):
+            return True  # (a measure carried over from an amount counts nothing)
         wanted = set(tokens(query.counted, self.vocabulary)) | {stem(query.counted)}  # (a generic noun counts too)
         words_ = text.split()
         for i, w in enumerate(words_):

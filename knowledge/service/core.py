@@ -213,11 +213,14 @@ class Service(Subjects):
         if query.intent in TABLE_INTENTS and self._counts_things(query):
             # 'hoeveel zetels / andere gemeenten / vragen?': a number of things, which only prose gives; a euro row
             # of the subject is no count
-            passage = self._passage_answer(query)
-            from_table = any(c.section_id in self.table_sections for c in passage.citations)
-            if passage.answered and not from_table and (FIGURE_IN_TEXT.search(passage.text) or NUMBER_WORD.search(
-                    passage.text)) and self.coverage.counts(query, passage.text):
-                return passage
+            tries = [self._passage_answer(query)]
+            sentence = self._count_sentence(query, set(subject.sections)) if subject is not None else None
+            tries += [sentence] if sentence is not None else []  # (the passage just quoted first, then the subject)
+            for passage in tries:
+                from_table = any(c.section_id in self.table_sections for c in passage.citations)
+                if passage.answered and not from_table and (FIGURE_IN_TEXT.search(passage.text) or NUMBER_WORD.search(
+                        passage.text)) and self.coverage.counts(query, passage.text):
+                    return passage
             return abstain(s, query.text, 0.0, f"In de begroting staat geen aantal {query.counted}.")
         if query.intent in TABLE_INTENTS and s.table_answers:
             pair = compare_pair(query, self.vocab, self.index.corpus, self.index.vocabulary)

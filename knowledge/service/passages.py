@@ -9,16 +9,18 @@ import numpy as np
 
 from knowledge.answer import abstain, cite, opening, text_answer
 from knowledge.begrippen import answering_words
-from knowledge.checks import names_a_time, names_members
+from knowledge.checks import NUMBER_WORD, names_a_time, names_members
+from knowledge.chunk import split_sentences
 from knowledge.coverage import Coverage
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
+from knowledge.numbers import FIGURE_IN_TEXT
 from knowledge.outline import members_answer
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.types import Answer, Query, Resolved
-from knowledge.vocabulary import Vocabulary
+from knowledge.vocabulary import Vocabulary, is_under
 from nlu.entities import fold
 
 DENSE_FLOOR = 0.76
@@ -84,6 +86,20 @@ class Passages:
         if not result.answered and roots and query.topic and subject is None:
             result = self._passage_within(replace(query, topic=None), set())  # then the whole corpus
         return result
+
+    def _count_sentence(self, query: Query, roots: set[str]) -> Answer | None:
+        """For 'hoeveel X?' about a subject: the one sentence of its sections that puts a number next to X
+        ('voert voor twaalf gemeenten … uit'); None when none or several do."""
+        found = [(section, sentence) for section in self.index.corpus.sections
+                 if is_under(self.vocab.parents, section.id, roots) for sentence in split_sentences(section.text)
+                 if (FIGURE_IN_TEXT.search(sentence) or NUMBER_WORD.search(sentence))
+                 and self.coverage.counts(query, sentence)]
+        if len({sentence for _, sentence in found}) != 1:
+            return None
+        section, sentence = found[0]
+        return Answer(query.text, True, sentence, 0.85, (cite(self.settings, 1, section, sentence),),
+                      Resolved(topic=section.id, subject=query.subject, intent=query.intent,
+                               document=section.document_id), "text")
 
     def _phrase_sections(self, phrase: str, limit: int = 8) -> set[str]:
         """The sections whose text holds the (folded) phrase, found by a search in one string."""

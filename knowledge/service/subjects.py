@@ -54,7 +54,8 @@ class Subjects(Passages):
     def _counts_things(self, query: Query) -> bool:
         """'hoeveel X?' where X is a thing, not a measure or money word."""
         word = query.counted
-        if word is None or query.measure is not None or word in self.vocab.measure_words \
+        own_measure = query.measure is not None and "measure" not in query.inherited  # (a carried one counts nothing)
+        if word is None or own_measure or word in self.vocab.measure_words \
                 or any(t in self.vocab.measure_words for t in (word.rstrip("s"), word[:-2])):
             return False
         kinds = subject_index(self.vocab).row_kinds  # 'hoeveel reserves …': rows of a table, not things in prose

@@ -501,3 +501,9 @@ def test_the_whole_municipal_budget_is_not_one_programme(svc: Any) -> None:
     assert not whole.answered and "programma 4" in whole.text and "€" not in whole.text
     assert "€ 32.418.000" in svc.answer("wat is het totale budget van jeugd in Veenhoven in 2027?").text
     assert "€ 2.047.310" in svc.answer("What does Veenhoven contribute to GGD Veenland in 2027?").text
+
+
+def test_a_count_after_an_amount_is_read_from_the_subjects_prose_never_its_amount(svc: Any) -> None:
+    first = svc.answer("bijdrage GGD Veenland 2027")
+    count = svc.answer("hoeveel gemeenten zitten daarin?", first.resolved)
+    assert count.answered and "twaalf gemeenten" in count.text and "€ 2.047.310" not in count.text
