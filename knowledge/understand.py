@@ -358,7 +358,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         asks_members=intent == "who" and MEMBERS.search(folded) is not None,
         total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=has_cue(folded, INTENT_CUES["list"]),
-        counted=_counted_noun(folded), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
+        counted=_counted_noun(folded, names), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
         ambiguous=ambiguous, words=tuple(re.findall(r"[^\W\d_]{4,}", fold(text))),
         own_case=OWN_CASE.search(fold(text)) is not None, balance=BALANCE.search(fold(text)) is not None,
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
@@ -482,16 +482,16 @@ def _other_municipality(text: str, vocab: Vocabulary, corpus_words: frozenset[st
     return None
 
 
-def _counted_noun(folded: str) -> str | None:
+def _counted_noun(folded: str, names: tuple[str, ...] = ()) -> str | None:
     """The noun a 'hoeveel X' / 'how many X' question counts ('medewerkers'), unless it is money ('how much'
-    counts nothing)."""
+    counts nothing) or a name ('hoeveel betaalde <town>': a verb, then the town)."""
     m = re.search(r"(?<![\w])(?:hoeveel|how many)\s+([a-z][a-z'-]{3,})(?:\s+([a-z][a-z'-]{3,}))?", folded)
     if m is None:
         return None
     word = m.group(1)
     if m.group(2) and word.endswith("e") and word not in CUE_WORDS:  # an inflected adjective: 'andere gemeenten'
         word = m.group(2)
-    if word in MONEY_WORDS or word in AUXILIARIES or not PLURAL.search(word) or (
+    if word in MONEY_WORDS or word in AUXILIARIES or word in names or not PLURAL.search(word) or (
             word in STOPWORDS and word not in GENERIC):
         return None  # money, a verb or a function word: no count of things ('hoeveel gaat er …', 'hoeveel geld')
     return word

@@ -36,7 +36,7 @@ RATCHET: dict[str, tuple[dict[str, float], int]] = {
     "singles_v5": ({"hit3": 0.95, "cited_hit": 0.83, "fact_recall": 0.82, "abstain_accuracy": 0.88}, 0),
     "conversations_v5": ({"turn_success": 0.75, "conversation_pass": 0.56}, 0),
     "singles_v6": ({"hit3": 0.95, "cited_hit": 0.93, "fact_recall": 0.90, "abstain_accuracy": 0.95}, 0),
-    "conversations_v6": ({"turn_success": 0.92, "conversation_pass": 0.84}, 0),
+    "conversations_v6": ({"turn_success": 0.95, "conversation_pass": 0.92}, 0),
 }
 
 

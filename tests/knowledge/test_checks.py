@@ -507,3 +507,9 @@ def test_a_count_after_an_amount_is_read_from_the_subjects_prose_never_its_amoun
     first = svc.answer("bijdrage GGD Veenland 2027")
     count = svc.answer("hoeveel gemeenten zitten daarin?", first.resolved)
     assert count.answered and "twaalf gemeenten" in count.text and "€ 2.047.310" not in count.text
+
+
+def test_a_town_after_a_past_tense_is_no_count(svc: Any) -> None:
+    query = svc.understand("Hoeveel betaalde Veenhoven in 2027 aan GGD Veenland?")
+    assert query.counted is None and query.measure == "bijdrage"
+    assert "€ 2.047.310" in svc.answer("Hoeveel betaalde Veenhoven in 2027 aan GGD Veenland?").text
