@@ -149,16 +149,17 @@ def test_closed_without_configured_credentials(fake_service, fake_settings: Sett
 def test_codes_expire_and_take_the_turns_with_them(fake_service, fake_settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import sqlite3
 
+    window = 4.0  # seconds a code and its turns live here: long enough for a loaded machine to read it once
     app, db = make_app(fake_service, fake_settings, tmp_path, staff_token=TOKEN,
-                       handoff_code_hours=1.5 / 3600, turn_retention_hours=1.5 / 3600)
+                       handoff_code_hours=window / 3600, turn_retention_hours=window / 3600)
     for url in serve(app):
-        code = _conversation(url, "gesprek-6", 1.5 / 3600)
+        code = _conversation(url, "gesprek-6", window / 3600)
         assert httpx.get(f"{url}/api/handoff/{code}", headers=STAFF, timeout=10).status_code == 200
-        time.sleep(1.8)
+        time.sleep(window + 0.5)
         expired = httpx.get(f"{url}/api/handoff/{code}", headers=STAFF, timeout=10)
         assert expired.status_code == 404 and "verlopen" in expired.json()["detail"]
         # the next write purges the expired code and the turns no live code points at
-        _conversation(url, "gesprek-7", 1.5 / 3600)
+        _conversation(url, "gesprek-7", window / 3600)
         with sqlite3.connect(db) as connection:
             owners = {r[0] for r in connection.execute("SELECT conversation_id FROM turns")}
             codes = {r[0] for r in connection.execute("SELECT code FROM handoff_codes")}
