@@ -219,7 +219,7 @@ class Query:
     from_list: str | None = None  # the list an ordinal picked from ('en de tweede?'), kept for the next ordinal
     words: tuple[str, ...] = ()  # the question's folded words of four letters or more (names are checked on these)
     own_case: bool = False  # about what the asker pays ('wat kost mijn paspoort?', 'betaal ik')
-    balance: bool = False  # how much something holds ('hoeveel zit er nog in', 'stand eind 2026')
+    balance: bool = False  # how much something holds ('hoeveel zit er nog in', 'stand eind <jaar>')
     personal: bool = False  # the text carried personal data, masked before it got here
     percent: bool = False  # a share or score is asked ('welk percentage', 'hoeveel procent'), not euros
     part_of: bool = False  # a part of the amount just given ('hoeveel daarvan gaat naar …')

@@ -144,7 +144,7 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def rank_mentions(mentions: list[Mention], intent: str, vocab: Vocabulary, scope: tuple[str, ...]) -> list[Mention]:
     """Order subject candidates: in scope, fitting the intent (rows for amounts, sections for goals), longest; a
-    programme named beside one of its own parts ('de reserve X van programma 1') only says where that part is."""
+    programme named beside one of its own parts ('de reserve X van programma <n>') only says where that part is."""
     within = {vocab.subjects[m.subject_id].document_id for m in mentions
               if vocab.subjects[m.subject_id].kind != "programme"}
 
