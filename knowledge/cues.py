@@ -43,6 +43,7 @@ TOTAL_CUES = ("totaal", "totale", "in totaal", "samen", "alle", "alles", "opgete
 FOLLOW_CUES = re.compile(r"^\s*(en|and|ook|maar|wat als|hoe zit het met|hoe zit dat met|what about|how about|"
                          r"en wat|and what)\b", re.IGNORECASE)
 ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|naartoe)\b|"
+                      r"\b(daar|hier|er)(achter|bij|door|tegen|onder|naast|tussen|boven|buiten|binnen|toe)\b|"
                       r"\b(daar|hier)\b(?:\s+\w+){1,5}\s+(aan|voor|van|mee|op|over|uit|naartoe)\s*\??\s*$|"
                       r"\bdaar\b(?:\s+\w+){1,6}\s+(?:aan|voor|van|mee|op|over|uit|naartoe)\s+\w+\s*\??\s*$|"
                       r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$|"
@@ -104,9 +105,27 @@ RATE = re.compile(r"(?<![\w])(?:per|(?:kost|kosten|kostte|costs?)\s+(?:een|a|an)
                   r"(?:(?:[a-z]+e|nieuw|groot|klein|new|big|small)\s+(?=[a-z]{3,}))?([a-z]{3,})")
 # ('wat kost een rijbewijs?': the price of one, which no budget line gives)
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
+# the separable verb of a contribution: 'hoeveel draagt Leiden daaraan bij?'
+CONTRIBUTES = re.compile(r"(?<![\w])(?:draagt|dragen|droeg|droegen)(?:\s+[\w-]+){1,6}\s+bij(?![\w])")
 # the separable verb of revenue: 'wat levert het op?', 'leverde dat veel op?', 'opgeleverd'
 YIELDS = re.compile(r"(?<![\w])(?:(?:levert|leveren|leverde|leverden)(?:\s+[\w-]+){0,6}\s+op|opleveren|oplevert|"
-                    r"opgeleverd)(?![\w])")
+                    r"opgeleverd|(?:komt|komen|kwam|kwamen|krijgt|krijgen|kreeg|kregen|haalt|halen|haalde|haalden)"
+                    r"(?:\s+[\w-]+){0,6}\s+binnen|binnenkomt|binnenkomen|binnengekomen|binnengehaald|binnenhalen|"
+                    r"binnenkrijgt|binnenkrijgen)(?![\w])")  # and what comes in: 'hoeveel geld komt er binnen?'
+# 'welke organisaties …': a question for things of a kind, asked by the noun after 'welke' (or 'which')
+WHICH_NOUN = re.compile(r"^(?:en\s+|and\s+)?(?:welke|welk|which)\s+([a-z]{3,})(?![\w])")
+# the year with the highest or lowest amount: 'in welk jaar zijn de lasten het hoogst?', 'when was it lowest?'
+WHICH_YEAR = re.compile(r"(?<![\w])(?:welk|which|what)\s+(?:jaar|year)(?![\w])|"
+                        r"^(?:en\s+|and\s+)?(?:wanneer|when)(?![\w])")
+HIGHEST = re.compile(r"(?<![\w])(?:hoogst|hoogste|grootst|grootste|meest|meeste|highest|largest|biggest|most)(?![\w])")
+LOWEST = re.compile(r"(?<![\w])(?:laagst|laagste|kleinst|kleinste|minst|minste|lowest|smallest|least)(?![\w])")
+# 'waar wordt het geld … voor gebruikt?': the pronominal adverb split around the clause asks what for ('waar staat
+# X voor?' asks what an abbreviation stands for)
+WHAT_FOR = re.compile(r"^(?:en\s+|and\s+)?waar\s+(?!sta\w*\s)(?:[\w'-]+\s+){1,12}(?:voor|aan|naartoe|heen|mee)"
+                      r"(?:\s+[a-z]+)?\s*\??$")
+# verb forms of 'kosten' that ask for an amount without naming which one ('wat kost X netto?': the netto is asked)
+ASKING_VERBS = frozenset("kost kostte kostten gekost cost costs".split())
+TIME_NOUNS = frozenset("jaar jaren jaarschijf maand periode year years month period".split())
 MONEY_WORDS = frozenset(w for c in AMOUNT_CUES for w in c.split()) | {"money", "geld"}
 AUXILIARIES = frozenset("does do did has have had was were is are will would can could".split())
 PLURAL = re.compile(r"(?:en|[^s]s|'s)$")  # things are counted in the plural ('zetels', 'gemeenten', 'questions')
@@ -149,7 +168,8 @@ GENERIC = frozenset(
     geldt gelden bereiken bereikt allemaal hele heel gewoon zo dan nu per over naar van voor bij uit aan tot
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down mensen people gebruikt gebruiken ingezet inzetten benut
-    benutten used use nodig needed english engels please alsjeblieft alstublieft each every elke ieder iedere""".split()
+    benutten used use nodig needed english engels please alsjeblieft alstublieft each every elke ieder iedere
+    jaarlijks jaarlijkse yearly annual annually structureel structurele incidenteel incidentele""".split()
 )
 
 

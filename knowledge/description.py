@@ -37,6 +37,11 @@ def kind_phrase(cell: Cell) -> str:
     return f"In de begroting {cell.year}"
 
 
+def kind_word(cell: Cell) -> str:
+    """'jaarrekening', 'meerjarenbegroting' or 'begroting': the kind of a cell's figure in one word."""
+    return {"rekening": "jaarrekening", "meerjarenbegroting": "meerjarenbegroting"}.get(cell.kind, "begroting")
+
+
 def describe(facts: TableFacts, document_label: str = "") -> str:
     """The answer in plain Dutch, with the exact values, unit, year and kind, and a word of explanation."""
     cells = facts.cells
@@ -46,6 +51,8 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
     subject = subject_phrase(facts)
     if facts.total_of:
         return _describe_share(facts, subject)
+    if facts.extreme:
+        return _describe_extreme(facts, subject)
     sentences = []
     if facts.listing:
         rows = "; ".join(f"{c.line}: {positive_amount(c)}" for c in cells)
@@ -73,6 +80,20 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
     if document_label:
         sentences.append(f"(Bron: {document_label}.)")
     return " ".join(s for s in sentences if s)
+
+
+def _describe_extreme(facts: TableFacts, subject: str) -> str:
+    """The year(s) with the highest or lowest amount of a row, with every year's amount as the evidence."""
+    what = FAMILY_WORDS.get(facts.family, facts.cells[0].measure.lower())
+    known = [c for c in facts.cells if c.value is not None]
+    best = (max if facts.extreme == "max" else min)(abs(c.value or 0.0) for c in known)
+    top = [c for c in known if abs(c.value or 0.0) == best]
+    word = "het hoogst" if facts.extreme == "max" else "het laagst"
+    verb = "zijn" if facts.family in PLURAL else "is"
+    years = " en ".join(f"{c.year} ({kind_word(c)})" for c in top)
+    return (f"Van {facts.cells[0].year} tot en met {facts.cells[-1].year} {verb} {what} {subject} {word} in {years}: "
+            f"{positive_amount(top[0])}. De bron hieronder geeft het bedrag van elk jaar. "
+            f"{explain_cell(top[0], facts.family)}").strip()
 
 
 def _describe_share(facts: TableFacts, subject: str) -> str:

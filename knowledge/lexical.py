@@ -24,7 +24,9 @@ STOPWORDS = frozenset(
     erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt werden geworden
     zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten
     """.split()
-)
+) | {head + tail for head in ("daar", "hier", "er", "waar") for tail in (  # pronominal adverbs: 'daarachter'
+    "aan achter bij binnen boven buiten door in mee na naar naast om onder op over tegen toe tussen uit van voor "
+    "naartoe").split()}
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 

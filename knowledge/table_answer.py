@@ -125,6 +125,18 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
                         kept=Resolved(measure=family, subject=subject.id, intent=query.intent,
                                       year=query.years[-1] if query.years else None, document=subject.document_id)
                         if subject is not None else None)
+    if inherited and subject is not None and query.refers and family is None and query.topic and not query.total \
+            and query.topic != subject.section_id \
+            and not any(vocab.tables[r.table_id].section_id == query.topic for r in subject.rows
+                        if r.table_id in vocab.tables):
+        passage = corpus.section(query.topic)
+        if passage is not None:  # 'hoeveel geld is daarvoor toegekend?' after a passage other than the subject's
+            # own: what the passage spoke of, not the whole row of the subject it was found under (offered instead)
+            offer = _option(subject, families_of(vocab, subject)[0], query, vocab) if subject.rows else None
+            reason = f"In de tekst die ik net aanhaalde ({passage.title}) staat daarvoor geen apart bedrag."
+            return NoAmount(reason, Clarify(f"{reason} Wel staat er een bedrag voor heel {subject.label}. Wilt u "
+                                            "dat bedrag?", (offer,))
+                            if offer is not None else None, search=True)
     if inherited and query.others and subject is not None:  # 'wat betalen de andere gemeenten?' after one's own
         return NoAmount(f"De begroting geeft alleen het bedrag voor {subject.label}, niet voor andere "
                         f"{query.others}.", kept=Resolved(measure=family, subject=subject.id, intent=query.intent,
@@ -394,7 +406,10 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
     compare = query.intent == "compare"
     years = list(query.years)
     default_year = None
-    if not years:
+    extreme = query.extreme if not indicator and len(available) > 1 else None
+    if extreme is not None and len(query.years) < 2:
+        years = available  # 'in welk jaar … het hoogst?': every year of the row, the answer names the one
+    elif not years:
         if indicator:
             years = available
         elif len(available) == 1:
@@ -428,6 +443,14 @@ def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
     measure = chosen[0].measure
     resolved = Resolved(year=years[-1] if years else None, line=row.line, measure=family or measure,
                         topic=section.id, subject=subject.id, intent=query.intent, document=subject.document_id)
+    if extreme is not None and len(chosen) > 1:
+        values = [abs(c.value) for c in chosen if c.value is not None]
+        if values:
+            best = max(values) if extreme == "max" else min(values)
+            top = [c for c in chosen if c.value is not None and abs(c.value) == best]
+            resolved = replace(resolved, year=top[0].year)
+            return TableFacts(table, section, subject, chosen, family or "", resolved, False, None,
+                              extreme=extreme)
     return TableFacts(table, section, subject, chosen, family or "", resolved, compare and len(years) >= 2,
                       default_year, listing=listing)
 

@@ -226,6 +226,7 @@ class Query:
     phrase: str | None = None  # a quoted phrase of two words or more, folded ('altijd de juiste deur')
     whole_budget: bool = False  # the whole municipality's budget is asked, not one programme
     rate: str | None = None  # an amount per something the tables do not count ('per inwoner', 'per maand')
+    extreme: str | None = None  # 'in welk jaar … het hoogst?': the year of the 'max' or 'min' value is asked
     others: str | None = None  # 'de andere <noun>': others than the one just talked about
     money: bool = False  # euros are asked ('hoeveel geld', a money measure), never a score or a share
 
@@ -303,6 +304,7 @@ class TableFacts:
     compare: bool
     default_year: int | None
     total_of: tuple[Cell, ...] = ()  # the total row's cells a share of it is computed against
+    extreme: str | None = None  # the cells span the years; the 'max' or 'min' of them is asked
     listing: bool = False
 
 

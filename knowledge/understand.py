@@ -15,6 +15,7 @@ from knowledge.cues import (
     ABOUT_THAT,
     AMOUNT_CUES,
     ANAPHORA,
+    ASKING_VERBS,
     AUXILIARIES,
     BALANCE,
     BUDGET_WORDS,
@@ -23,6 +24,7 @@ from knowledge.cues import (
     CHANGE_VERB,
     COMPARED,
     CONDITION,
+    CONTRIBUTES,
     COUNT_CUES,
     COUNTED_YEARS,
     CUE_WORDS,
@@ -32,9 +34,11 @@ from knowledge.cues import (
     FOLLOW_CUES,
     GENERIC,
     GOES_OUT,
+    HIGHEST,
     INTENT_CUES,
     LATER,
     LEVEL_ASKED,
+    LOWEST,
     MEMBERS,
     MIN_COMPOUND_PART,
     MONEY_WORDS,
@@ -59,9 +63,13 @@ from knowledge.cues import (
     STRUCTURE_WORDS,
     TAKEN_OUT,
     THING_INTENTS,
+    TIME_NOUNS,
     TOTAL_CUES,
     WANTS_TO_ACHIEVE,
+    WHAT_FOR,
     WHEN_FIRST,
+    WHICH_NOUN,
+    WHICH_YEAR,
     WHOLE_BUDGET,
     YIELDS,
     cue_pattern,
@@ -82,6 +90,8 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
 
     if has(INTENT_CUES["meaning"]):
         return "meaning"
+    if WHAT_FOR.search(folded):
+        return "explain"
     if has(INTENT_CUES["explain"]) and not (amount_cue and MORE_OR_LESS.search(folded) and not has(
             tuple(c for c in INTENT_CUES["explain"] if c not in DESTINATION))):
         return "explain"  # ('waar ging meer geld naartoe, X of Y?' compares two amounts)
@@ -245,6 +255,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     whole = {f for f, _, _ in vocab.measures(fold(unsplit))}
     if len({f for f, _, _ in measures}) > 1 and whole:  # 'programmakosten … baten': the word the asker wrote
         measures = [m for m in measures if m[0] in whole] + [m for m in measures if m[0] not in whole]
+    if len({f for f, _, _ in measures}) > 1 and folded[measures[0][1]:measures[0][2]] in ASKING_VERBS:
+        measures = measures[1:] + measures[:1]  # 'wat kost X netto?': the measure named, not the verb asking
     amount_cue = _amount_cue(folded)
     clause = _condition(folded)
     if clause is not None and (amount_cue or measures):
@@ -260,6 +272,13 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if money_compound and measure is None and intent in ("define", "info"):
         intent = "amount"  # 'wat zijn de personeelskosten van X?': a kind of cost, asked as a thing
         notes.append(f"geldwoord in samenstelling: '{money_compound}'")
+    which = WHICH_NOUN.match(folded)
+    if intent == "amount" and which is not None and not amount_cue and which.group(1) not in TIME_NOUNS \
+            and not any(s <= which.start(1) < e for _, s, e in measures) \
+            and not any(m.start <= which.start(1) < m.end for m in named) \
+            and not any(names_kind(which.group(1), k) for k in subject_index(vocab).row_kinds):
+        intent = "list"  # 'welke organisaties krijgen die subsidie?': things of a kind are asked, not an amount
+        notes.append(f"gevraagd naar welke {which.group(1)}, niet naar een bedrag")
     money = (measure is not None and measure not in INDICATOR_FAMILIES) or bool(money_compound) \
         or has_cue(folded, EURO_CUES)
     entities = extract_entities(text)  # years and section codes, recognised once
@@ -273,8 +292,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in named if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
-    if measure is None and "baten" in vocab.measure_words.values() and YIELDS.search(folded):
+    if measure is None and "baten" in vocab.measure_words.values() and YIELDS.search(folded) \
+            and _counted_noun(folded) is None:  # ('hoeveel klachten kwamen er binnen?' counts things)
         measure = "baten"  # the separable verb: 'wat levert het op?'
+        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
+    if measure is None and "bijdrage" in vocab.measure_words.values() and CONTRIBUTES.search(folded):
+        measure = "bijdrage"  # the separable verb: 'hoeveel draagt Leiden daaraan bij?'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
         measure = "lasten"  # the separable verb: 'geeft de gemeente meer uit aan …'
@@ -366,6 +389,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         others=other.group(1) if (other := OTHER.search(fold(text))) is not None else None,
         phrase=_phrase(text), whole_budget=WHOLE_BUDGET.search(folded) is not None,
         rate=rate.group(1) if (rate := RATE.search(folded)) is not None else None,
+        extreme=_extreme(folded),
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
@@ -440,6 +464,14 @@ def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
             continue
         out.append(fold(m.group(1)))
     return tuple(out)
+
+
+def _extreme(folded: str) -> str | None:
+    """'max' or 'min' when the year of the highest or lowest amount is asked ('in welk jaar … het hoogst?')."""
+    if WHICH_YEAR.search(folded) is None:
+        return None
+    high, low = HIGHEST.search(folded), LOWEST.search(folded)
+    return "max" if high and not low else "min" if low and not high else None
 
 
 def _phrase(text: str) -> str | None:

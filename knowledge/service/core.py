@@ -156,8 +156,9 @@ class Service(Subjects):
             # a message carrying personal data is about someone's own case, which a budget never answers
             return abstain(s, query.text, 0.0, "Over uw eigen situatie staat niets in de begroting. "
                            "Deel hier liever geen persoonlijke gegevens.")
-        if query.intent in TABLE_INTENTS and query.own_case:
-            # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax, never a budget line
+        if query.own_case and (query.intent in TABLE_INTENTS or query.asks_change):
+            # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?', 'wordt mijn aanslag daardoor hoger?':
+            # a fee or tax, or how it changes for one person, never a budget line
             return abstain(s, query.text, 0.0, "Wat u zelf betaalt, zoals een tarief of belasting, staat niet in de "
                            "begroting.")
         if query.ambiguous and "subject" not in query.inherited:
@@ -253,6 +254,11 @@ class Service(Subjects):
                 return replace(abstain(s, query.text, 0.0, facts.reason), resolved=facts.kept or Resolved())
             part = purpose_answer(s, self.index.corpus, query, facts.subject, self.vocab.generic) \
                 if "subject" not in query.inherited else None
+            narrower = self._narrower(query, facts.subject)
+            if part is None and narrower and facts.subject.explanations and "subject" not in query.inherited \
+                    and query.language == "nl":  # (an English word may be the name in translation)
+                # 'hoeveel gaat er uit de reserve voor de verkiezingen?': the toelichting's sentence on that part
+                part = purpose_answer(s, self.index.corpus, query, facts.subject, self.vocab.generic, narrower)
             if part is not None:  # 'how much of it goes to what we just talked about': that sentence
                 return part
             label = self._document_label(facts.subject.document_id)

@@ -33,7 +33,9 @@ MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
                     "gehaald uit", "halen uit", "haalt uit"),
     "mutaties": ("mutaties", "mutatie", "reservemutaties", "mutaties reserves", "changes in reserves",
                  "mutations", "reserve mutations"),
-    "resultaat": ("resultaat", "result", "resultaten"),
+    "resultaat": ("resultaat", "result", "resultaten", "na reserves", "na bestemming", "na mutaties",
+                  "saldo na reserves", "saldo na bestemming", "saldo na mutaties",
+                  "na verrekening met reserves", "after reserves"),  # (BBV: the saldo after the reserve mutations)
     "bijdrage": ("bijdrage", "bijdragen", "betaalt", "betalen", "betaald", "betaalde", "betaalden", "draagt bij",
                  "dragen bij", "contribution", "contributions", "contributes", "contribute", "pay", "pays", "paid"),
     "streefwaarde": ("streefwaarde", "streefwaarden", "streven", "doelwaarde", "target", "targets", "aimed"),

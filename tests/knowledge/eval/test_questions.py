@@ -107,10 +107,12 @@ def test_project_question_sets_are_valid_and_balanced() -> None:
     assert len(fifth["singles_v5"]) >= 150 and len(fifth["conversations_v5"]) >= 60
     sixth = load_sets([DATA / "singles_v6.jsonl", DATA / "conversations_v6.jsonl"])  # amount traps, budget text only
     assert len(sixth["singles_v6"]) >= 80 and len(sixth["conversations_v6"]) >= 45
+    seventh = load_sets([DATA / "singles_v7.jsonl", DATA / "conversations_v7.jsonl"])  # a seventh, budget text only
+    assert len(seventh["singles_v7"]) >= 200 and len(seventh["conversations_v7"]) >= 60
     for questions in (singles, conversations, second["singles_v2"], second["conversations_v2"],
                       third["singles_v3"], third["conversations_v3"], fourth["singles_v4"],
                       fourth["conversations_v4"], fifth["singles_v5"], fifth["conversations_v5"], sixth["singles_v6"],
-                      sixth["conversations_v6"]):
+                      sixth["conversations_v6"], seventh["singles_v7"], seventh["conversations_v7"]):
         halves = split_sets({"x": questions})
         tune, report = halves["x-tune"], halves["x-report"]
         assert abs(len(tune) - len(report)) <= 0.1 * len(questions)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from knowledge.eval.gate import CONVERSATION_TARGETS, RATCHET, SINGLE_TARGETS, misses, ratchet_misses
+from knowledge.eval.gate import CONVERSATION_TARGETS, PROMOTED, RATCHET, SINGLE_TARGETS, misses, ratchet_misses
 from knowledge.eval.metrics import compute, failures
 from knowledge.eval.questions import load_questions, split_sets
 from knowledge.eval.runners import InProcessRunner, Reply, inprocess_runners, run_all
@@ -26,8 +26,9 @@ pytestmark = pytest.mark.slow
 
 
 def tune(name: str) -> list[Any]:
-    """The tuning half of a question set."""
-    return split_sets({name: load_questions(DATA / f"{name}.jsonl")}, "tune")[f"{name}-tune"]
+    """The tuning half of a question set (the whole set when its report half was promoted to tuning data)."""
+    questions = load_questions(DATA / f"{name}.jsonl")
+    return questions if name in PROMOTED else split_sets({name: questions}, "tune")[f"{name}-tune"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,107 @@
+"""How a question is read: which things, which direction of money, which year, what a pointer points at."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.knowledge.test_documents import corpus_dir, service_for  # noqa: F401  (module fixture)
+
+
+@pytest.fixture(scope="module")
+def svc(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:  # noqa: F811
+    return service_for(corpus_dir, tmp_path_factory.mktemp("readings-index"))
+
+
+def _quoted(answer: Any) -> dict[int, float]:
+    """Year → amount of every cell the answer quotes ('… 2027 (begroting): 32.418 × €1.000')."""
+    found = re.findall(r"(20\d\d) \(\w+\): (-?[\d.]+) ×", " ".join(c.quote for c in answer.citations))
+    return {int(y): abs(float(v.replace(".", ""))) for y, v in found}
+
+
+def test_which_things_are_asked_is_no_amount(svc: Any) -> None:
+    assert svc.understand("welke organisaties krijgen subsidie?").intent == "list"
+    assert svc.understand("welke investeringen staan er in 2027 in Veenhoven?").intent == "amount"  # a measure
+    first = svc.answer("onttrekkingen reserves Veenhoven 2027")
+    assert first.answered and "€ 2.445.000" in first.text
+    follow = svc.answer("welke organisaties krijgen die onttrekkingen?", first.resolved)
+    assert "€" not in follow.text  # the amount just given is not who receives it
+
+
+def test_money_that_comes_in_is_the_baten_but_a_count_is_not(svc: Any) -> None:
+    assert svc.understand("hoeveel geld komt er in 2027 binnen bij jeugd in Veenhoven?").measure == "baten"
+    assert svc.understand("wat haalt Veenhoven binnen aan werk en inkomen?").measure == "baten"
+    assert svc.understand("hoeveel klachten kwamen er binnen?").measure is None
+    answer = svc.answer("hoeveel geld komt er in 2027 binnen bij jeugd in Veenhoven?")
+    assert answer.answered and "€ 455.000" in answer.text and "Baten" in answer.citations[0].quote
+
+
+def test_the_saldo_after_reserves_is_the_resultaat(svc: Any) -> None:
+    answer = svc.answer("saldo na reserves Veenhoven 2027")
+    assert answer.answered and "€ 94.918.000" in answer.text and "Resultaat" in answer.citations[0].quote
+    first = svc.answer("saldo Veenhoven 2027")
+    after = svc.answer("en na reserves?", first.resolved)
+    assert "€ 94.918.000" in after.text and "€ 97.363.000" in first.text
+
+
+@pytest.mark.parametrize(("question", "pick"), [
+    ("In welk jaar zijn de lasten van jeugd in Veenhoven het hoogst?", max),
+    ("Wanneer zijn de baten van werk en inkomen in Veenhoven het laagst?", min),
+    ("Which year has the highest costs for jeugd in Veenhoven?", max),
+])
+def test_the_year_of_the_highest_or_lowest_amount_is_read_from_every_year(svc: Any, question: str,
+                                                                         pick: Any) -> None:
+    answer = svc.answer(question)
+    cells = _quoted(answer)
+    assert answer.answered and len(cells) >= 4  # every year of the row is quoted as the evidence
+    year = pick(cells, key=lambda y: cells[y])
+    assert f"in {year} (" in answer.text
+    assert f"{int(cells[year]):,}".replace(",", ".") + ".000" in answer.text
+    assert answer.resolved.year == year
+
+
+def test_a_pronominal_adverb_points_back_and_is_no_topic_word(svc: Any) -> None:
+    query = svc.understand("wat is de visie daarachter?")
+    assert query.refers and "daarachter" not in query.topic_words
+    assert svc.understand("hoe zit het daarbij?").refers
+
+
+def test_how_ones_own_bill_changes_is_not_in_a_budget(svc: Any) -> None:
+    first = svc.answer("Wat doet de reserve jeugdhulp in Veenhoven?")
+    follow = svc.answer("wordt mijn eigen bijdrage daardoor hoger?", first.resolved)
+    assert not follow.answered and "zelf betaalt" in follow.text
+
+
+def test_an_amount_pointing_at_a_passage_is_not_the_whole_row(real_service: Any) -> None:
+    first = real_service.answer("wat staat er in de kaderbrief over dienstverlening")
+    assert first.answered and first.method != "table"
+    follow = real_service.answer("hoeveel geld is daarvoor toegekend?", first.resolved)
+    assert not follow.answered and "€" not in follow.text
+    assert follow.clarify is not None and "Dienstverlening" in follow.clarify.options[0].label
+
+
+def test_a_measure_named_beside_the_verb_kosten_is_the_one_asked(svc: Any) -> None:
+    assert svc.understand("Wat kost jeugd netto in 2027 in Veenhoven?").measure == "saldo"
+    assert svc.understand("Wat kost jeugd in 2027 in Veenhoven?").measure == "lasten"
+
+
+def test_a_split_what_for_asks_for_the_purpose(svc: Any) -> None:
+    assert svc.understand("Waar wordt het geld uit de reserve jeugdhulp voor gebruikt?").intent == "explain"
+    answer = svc.answer("Waar wordt het geld uit de reserve jeugdhulp in Veenhoven voor gebruikt?")
+    assert answer.answered and "jeugdconsulenten" in answer.text
+    assert svc.understand("Waar staat Wmo voor?").intent != "explain"  # what an abbreviation stands for
+
+
+def test_what_narrows_a_reserve_amount_is_read_from_its_toelichting(svc: Any) -> None:
+    whole = svc.answer("hoeveel wordt er in 2027 onttrokken aan de reserve sociaal domein in Veenhoven?")
+    assert whole.answered and whole.method == "table"
+    part = svc.answer("hoeveel wordt er in 2027 uit de reserve sociaal domein in Veenhoven onttrokken voor de "
+                      "jeugdcontracten?")
+    assert part.answered and "1,5 miljoen" in part.text and part.method != "table"
+
+
+def test_the_separable_verb_bijdragen_asks_for_the_bijdrage(svc: Any) -> None:
+    assert svc.understand("Hoeveel draagt Veenhoven daaraan bij?").measure == "bijdrage"
