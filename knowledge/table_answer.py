@@ -132,11 +132,11 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         passage = corpus.section(query.topic)
         if passage is not None:  # 'hoeveel geld is daarvoor toegekend?' after a passage other than the subject's
             # own: what the passage spoke of, not the whole row of the subject it was found under (offered instead)
-            offer = _option(subject, families_of(vocab, subject)[0], query, vocab) if subject.rows else None
+            whole = _option(subject, families_of(vocab, subject)[0], query, vocab) if subject.rows else None
             reason = f"In de tekst die ik net aanhaalde ({passage.title}) staat daarvoor geen apart bedrag."
             return NoAmount(reason, Clarify(f"{reason} Wel staat er een bedrag voor heel {subject.label}. Wilt u "
-                                            "dat bedrag?", (offer,))
-                            if offer is not None else None, search=True)
+                                            "dat bedrag?", (whole,))
+                            if whole is not None else None, search=True)
     if inherited and query.others and subject is not None:  # 'wat betalen de andere gemeenten?' after one's own
         return NoAmount(f"De begroting geeft alleen het bedrag voor {subject.label}, niet voor andere "
                         f"{query.others}.", kept=Resolved(measure=family, subject=subject.id, intent=query.intent,
