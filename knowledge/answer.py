@@ -9,6 +9,7 @@ import numpy as np
 
 from knowledge.index import Index
 from knowledge.lexical import tokens
+from knowledge.numbers import MONEY_IN_SENTENCE
 from knowledge.retrieve import rank_sections, top_indices
 from knowledge.settings import Settings
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject, TableFacts
@@ -286,8 +287,10 @@ def text_answer(
     fused: np.ndarray,
     confidence: float,
     stems: list[frozenset[str]],
+    one_amount: bool = False,
 ) -> Answer:
-    """An extractive answer from the best sentences of the best-matching sections."""
+    """An extractive answer from the best sentences of the best-matching sections; when an amount is asked
+    (``one_amount``), no neighbouring sentence brings an amount of its own (it would be another thing's)."""
     top = rank_sections(index, fused, 3)
     if not top:
         return abstain(settings, question, confidence)
@@ -314,7 +317,14 @@ def text_answer(
         return Answer(question, True, text, round(confidence, 3), (cite(settings, 1, best.section, text),),
                       Resolved(topic=best.section.id), "passage")
     candidates.sort(reverse=True)
-    chosen = answer_window(index, candidates[0][1])
+    best_sentence = candidates[0][1]
+    chosen = answer_window(index, best_sentence)
+    if one_amount and MONEY_IN_SENTENCE.search(index.sentences[best_sentence].text):
+        # the amount's own sentence and what follows it, up to the next sentence with an amount (what precedes
+        # may belong to an earlier amount: 'Specifiek te gebruiken voor …')
+        after = [i for i in chosen if i > best_sentence]
+        cut = next((n for n, i in enumerate(after) if MONEY_IN_SENTENCE.search(index.sentences[i].text)), len(after))
+        chosen = [best_sentence, *after[:cut]]
     chosen.sort()
     citations: list[Citation] = []
     quotes: dict[str, list[str]] = {}

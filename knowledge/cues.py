@@ -105,7 +105,7 @@ RATE = re.compile(r"(?<![\w])(?:per|(?:kost|kosten|kostte|costs?)\s+(?:een|a|an)
                   r"(?:(?:[a-z]+e|nieuw|groot|klein|new|big|small)\s+(?=[a-z]{3,}))?([a-z]{3,})")
 # ('wat kost een rijbewijs?': the price of one, which no budget line gives)
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
-# the separable verb of a contribution: 'hoeveel draagt Leiden daaraan bij?'
+# the separable verb of a contribution: 'hoeveel draagt de gemeente daaraan bij?'
 CONTRIBUTES = re.compile(r"(?<![\w])(?:draagt|dragen|droeg|droegen)(?:\s+[\w-]+){1,6}\s+bij(?![\w])")
 # the separable verb of revenue: 'wat levert het op?', 'leverde dat veel op?', 'opgeleverd'
 YIELDS = re.compile(r"(?<![\w])(?:(?:levert|leveren|leverde|leverden)(?:\s+[\w-]+){0,6}\s+op|opleveren|oplevert|"

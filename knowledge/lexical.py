@@ -81,9 +81,9 @@ def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _by_start(vocabulary: frozenset[str]) -> dict[tuple[str, int], list[str]]:
-    """Corpus words by first letter and length, built once per vocabulary."""
+    """Corpus words (and the longer common words) by first letter and length, built once per vocabulary."""
     out: dict[tuple[str, int], list[str]] = {}
-    for v in vocabulary:
+    for v in vocabulary | {w for w in STOPWORDS if len(w) >= 5}:  # (common words too: 'gemeete' -> 'gemeente')
         out.setdefault((v[:1], len(v)), []).append(v)
     return out
 

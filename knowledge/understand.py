@@ -235,7 +235,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         spans = vocab.mention_spans(folded_raw)
         spans += [(s, e) for _, s, e in vocab.measures(folded_raw)]
         spans += [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", folded_raw)
-                  if m.group(0) in CUE_WORDS or len(m.group(0)) < MIN_TYPO_WORD or stem(m.group(0)) in vocab.stems]
+                  if m.group(0) in CUE_WORDS or len(m.group(0)) < MIN_TYPO_WORD
+                  or ((root := stem(m.group(0))) in vocab.stems and len(root) >= len(m.group(0)) - 2)]
         search_text = correct_typos(_correct_names(text, vocab), corpus_words, spans)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
@@ -297,7 +298,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         measure = "baten"  # the separable verb: 'wat levert het op?'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "bijdrage" in vocab.measure_words.values() and CONTRIBUTES.search(folded):
-        measure = "bijdrage"  # the separable verb: 'hoeveel draagt Leiden daaraan bij?'
+        measure = "bijdrage"  # the separable verb: 'hoeveel draagt de gemeente daaraan bij?'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
         measure = "lasten"  # the separable verb: 'geeft de gemeente meer uit aan …'

@@ -16,7 +16,7 @@ from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
 from knowledge.numbers import FIGURE_IN_TEXT
-from knowledge.outline import members_answer
+from knowledge.outline import QUOTED, members_answer
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.types import Answer, Query, Resolved
@@ -30,6 +30,9 @@ VECTOR_CACHE = 256
 NEXT_SECTIONS = 3
 # Headings under which budgets give reasons (BBV practice: motives of a verbonden partij, toelichtingen).
 EXPLAINING_TITLES = ("motieven", "toelichting", "ontwikkeling", "reden", "verklaring", "risico")
+
+
+SHORT_WHEN = 3  # words of four letters or more in a bare 'when' follow-up ('vanaf welk jaar?')
 
 
 class Passages:
@@ -77,6 +80,11 @@ class Passages:
                     or members_answer(self.settings, self.index.corpus, query, None, query.topic, minimum=2)
                 if named is not None:
                     return named
+            if query.intent == "when" and query.quoted and len(query.words) <= SHORT_WHEN:
+                # 'vanaf welk jaar?': the time the quote names
+                timed = self._time_in_quote(query, query.topic, query.quoted)
+                if timed is not None:
+                    return timed
             pinned = self._passage_within(query, {query.topic})  # in the passage just quoted
             if pinned.answered:
                 return pinned
@@ -86,6 +94,22 @@ class Passages:
         if not result.answered and roots and query.topic and subject is None:
             result = self._passage_within(replace(query, topic=None), set())  # then the whole corpus
         return result
+
+    def _time_in_quote(self, query: Query, section_id: str, quoted: str) -> Answer | None:
+        """The one sentence of the passage just quoted that names a time ('met ingang van 2026'); None when no
+        sentence or several do."""
+        section = self.index.corpus.section(section_id)
+        if section is None:
+            return None
+        figures = set(FIGURE_IN_TEXT.findall(query.text))  # 'vanaf wanneer geldt die 170.000?': that sentence
+        timed = [s.strip() for s in split_sentences(section.text)
+                 if s.strip() and s.strip()[:QUOTED] in quoted and names_a_time(s)
+                 and figures <= set(FIGURE_IN_TEXT.findall(s))]
+        if len(timed) != 1:
+            return None
+        return Answer(query.text, True, timed[0], 0.85, (cite(self.settings, 1, section, timed[0]),),
+                      Resolved(topic=section.id, subject=query.subject, intent=query.intent,
+                               document=section.document_id), "text")
 
     def _count_sentence(self, query: Query, roots: set[str]) -> Answer | None:
         """For 'hoeveel X?' about a subject: the one sentence of its sections that puts a number next to X
@@ -117,7 +141,8 @@ class Passages:
         confidence = self.confidence(query, dense if vector is not None else None, bool(roots or query.codes))
         if confidence < self.settings.min_confidence:
             return abstain(self.settings, query.text, confidence)
-        result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems)
+        result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems,
+                             one_amount=query.money or query.intent in TABLE_INTENTS)
         if not result.answered:
             return result
         if not self._fits(query, result):

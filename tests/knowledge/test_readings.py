@@ -105,3 +105,10 @@ def test_what_narrows_a_reserve_amount_is_read_from_its_toelichting(svc: Any) ->
 
 def test_the_separable_verb_bijdragen_asks_for_the_bijdrage(svc: Any) -> None:
     assert svc.understand("Hoeveel draagt Veenhoven daaraan bij?").measure == "bijdrage"
+
+
+def test_an_amount_from_prose_comes_without_a_neighbours_amount(real_service: Any) -> None:
+    answer = real_service.answer("Hoeveel geld komt er bij voor de versterking van het kabinet?")
+    assert answer.answered and "170.000" in answer.text and "100.000" not in answer.text
+    when = real_service.answer("vanaf welk jaar?", answer.resolved)  # the time the sentence just quoted names
+    assert when.answered and "met ingang van 2026" in when.text and "100.000" not in when.text
