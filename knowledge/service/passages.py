@@ -96,7 +96,7 @@ class Passages:
         return result
 
     def _time_in_quote(self, query: Query, section_id: str, quoted: str) -> Answer | None:
-        """The one sentence of the passage just quoted that names a time ('met ingang van 2026'); None when no
+        """The one sentence of the passage just quoted that names a time ('met ingang van <jaar>'); None when no
         sentence or several do."""
         section = self.index.corpus.section(section_id)
         if section is None:
