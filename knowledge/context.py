@@ -81,6 +81,9 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         if intent == "list" and again and measure and previous.intent in CARRY_INTENTS:
             intent = "amount"  # 'welke …?' after an amount: the rows with that amount
             inherited.append("intent")
+        if intent == "how" and previous.intent in CARRY_INTENTS and not query.topic_words \
+                and (query.years or relative is not None):  # 'en hoe was het in <year>?': the same figure then
+            intent = "info"
         if intent == "info" and previous.intent in CARRY_INTENTS and (measure or not query.topic_words):
             intent = previous.intent if previous.intent != "compare" else "amount"
             inherited.append("intent")

@@ -169,7 +169,8 @@ GENERIC = frozenset(
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down mensen people gebruikt gebruiken ingezet inzetten benut
     benutten used use nodig needed english engels please alsjeblieft alstublieft each every elke ieder iedere
-    jaarlijks jaarlijkse yearly annual annually structureel structurele incidenteel incidentele""".split()
+    jaarlijks jaarlijkse yearly annual annually structureel structurele incidenteel incidentele zoveel zovele
+    evenveel""".split()
 )
 
 

@@ -354,7 +354,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         translated = {w for term in glossary_terms(text, force=True) for w in term.split()}
         content = [w for w in _content_words(folded, taken) if w not in vocab.generic and w not in translated]
     else:
-        content = [w for w in _content_words(folded, taken) if w not in vocab.generic]
+        content = _join_separable([w for w in _content_words(folded, taken) if w not in vocab.generic], folded,
+                                  corpus_words)
     dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
         else set()
     topic, weak = _split_known(content, corpus_words, vocab.stems, english, dutch_terms)
@@ -409,6 +410,23 @@ def _content_words(folded: str, taken: list[tuple[int, int]]) -> list[str]:
         if len(w) <= 2 or w in STOPWORDS or w in GENERIC or w in CUE_WORDS or w in STRUCTURE_WORDS or not words(w):
             continue
         out.append(w)
+    return out
+
+
+PARTICLES = ("aan", "op", "uit", "af", "mee", "door", "terug", "toe", "in", "over", "na", "voor", "bij")
+
+
+def _join_separable(content: list[str], folded: str, corpus_words: frozenset[str]) -> list[str]:
+    """A verb whose particle ends the question is the joined verb the budget writes ('hoe pakt de gemeente X
+    aan?' -> 'aanpak'), when the budget knows that word and not the bare verb form."""
+    last = re.findall(r"[a-z]+", folded)[-1:] or [""]
+    if last[0] not in PARTICLES:
+        return content
+    out = []
+    for w in content:
+        joined = [last[0] + w[:cut] for cut in (len(w), -1, -2) if cut == len(w) or len(w) + cut >= 3]
+        known = next((j for j in joined if j in corpus_words), None)
+        out.append(known if known is not None and w not in corpus_words else w)
     return out
 
 

@@ -30,7 +30,7 @@ MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
                    "additions", "added", "deposit", "deposits", "deposited", "put into", "added to"),
     "onttrekking": ("onttrekking", "onttrekkingen", "onttrokken", "onttrekken", "onttrekt", "withdrawal",
                     "withdrawals", "withdrawn", "withdraw", "taken out", "taken from", "drawn from", "uit de reserve",
-                    "gehaald uit", "halen uit", "haalt uit"),
+                    "gehaald uit", "halen uit", "haalt uit", "uitgehaald", "uithalen", "uitgenomen"),
     "mutaties": ("mutaties", "mutatie", "reservemutaties", "mutaties reserves", "changes in reserves",
                  "mutations", "reserve mutations"),
     "resultaat": ("resultaat", "result", "resultaten", "na reserves", "na bestemming", "na mutaties",

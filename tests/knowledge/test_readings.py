@@ -112,3 +112,21 @@ def test_an_amount_from_prose_comes_without_a_neighbours_amount(real_service: An
     assert answer.answered and "170.000" in answer.text and "100.000" not in answer.text
     when = real_service.answer("vanaf welk jaar?", answer.resolved)  # the time the sentence just quoted names
     assert when.answered and "met ingang van 2026" in when.text and "100.000" not in when.text
+
+
+def test_a_separable_verb_is_read_as_the_word_the_budget_writes(real_service: Any) -> None:
+    assert "aanpak" in real_service.understand("Hoe pakt de gemeente participatie aan?").topic_words
+
+
+def test_taken_out_as_a_participle_is_the_onttrekking(svc: Any) -> None:
+    assert svc.understand("hoeveel is er uit de reserve jeugdhulp uitgehaald?").measure == "onttrekking"
+
+
+def test_how_it_was_in_another_year_asks_the_same_figure(svc: Any) -> None:
+    first = svc.answer("lasten jeugd Veenhoven 2026")
+    follow = svc.answer("en hoe was het in 2025?", first.resolved)
+    assert follow.answered and follow.method == "table" and "€ 29.874.000" in follow.text
+
+
+def test_a_degree_word_is_no_topic(svc: Any) -> None:
+    assert svc.understand("waarom zoveel lager dan in 2027?").topic_words == ()
