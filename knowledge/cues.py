@@ -18,7 +18,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                 "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "naartoe", "waaraan",
                 "vandaan", "welke bron", "source", "sources"),
     "compare": ("stijg", "stijgen", "stijgt", "daal", "dalen", "daalt", "verschil", "verander", "toename", "afname",
-                "hoger", "lager", "groei", "groeit", "meer of minder",
+                "hoger", "lager", "groei", "groeit", "meer of minder", "duurder", "goedkoper",
                 "minder", "vergeleken", "versus", "vs", "vergelijk", "omhoog", "omlaag", "increase",
                 "increases", "decrease", "decreases", "rise", "rises", "fall", "falls", "change", "changes",
                 "compare", "difference", "grow", "grows", "go up", "go down", "more or less"),
@@ -169,7 +169,7 @@ GENERIC = frozenset(
     stijgen stijgt daalt dalen verschil verandert verandering hoger lager meer minder groei rise increase
     decrease change compare difference go up down mensen people gebruikt gebruiken ingezet inzetten benut
     benutten used use nodig needed english engels please alsjeblieft alstublieft each every elke ieder iedere
-    jaarlijks jaarlijkse yearly annual annually structureel structurele incidenteel incidentele zoveel zovele
+    jaarlijks jaarlijkse yearly annual annually structureel structurele incidenteel incidentele zoveel zovele extra
     evenveel""".split()
 )
 

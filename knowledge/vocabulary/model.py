@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # (the index is built from a vocabulary: imported for its typ
 MEASURE_FAMILIES: dict[str, tuple[str, ...]] = {
     "lasten": ("lasten", "last", "kosten", "kost", "kostte", "gekost", "uitgaven", "uitgave", "uitgeven",
                "uitgegeven", "geeft uit", "geven uit", "besteed", "besteden", "besteedt", "cost", "costs", "spend",
-               "spends", "spent", "spending", "expenses", "expenditure", "expenditures"),
+               "spends", "spent", "spending", "expenses", "expenditure", "expenditures", "duurder", "duurst",
+               "duurste", "goedkoper", "goedkoopst", "goedkoopste", "more expensive", "cheaper"),
     "baten": ("baten", "inkomsten", "opbrengsten", "opbrengst", "ontvangsten", "ontvangt", "inkomen", "verdient",
               "income", "revenue", "revenues", "receipts", "earns", "earn", "comes in", "come in", "coming in"),
     "saldo": ("saldo", "netto", "per saldo", "net", "balance", "nettokosten", "net cost", "net costs"),

@@ -130,3 +130,19 @@ def test_how_it_was_in_another_year_asks_the_same_figure(svc: Any) -> None:
 
 def test_a_degree_word_is_no_topic(svc: Any) -> None:
     assert svc.understand("waarom zoveel lager dan in 2027?").topic_words == ()
+
+
+def test_a_row_label_holding_a_name_names_the_subject_beside_a_measure_word(svc: Any) -> None:
+    answer = svc.answer("totaal onttrekkingen reserves programma 4 Veenhoven 2027")
+    assert answer.answered and "€ 2.445.000" in answer.text and "Onttrekking" in answer.citations[0].quote
+
+
+def test_costlier_compares_the_lasten_of_two_rows(svc: Any) -> None:
+    answer = svc.answer("wat is duurder in 2027 in Veenhoven: jeugd of werk en inkomen")
+    assert answer.answered and "€ 32.418.000" in answer.text and "€ 68.120.000" in answer.text
+
+
+def test_a_keyword_question_with_a_word_beyond_the_row_name_asks_no_amount(svc: Any) -> None:
+    assert svc.understand("jeugd Veenhoven 2027").intent == "amount"
+    assert svc.understand("speerpunten jeugd Veenhoven 2027").intent != "amount"
+    assert "€" not in svc.answer("speerpunten jeugd Veenhoven 2027").text
