@@ -253,9 +253,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     named = vocab.mentions(folded)  # a measure word inside a name is part of the name ('Werk en inkomen')
     measures = [(f, s, e) for f, s, e in vocab.measures(folded)
                 if not any(m.start <= s and e <= m.end and (m.end - m.start) > (e - s) for m in named)]
-    plain = [(f, s, e) for f, s, e in measures if not any(s <= m.start and m.end <= e for m in named)]
-    if plain and len(plain) < len(measures):  # 'onttrekkingen reserves programma 1': a row label holding a name
-        measures = plain  # names its subject when another word names the measure
+    unnamed = [(f, s, e) for f, s, e in measures if not any(s <= m.start and m.end <= e for m in named)]
+    if unnamed and len(unnamed) < len(measures):  # 'onttrekkingen reserves programma 1': a row label holding a name
+        measures = unnamed  # names its subject when another word names the measure
     whole = {f for f, _, _ in vocab.measures(fold(unsplit))}
     if len({f for f, _, _ in measures}) > 1 and whole:  # 'programmakosten … baten': the word the asker wrote
         measures = [m for m in measures if m[0] in whole] + [m for m in measures if m[0] not in whole]
