@@ -112,8 +112,10 @@ class Coverage:
             # its subject, only a word the budget never uses must be (the other words say what is asked of it)
             return False
         within = query.topic is not None and "topic" in query.inherited  # the passage was pinned by the turn before
-        if len(words) <= 1 and query.language == "nl" and query.weak_words and not within and not any(
-                has(w) for w in query.weak_words):
+        bounded = query.period is not None and PERIOD_IN_TEXT[query.period].search(fold(answer.text)) is not None
+        if len(words) <= 1 and query.language == "nl" and query.weak_words and not within and not bounded \
+                and not any(has(w) for w in query.weak_words):
+            # (the verb of 'tot wanneer loopt X?' is answered by a passage that says 'tot en met <year>')
             return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
         others = [w for w in words if w not in query.names]
         if len(words) <= 2 and others and not any(has(w) for w in others):
@@ -122,6 +124,9 @@ class Coverage:
         return hits >= needed
 
 
+# how a passage bounds a period: its end ('tot en met 2027') or its start ('met ingang van 2026', 'vanaf 2025')
+PERIOD_IN_TEXT = {"end": re.compile(r"(?<![\w])(?:tot en met|t/m|tot|until|through)\s+(?:\w+\s+)?(?:19|20)\d\d"),
+                  "start": re.compile(r"(?<![\w])(?:met ingang van|vanaf|sinds|from|since)\s+(?:\w+\s+)?(?:19|20)\d\d")}
 # a separable verb's particle and a participle's 'ge' ('afgehandeld', stemmed 'afhandel', holds 'handel')
 PARTICIPLE = re.compile(r"^(?:(?:af|aan|op|uit|toe|mee|door|terug)(?:ge)?|ge)(?=\w{5})")
 

@@ -125,6 +125,8 @@ WHAT_FOR = re.compile(r"^(?:en\s+|and\s+)?waar\s+(?!sta\w*\s)(?:[\w'-]+\s+){1,12
                       r"(?:\s+[a-z]+)?\s*\??$")
 # verb forms of 'kosten' that ask for an amount without naming which one ('wat kost X netto?': the netto is asked)
 ASKING_VERBS = frozenset("kost kostte kostten gekost cost costs".split())
+# a period asked: its end ('tot wanneer …?', 'until when') or its start ('vanaf / sinds wanneer …?')
+PERIOD_ASKED = re.compile(r"^\s*(?:en\s+|and\s+)?(tot|until|vanaf|sinds|since|from)\s+(?:wanneer|when)(?![\w])")
 TIME_NOUNS = frozenset("jaar jaren jaarschijf maand periode year years month period".split())
 MONEY_WORDS = frozenset(w for c in AMOUNT_CUES for w in c.split()) | {"money", "geld"}
 AUXILIARIES = frozenset("does do did has have had was were is are will would can could".split())

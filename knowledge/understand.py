@@ -50,6 +50,7 @@ from knowledge.cues import (
     OWN_CASE,
     PART_OF,
     PERCENT,
+    PERIOD_ASKED,
     PERSONAL,
     PLURAL,
     POSSESSIVE,
@@ -396,6 +397,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         phrase=_phrase(text), whole_budget=WHOLE_BUDGET.search(folded) is not None,
         rate=rate.group(1) if (rate := RATE.search(folded)) is not None else None,
         extreme=_extreme(folded),
+        period=("end" if period.group(1) in ("tot", "until") else "start")
+        if (period := PERIOD_ASKED.search(folded)) is not None else None,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))

@@ -146,3 +146,11 @@ def test_a_keyword_question_with_a_word_beyond_the_row_name_asks_no_amount(svc: 
     assert svc.understand("jeugd Veenhoven 2027").intent == "amount"
     assert svc.understand("speerpunten jeugd Veenhoven 2027").intent != "amount"
     assert "€" not in svc.answer("speerpunten jeugd Veenhoven 2027").text
+
+
+def test_a_period_asked_is_answered_by_a_passage_that_bounds_it(svc: Any) -> None:
+    assert svc.understand("Sinds wanneer loopt het energieloket in Rijnwaarde?").period == "start"
+    assert svc.understand("tot wanneer loopt het energieloket?").period == "end"
+    answer = svc.answer("Sinds wanneer loopt het energieloket in Rijnwaarde?")
+    assert answer.answered and "met ingang van 2025" in answer.text
+    assert not svc.answer("Wanneer stopt het energieloket in Rijnwaarde?").answered  # no end is given
