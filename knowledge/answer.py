@@ -288,9 +288,11 @@ def text_answer(
     confidence: float,
     stems: list[frozenset[str]],
     one_amount: bool = False,
+    prose_only: bool = False,
 ) -> Answer:
     """An extractive answer from the best sentences of the best-matching sections; when an amount is asked
-    (``one_amount``), no neighbouring sentence brings an amount of its own (it would be another thing's)."""
+    (``one_amount``), no neighbouring sentence brings an amount of its own (it would be another thing's); with
+    ``prose_only`` a table's cells are no candidate (they define or explain nothing)."""
     top = rank_sections(index, fused, 3)
     if not top:
         return abstain(settings, question, confidence)
@@ -303,6 +305,8 @@ def text_answer(
     by_chunk = sentences_by_chunk(index)
     for s_i in sorted(i for c in chunk_rank for i in by_chunk.get(c, ())):
         sentence = index.sentences[s_i]
+        if prose_only and index.chunks[sentence.chunk].kind == "cell":
+            continue
         score = _overlap(query_stems, stems[s_i]) * 0.3
         if query_vector is not None:
             score += index.sentence_similarity(s_i, query_vector)

@@ -142,7 +142,8 @@ class Passages:
         if confidence < self.settings.min_confidence:
             return abstain(self.settings, query.text, confidence)
         result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems,
-                             one_amount=query.money or query.intent in TABLE_INTENTS)
+                             one_amount=query.money or query.intent in TABLE_INTENTS,
+                             prose_only=query.intent in ("define", "meaning"))
         if not result.answered:
             return result
         if not self._fits(query, result):

@@ -154,3 +154,9 @@ def test_a_period_asked_is_answered_by_a_passage_that_bounds_it(svc: Any) -> Non
     answer = svc.answer("Sinds wanneer loopt het energieloket in Rijnwaarde?")
     assert answer.answered and "met ingang van 2025" in answer.text
     assert not svc.answer("Wanneer stopt het energieloket in Rijnwaarde?").answered  # no end is given
+
+
+def test_a_table_row_is_not_defined_by_its_own_cells(svc: Any) -> None:
+    first = svc.answer("investeringen Veenhoven")
+    follow = svc.answer("wat is de vervanging scootmobielen pool?", first.resolved)
+    assert follow.method != "definition" and "€" not in follow.text and "185" not in follow.text
