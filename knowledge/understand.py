@@ -341,8 +341,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         intent = "amount"  # 'het totaal van X' asks for X's total row
     if subject and vocab.subjects[subject].rows and intent == "info" and years \
             and len(text.split()) <= 5 and not [w for w in _content_words(folded, [(m.start, m.end) for m in named])
-                                                if w not in vocab.generic and not w.isdigit()]:
-        intent = "amount"  # keyword style: '<row name> <year>' ('speerpunten <row name> <year>' asks no amount)
+                                                if w not in vocab.generic and w in corpus_words]:
+        intent = "amount"  # keyword style: '<row name> <year>' ('speerpunten <row name> <year>' asks what the budget
+        # says of its speerpunten, no amount; a word it never uses is refused as an amount)
     if subject and intent in ("amount", "compare") and not vocab.subjects[subject].rows and measure is None \
             and not amount_cue:
         intent = "info"
