@@ -38,6 +38,8 @@ RATCHET: dict[str, tuple[dict[str, float], int]] = {
     "conversations_v5": ({"turn_success": 0.75, "conversation_pass": 0.56}, 0),
     "singles_v6": ({"hit3": 0.95, "cited_hit": 0.93, "fact_recall": 0.90, "abstain_accuracy": 0.95}, 0),
     "conversations_v6": ({"turn_success": 0.95, "conversation_pass": 0.92}, 0),
+    "singles_v7": ({"hit3": 0.95, "cited_hit": 0.84, "fact_recall": 0.86, "abstain_accuracy": 0.91}, 0),
+    "conversations_v7": ({"turn_success": 0.66, "conversation_pass": 0.40}, 1),
 }
 
 
