@@ -169,6 +169,9 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         return NoAmount(f"De begroting geeft geen apart bedrag voor wat we net bespraken ({passage.title}).")
     if subject is None or not subject.rows:
         candidates = _candidates(vocab, query, family, titled, subject)
+        scores = [c for c in candidates if c.kind == "indicator" and any(t in fold(c.label) for t in titled)]
+        if len(scores) == 1 and not query.money:  # 'welk cijfer gaven klanten voor een nieuw rijbewijs?': the one
+            candidates, titled = scores, []  # indicator named by the word, not a euro row above it
         if len(candidates) == 1 and not titled:
             subject = candidates[0]
         elif candidates:

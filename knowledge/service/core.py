@@ -241,7 +241,8 @@ class Service(Subjects):
             if isinstance(facts, NoAmount) and (subject is None or (facts.search and not query.part_of)) \
                     and query.topic_words:
                 passage = self._passage_answer(query)
-                pattern = EURO_IN_TEXT if query.measure and query.measure not in INDICATOR_FAMILIES else FIGURE_IN_TEXT
+                pattern = EURO_IN_TEXT if query.money or (
+                    query.measure and query.measure not in INDICATOR_FAMILIES) else FIGURE_IN_TEXT  # (euros: no scores)
                 counted = query.counted is not None and NUMBER_WORD.search(passage.text) is not None
                 from_table = any(c.section_id in self.table_sections for c in passage.citations)
                 if passage.answered and not from_table and (pattern.search(passage.text) or counted) \

@@ -160,3 +160,13 @@ def test_a_table_row_is_not_defined_by_its_own_cells(svc: Any) -> None:
     first = svc.answer("investeringen Veenhoven")
     follow = svc.answer("wat is de vervanging scootmobielen pool?", first.resolved)
     assert follow.method != "definition" and "€" not in follow.text and "185" not in follow.text
+
+
+def test_a_money_question_is_not_answered_with_a_passage_of_scores(svc: Any) -> None:
+    answer = svc.answer("hoeveel geld gaat er in Rijnwaarde naar woningvoorraad?")
+    assert not answer.answered and "%" not in answer.text
+
+
+def test_a_score_asked_by_a_word_of_one_indicator_is_that_indicator(real_service: Any) -> None:
+    answer = real_service.answer("Welk cijfer gaven klanten in 2024 voor het aanvragen van een nieuw rijbewijs?")
+    assert answer.answered and "4,6" in answer.text and "rijbewijs" in answer.text
