@@ -6,62 +6,48 @@ English question words and budget words, never names of lines, years, programmes
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
 
+from knowledge import wording
 from knowledge.context import merge
 from knowledge.cues import (
     ABOUT_THAT,
-    AMOUNT_CUES,
     ANAPHORA,
     ASKING_VERBS,
-    AUXILIARIES,
     BALANCE,
     BUDGET_WORDS,
     CHANGE_ASKED,
     CHANGE_CUES,
     CHANGE_VERB,
     COMPARED,
-    CONDITION,
     CONTRIBUTES,
     COUNT_CUES,
-    COUNTED_YEARS,
     CUE_WORDS,
     DEMONSTRATIVE,
     DESTINATION,
     EURO_CUES,
     FOLLOW_CUES,
-    GENERIC,
     GOES_OUT,
-    HIGHEST,
     INTENT_CUES,
-    LATER,
     LEVEL_ASKED,
-    LOWEST,
     MEMBERS,
     MIN_COMPOUND_PART,
-    MONEY_WORDS,
     MORE_BY,
     MORE_OR_LESS,
     NUMBER_NOUNS,
-    NUMBERS,
     OTHER,
     OWN_CASE,
     PART_OF,
     PERCENT,
     PERIOD_ASKED,
     PERSONAL,
-    PLURAL,
     POSSESSIVE,
     PRONOUN,
     PUT_IN,
-    QUOTED_PHRASE,
     RATE,
-    RELATIVE_YEARS,
     SHORT,
     SPENDS,
-    STRUCTURE_WORDS,
     TAKEN_OUT,
     THING_INTENTS,
     TIME_NOUNS,
@@ -70,13 +56,12 @@ from knowledge.cues import (
     WHAT_FOR,
     WHEN_FIRST,
     WHICH_NOUN,
-    WHICH_YEAR,
     WHOLE_BUDGET,
     YIELDS,
     cue_pattern,
     has_cue,
 )
-from knowledge.lexical import STOPWORDS, correct_typos, split_compound, stem, words
+from knowledge.lexical import correct_typos, stem
 from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Mention, Query, Resolved
 from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary
@@ -108,49 +93,6 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
         if has(INTENT_CUES[intent]):
             return intent
     return "info"
-
-
-def _amount_cue(folded: str) -> bool:
-    """A word that asks for an amount ('hoeveel', 'bedrag', '€')."""
-    return "€" in folded or any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded)
-                                for c in AMOUNT_CUES if c != "€")
-
-
-def _condition(folded: str) -> tuple[int, int] | None:
-    """The span of a condition inside the question ('… als ze te veel uitgeven', 'what if it costs more'), up to
-    a comma or the end."""
-    found = CONDITION.search(folded)
-    if found is None:
-        return None
-    end = folded.find(",", found.end())
-    return found.start(), end if end >= 0 else len(folded)
-
-
-def _relative_year(folded: str) -> int | None:
-    counted = COUNTED_YEARS.search(folded)  # 'twee jaar later', 'two years before'
-    if counted is not None:
-        n = int(counted.group(1)) if counted.group(1).isdigit() else NUMBERS[counted.group(1)]
-        return n if counted.group(2) in LATER else -n
-    for phrase, offset in sorted(RELATIVE_YEARS.items(), key=lambda kv: -len(kv[0])):
-        if re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded):
-            return offset
-    return None
-
-
-def _against_relative(folded: str) -> bool:
-    """A relative year right after 'hoger dan' / 'more than': what is compared against, not the year asked."""
-    return any(COMPARED.search(folded[:start]) for start, _ in _relative_spans(folded))
-
-
-def _relative_spans(folded: str) -> list[tuple[int, int]]:
-    """Where relative-year phrases stand ('the year before' is no topic)."""
-    return [(m.start(), m.end()) for phrase in RELATIVE_YEARS
-            for m in re.finditer(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", folded)] + [
-        (m.start(), m.end()) for m in COUNTED_YEARS.finditer(folded)]
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
 
 
 def rank_mentions(mentions: list[Mention], intent: str, vocab: Vocabulary, scope: tuple[str, ...]) -> list[Mention]:
@@ -225,7 +167,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                only: tuple[str, ...] | None = None) -> Query:
     """Parse a question once into a Query frame, then merge it with the previous turn's state."""
     text = re.sub(r"\s+", " ", question).strip()
-    english = looks_english(text) or _english_keywords(text, corpus_words)
+    english = looks_english(text) or wording.english_keywords(text, corpus_words)
     notes: list[str] = []
     if english:
         dutch = " ".join(GLOSSARY[t] for t in glossary_terms(text, force=True))
@@ -236,9 +178,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         spans = vocab.mention_spans(folded_raw)
         spans += [(s, e) for _, s, e in vocab.measures(folded_raw)]
         spans += [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", folded_raw)
-                  if m.group(0) in CUE_WORDS or len(m.group(0)) < MIN_TYPO_WORD
+                  if m.group(0) in CUE_WORDS or len(m.group(0)) < wording.MIN_TYPO_WORD
                   or ((root := stem(m.group(0))) in vocab.stems and len(root) >= len(m.group(0)) - 2)]
-        search_text = correct_typos(_correct_names(text, vocab), corpus_words, spans)
+        search_text = correct_typos(wording.correct_names(text, vocab), corpus_words, spans)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
     unsplit = search_text
@@ -262,18 +204,18 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         measures = [m for m in measures if m[0] in whole] + [m for m in measures if m[0] not in whole]
     if len({f for f, _, _ in measures}) > 1 and folded[measures[0][1]:measures[0][2]] in ASKING_VERBS:
         measures = measures[1:] + measures[:1]  # 'wat kost X netto?': the measure named, not the verb asking
-    amount_cue = _amount_cue(folded)
-    clause = _condition(folded)
+    amount_cue = wording.amount_cue(folded)
+    clause = wording.condition(folded)
     if clause is not None and (amount_cue or measures):
         main = folded[: clause[0]] + folded[clause[1]:]
-        if not _amount_cue(main) and not any(not clause[0] <= s < clause[1] for _, s, _ in measures):
+        if not wording.amount_cue(main) and not any(not clause[0] <= s < clause[1] for _, s, _ in measures):
             # 'is de gemeente aansprakelijk als ze te veel uitgeven?': money in a condition asks for no amount
             measures, amount_cue = [], False
             notes.append("geldwoord in een voorwaarde: geen bedrag gevraagd")
     measure = measures[0][0] if measures else None
     total_cue = any(re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", folded) for c in TOTAL_CUES)
     intent = detect_intent(folded, measure, amount_cue)
-    money_compound = _money_compound(folded, vocab) if not asks_meaning else None
+    money_compound = wording.money_compound(folded, vocab) if not asks_meaning else None
     if money_compound and measure is None and intent in ("define", "info"):
         intent = "amount"  # 'wat zijn de personeelskosten van X?': a kind of cost, asked as a thing
         notes.append(f"geldwoord in samenstelling: '{money_compound}'")
@@ -293,12 +235,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if has_cue(folded, CHANGE_CUES):  # 'wat is er veranderd?': the ontwikkelingen; 'hoeveel … van X naar Y': compare
         intent = "compare" if len(years) >= 2 or (amount_cue and measure) else "explain"
     if (intent in ("amount", "compare") or has_cue(folded, BUDGET_WORDS)) \
-            and _other_municipality(text, vocab, corpus_words):
+            and wording.other_municipality(text, vocab, corpus_words):
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in named if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
     if measure is None and "baten" in vocab.measure_words.values() and YIELDS.search(folded) \
-            and _counted_noun(folded) is None:  # ('hoeveel klachten kwamen er binnen?' counts things)
+            and wording.counted_noun(folded) is None:  # ('hoeveel klachten kwamen er binnen?' counts things)
         measure = "baten"  # the separable verb: 'wat levert het op?'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "bijdrage" in vocab.measure_words.values() and CONTRIBUTES.search(folded):
@@ -340,8 +282,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if subject and total_cue and vocab.subjects[subject].rows and intent in ("define", "info"):
         intent = "amount"  # 'het totaal van X' asks for X's total row
     if subject and vocab.subjects[subject].rows and intent == "info" and years \
-            and len(text.split()) <= 5 and not [w for w in _content_words(folded, [(m.start, m.end) for m in named])
-                                                if w not in vocab.generic and w in corpus_words]:
+            and len(text.split()) <= 5 and not [
+                w for w in wording.content_words(folded, [(m.start, m.end) for m in named])
+                if w not in vocab.generic and w in corpus_words]:
         intent = "amount"  # keyword style: '<row name> <year>' ('speerpunten <row name> <year>' asks what the budget
         # says of its speerpunten, no amount; a word it never uses is refused as an amount)
     if subject and intent in ("amount", "compare") and not vocab.subjects[subject].rows and measure is None \
@@ -350,21 +293,21 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if not ranked and "reserve" not in folded and (intent in THING_INTENTS or measure is not None):
         # 'wat doet / wat kost de rekenkamer?' without a subject: a reserve named after it is not what is asked
         # about (unless the measure is one of the reserve's own: what goes in or out)
-        set_aside += [s.id for w in _content_words(folded, []) if len(w) >= MIN_COMPOUND_PART + 1
+        set_aside += [s.id for w in wording.content_words(folded, []) if len(w) >= MIN_COMPOUND_PART + 1
                       for s in subject_index(vocab).labelled_with(w) if s.kind == "reserve" and s.document_id in scope
                       and (intent in THING_INTENTS or not _reserve_measure(vocab, s.id, measure))]
-    relative = _relative_year(folded)
-    taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + _relative_spans(folded)
+    relative = wording.relative_year(folded)
+    taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + wording.relative_spans(folded)
     taken += [(m.start(), m.end()) for m in YIELDS.finditer(folded)] if measure == "baten" else []
     if english:  # English words the glossary translated are represented by their Dutch terms
         translated = {w for term in glossary_terms(text, force=True) for w in term.split()}
-        content = [w for w in _content_words(folded, taken) if w not in vocab.generic and w not in translated]
+        content = [w for w in wording.content_words(folded, taken) if w not in vocab.generic and w not in translated]
     else:
-        content = _join_separable([w for w in _content_words(folded, taken) if w not in vocab.generic], folded,
-                                  corpus_words)
+        content = wording.join_separable(
+            [w for w in wording.content_words(folded, taken) if w not in vocab.generic], folded, corpus_words)
     dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
         else set()
-    topic, weak = _split_known(content, corpus_words, vocab.stems, english, dutch_terms)
+    topic, weak = wording.split_known(content, corpus_words, vocab.stems, english, dutch_terms)
     topic += [m.text for m in outside if not any(m.start < e and s < m.end for s, e in
                                                   [(k.start, k.end) for k in mentions])]  # names of other documents
     total = total_cue
@@ -375,7 +318,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                                        or pointed[0].isdigit()  # 'die reserve': the one just talked about
                                        or any(names_kind(pointed, k) for k in subject_index(vocab).row_kinds))
     refers = bool(ANAPHORA.search(text) or PRONOUN.search(folded) or ABOUT_THAT.search(folded)) or pointing_back
-    names = _proper_names(text, taken)
+    names = wording.proper_names(text, taken)
     follow = bool(FOLLOW_CUES.match(text)) or refers or (intent == "meaning" and not ranked) or (
         len(text.split()) <= SHORT and not ranked and not names and len(topic) <= 1)  # 'hoeveel projecten?'
     query = Query(
@@ -389,134 +332,23 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         asks_members=intent == "who" and MEMBERS.search(folded) is not None,
         total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=has_cue(folded, INTENT_CUES["list"]),
-        counted=_counted_noun(folded, names), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
+        counted=wording.counted_noun(folded, names), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
         ambiguous=ambiguous, words=tuple(re.findall(r"[^\W\d_]{4,}", fold(text))),
         own_case=OWN_CASE.search(fold(text)) is not None, balance=BALANCE.search(fold(text)) is not None,
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
         part_of=PART_OF.search(folded) is not None, money=money,
         others=other.group(1) if (other := OTHER.search(fold(text))) is not None else None,
-        phrase=_phrase(text), whole_budget=WHOLE_BUDGET.search(folded) is not None,
+        phrase=wording.quoted_phrase(text), whole_budget=WHOLE_BUDGET.search(folded) is not None,
         rate=rate.group(1) if (rate := RATE.search(folded)) is not None else None,
-        extreme=_extreme(folded),
+        extreme=wording.extreme_asked(folded),
         period=("end" if period.group(1) in ("tot", "until") else "start")
         if (period := PERIOD_ASKED.search(folded)) is not None else None,
     )
     if relative is not None:
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
-    if relative is not None and _against_relative(folded):
+    if relative is not None and wording.against_relative(folded):
         return merge(query, previous, vocab, against=relative)  # 'hoger dan vorig jaar': the base of a comparison
     return merge(query, previous, vocab, relative)
-
-
-def _content_words(folded: str, taken: list[tuple[int, int]]) -> list[str]:
-    """Topic words outside recognised spans: not numbers, not stopwords, not generic."""
-    out: list[str] = []
-    for m in re.finditer(r"[a-z][a-z'-]+", folded):
-        if _overlaps(m.start(), m.end(), taken):
-            continue
-        w = m.group(0).strip("'-")
-        if len(w) <= 2 or w in STOPWORDS or w in GENERIC or w in CUE_WORDS or w in STRUCTURE_WORDS or not words(w):
-            continue
-        out.append(w)
-    return out
-
-
-PARTICLES = ("aan", "op", "uit", "af", "mee", "door", "terug", "toe", "in", "over", "na", "voor", "bij")
-
-
-def _join_separable(content: list[str], folded: str, corpus_words: frozenset[str]) -> list[str]:
-    """A verb whose particle ends the question is the joined verb the budget writes ('hoe pakt de gemeente X
-    aan?' -> 'aanpak'), when the budget knows that word and not the bare verb form."""
-    last = re.findall(r"[a-z]+", folded)[-1:] or [""]
-    if last[0] not in PARTICLES:
-        return content
-    out = []
-    for w in content:
-        joined = [last[0] + w[:cut] for cut in (len(w), -1, -2) if cut == len(w) or len(w) + cut >= 3]
-        known = next((j for j in joined if j in corpus_words), None)
-        out.append(known if known is not None and w not in corpus_words else w)
-    return out
-
-
-LONG_WORD = 7
-MIN_TYPO_WORD = 7  # shorter unknown words are mostly verb forms: never 'corrected' into another word
-
-
-def _correct_names(text: str, vocab: Vocabulary) -> str:
-    """Short misspelt words close to a word of a subject's name ('holand' -> 'holland', 'bestur' -> 'bestuur')."""
-    out = text
-    for m in reversed(list(re.finditer(r"[^\W\d_]{4,}", text))):
-        word = fold(m.group(0))
-        if word in vocab.alias_words or word in STOPWORDS or len(word) >= MIN_TYPO_WORD or stem(word) in vocab.stems:
-            continue  # known Dutch words ('maken') are never turned into a name ('taken')
-        close = difflib.get_close_matches(word, vocab.alias_words_by_length(len(word), word[0]), n=1, cutoff=0.8)
-        if close:
-            out = out[: m.start()] + close[0] + out[m.end():]
-    return out
-
-
-def _english_keywords(text: str, corpus_words: frozenset[str]) -> bool:
-    """Keyword-style English ('revenue governance <year>', 'withdrawal from the elections reserve'): a glossary word
-    that is no Dutch corpus word, and no Dutch function word."""
-    terms = glossary_terms(text, force=True)  # ('reserve' is a Dutch word too; 'elections' is not)
-    return any(all(w not in corpus_words for w in t.split()) for t in terms) and not re.search(
-        r"(?<![\w])(de|het|een|van|wat|hoeveel|zijn|is)(?![\w])", fold(text))
-
-
-def _known(word: str, corpus_words: frozenset[str], stems: frozenset[str]) -> bool:
-    """The word or its stem occurs in the corpus."""
-    return word in corpus_words or stem(word) in stems
-
-
-def _split_known(content: list[str], corpus_words: frozenset[str], stems: frozenset[str],
-                 english: bool, dutch_terms: set[str] | None = None) -> tuple[list[str], list[str]]:
-    """Topic words (known to the corpus, or long unknown nouns such as 'parkeervergunning') and weak words
-    (short unknown words: mostly verb forms, or in English questions words the glossary does not know)."""
-    topic: list[str] = []
-    weak: list[str] = []
-    for w in content:
-        dutch = not english or w in (dutch_terms or set())
-        if _known(w, corpus_words, stems) or split_compound(w, corpus_words) or (len(w) >= LONG_WORD and dutch):
-            topic.append(w)
-        else:
-            weak.append(w)
-    return topic, weak
-
-
-def _proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
-    """Capitalised words inside a sentence ('Leiderdorp', 'Tweede Kamer') that no subject explains."""
-    out: list[str] = []
-    for m in re.finditer(r"(?<=[\w,;:)] )([A-Z][a-zà-ÿ]{3,}(?:-[A-Z]?[a-zà-ÿ]+)*)", text):
-        if _overlaps(m.start(1), m.end(1), taken) or fold(m.group(1)) in GENERIC or fold(m.group(1)) in STOPWORDS:
-            continue
-        out.append(fold(m.group(1)))
-    return tuple(out)
-
-
-def _extreme(folded: str) -> str | None:
-    """'max' or 'min' when the year of the highest or lowest amount is asked ('in welk jaar … het hoogst?')."""
-    if WHICH_YEAR.search(folded) is None:
-        return None
-    high, low = HIGHEST.search(folded), LOWEST.search(folded)
-    return "max" if high and not low else "min" if low and not high else None
-
-
-def _phrase(text: str) -> str | None:
-    """The first quoted phrase of two words or more, folded."""
-    found = next((fold(m.group(1)).strip() for m in QUOTED_PHRASE.finditer(text) if len(m.group(1).split()) >= 2),
-                 None)
-    return found or None
-
-
-def _money_compound(folded: str, vocab: Vocabulary) -> str | None:
-    """A word that ends in a money measure word without being one ('personeelskosten', 'verkiezingsuitgaven')."""
-    heads = [w for w, f in vocab.measure_words.items() if " " not in w and len(w) >= MIN_COMPOUND_PART + 1
-             and f not in INDICATOR_FAMILIES]
-    for word in re.findall(r"[a-z]{9,}", folded):
-        if word not in vocab.measure_words and any(
-                word.endswith(h) and len(word) - len(h) >= MIN_COMPOUND_PART for h in heads):
-            return word
-    return None
 
 
 def _reserve_measure(vocab: Vocabulary, subject_id: str, measure: str | None) -> bool:
@@ -526,31 +358,3 @@ def _reserve_measure(vocab: Vocabulary, subject_id: str, measure: str | None) ->
     return measure is not None and measure in families_of(vocab, vocab.subjects[subject_id])
 
 
-def _other_municipality(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str | None:
-    """A municipality named in the question ('gemeente X', also typed in lower case: a word the budget does
-    not know) whose budget the index does not hold."""
-    own = {fold(d.municipality) for d in vocab.documents.values() if d.municipality}
-    for m in re.finditer(r"(?:\b[Gg]emeente|\bmunicipality of)\s+([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*)", text):
-        if fold(m.group(1)) not in own:
-            return m.group(1)
-    for m in re.finditer(r"(?<![\w])(?:gemeente|municipality of)\s+([a-z][a-z'-]{2,})(?![\w])", fold(text)):
-        word = m.group(1)
-        if len(word) >= MIN_COMPOUND_PART and word not in own and word not in STOPWORDS and word not in GENERIC \
-                and word not in CUE_WORDS and not _known(word, corpus_words, vocab.stems):
-            return word
-    return None
-
-
-def _counted_noun(folded: str, names: tuple[str, ...] = ()) -> str | None:
-    """The noun a 'hoeveel X' / 'how many X' question counts ('medewerkers'), unless it is money ('how much'
-    counts nothing) or a name ('hoeveel betaalde <town>': a verb, then the town)."""
-    m = re.search(r"(?<![\w])(?:hoeveel|how many)\s+([a-z][a-z'-]{3,})(?:\s+([a-z][a-z'-]{3,}))?", folded)
-    if m is None:
-        return None
-    word = m.group(1)
-    if m.group(2) and word.endswith("e") and word not in CUE_WORDS:  # an inflected adjective: 'andere gemeenten'
-        word = m.group(2)
-    if word in MONEY_WORDS or word in AUXILIARIES or word in names or not PLURAL.search(word) or (
-            word in STOPWORDS and word not in GENERIC):
-        return None  # money, a verb or a function word: no count of things ('hoeveel gaat er …', 'hoeveel geld')
-    return word
