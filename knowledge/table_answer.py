@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from knowledge.description import PLURAL
 from knowledge.lexical import split_compound, stem
+from knowledge.row_cells import FAMILY_LABELS, read_cells, row_cells, totals_of, year_phrase
 from knowledge.subject_index import subject_index, titles_have_word_starting
 from knowledge.types import (
     Cell,
@@ -20,8 +21,6 @@ from knowledge.types import (
     NoAmount,
     Query,
     Resolved,
-    RowRef,
-    Section,
     Subject,
     Table,
     TableFacts,
@@ -29,17 +28,10 @@ from knowledge.types import (
 from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary, key, total_rows
 from nlu.entities import fold
 
-FAMILY_LABELS = {"lasten": "lasten", "baten": "baten", "saldo": "saldo", "toevoeging": "toevoeging",
-                 "onttrekking": "onttrekking", "mutaties": "mutaties reserves", "resultaat": "resultaat"}
 SPEND_FAMILY = "lasten"
 LONG_UNKNOWN = 7
 OUTFLOWS = ("bijdrage", "investering", "subsidie")
 MONEY_FAMILIES = ("lasten", "baten", "saldo", "toevoeging", "onttrekking", "mutaties", "resultaat", *OUTFLOWS)
-
-
-def _row_cells(vocab: Vocabulary, row: RowRef) -> list[Cell]:
-    table = vocab.tables.get(row.table_id)
-    return [c for c in table.cells if c.line == row.line] if table else []
 
 
 def families_of(vocab: Vocabulary, subject: Subject) -> list[str]:
@@ -48,16 +40,12 @@ def families_of(vocab: Vocabulary, subject: Subject) -> list[str]:
     if cached is None:
         cached = []
         for row in subject.rows:
-            for c in _row_cells(vocab, row):
+            for c in row_cells(vocab, row):
                 fam = vocab.families.get(c.measure, fold(c.measure))
                 if fam not in cached:
                     cached.append(fam)
         vocab.subject_families[subject.id] = cached
     return cached
-
-
-def _year_phrase(query: Query) -> str:
-    return f" in {query.years[-1]}" if query.years else ""
 
 
 def _option(subject: Subject, family: str, query: Query, vocab: Vocabulary | None = None) -> ClarifyOption:
@@ -68,9 +56,9 @@ def _option(subject: Subject, family: str, query: Query, vocab: Vocabulary | Non
         place = f" in {doc.municipality}"
         label += f" ({doc.municipality})"
         return ClarifyOption(label, f"Wat {'zijn' if family in PLURAL else 'is'} de {word} van {subject.label}"
-                                    f"{_year_phrase(query)}{place}?")
-    return ClarifyOption(label, f"Wat is de {word} van {subject.label}{_year_phrase(query)}?"
-                         if family not in PLURAL else f"Wat zijn de {word} van {subject.label}{_year_phrase(query)}?")
+                                    f"{year_phrase(query)}{place}?")
+    return ClarifyOption(label, f"Wat is de {word} van {subject.label}{year_phrase(query)}?"
+                         if family not in PLURAL else f"Wat zijn de {word} van {subject.label}{year_phrase(query)}?")
 
 
 def _measure_clarify(subject: Subject, families: list[str], query: Query) -> Clarify:
@@ -212,7 +200,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     if family is not None and family not in families:
         sibling = _sibling_row(vocab, subject, family)
         if sibling is not None:
-            return _cells(vocab, corpus, query, sibling, family)
+            return read_cells(vocab, corpus, query, sibling, family)
     if family is None:
         with_value = _families_with_value(vocab, subject, query.years)
         if len(families) == 1:
@@ -232,7 +220,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         offer = _measure_clarify(subject, families, query) if families else None
         word = FAMILY_LABELS.get(family, family)
         return NoAmount(f"De begroting geeft voor {subject.label} geen bedrag voor {word}.", offer)
-    return _cells(vocab, corpus, query, subject, family)
+    return read_cells(vocab, corpus, query, subject, family)
 
 
 def _share_of_total(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject, family: str | None,
@@ -247,7 +235,7 @@ def _share_of_total(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Su
     if whole is None or family is None:
         return None
     plain = replace(query, percent=False)
-    part, total = _cells(vocab, corpus, plain, subject, family), _cells(vocab, corpus, plain, whole, family)
+    part, total = read_cells(vocab, corpus, plain, subject, family), read_cells(vocab, corpus, plain, whole, family)
     if isinstance(part, NoAmount) or isinstance(total, NoAmount) or len(part.cells) != len(total.cells) or any(
             p.year != t.year or not p.value or not t.value for p, t in zip(part.cells, total.cells, strict=True)):
         return None
@@ -262,11 +250,11 @@ def parts_of_total(vocab: Vocabulary, subject: Subject, family: str | None,
         return None
     for row in subject.rows:
         table = vocab.tables.get(row.table_id)
-        if table is None or row.line not in _totals(vocab, row):
+        if table is None or row.line not in totals_of(vocab, row):
             continue
         cells = [c for c in table.cells if c.year == year and vocab.families.get(c.measure) == family]
         total = next((c for c in cells if c.line == row.line), None)
-        parts = sorted((c for c in cells if c.line not in _totals(vocab, row) and c.value),
+        parts = sorted((c for c in cells if c.line not in totals_of(vocab, row) and c.value),
                        key=lambda c: -abs(c.value or 0.0))
         if total is not None and total.value and parts:
             return table, total, parts
@@ -297,7 +285,7 @@ def _families_with_value(vocab: Vocabulary, subject: Subject, years: tuple[int, 
     """Measure families (net results left out) that have a value in the asked years."""
     out: list[str] = []
     for row in subject.rows:
-        for c in _row_cells(vocab, row):
+        for c in row_cells(vocab, row):
             fam = vocab.families.get(c.measure, fold(c.measure))
             if c.value and c.year in years and fam not in ("saldo", "mutaties", "resultaat") and fam not in out:
                 out.append(fam)
@@ -307,7 +295,7 @@ def _families_with_value(vocab: Vocabulary, subject: Subject, years: tuple[int, 
 def _table_total(vocab: Vocabulary, subject: Subject, family: str | None) -> Subject | None:
     """The subject whose row is the total row of the subject's table (with the measure, when given)."""
     for row in subject.rows:
-        totals = _totals(vocab, row)
+        totals = totals_of(vocab, row)
         for cand in subject_index(vocab).rows_by_table.get(row.table_id, ()):
             if any(r.table_id == row.table_id and r.line in totals for r in cand.rows) and (
                     family is None or family in families_of(vocab, cand)):
@@ -378,95 +366,3 @@ def _ancestors_with_rows(vocab: Vocabulary, words_: list[str], fits: Callable[[S
     return lookup.sort(s for sec in above for s in lookup.rows_by_section.get(sec, ()) if fits(s))
 
 
-def _cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject,
-           family: str | None) -> TableFacts | NoAmount:
-    rows = [r for r in subject.rows if family is None or any(
-        vocab.families.get(c.measure) == family for c in _row_cells(vocab, r))]
-    if query.total and len(rows) > 1:
-        rows = [r for r in rows if r.line in _totals(vocab, r)] or rows
-    row = rows[0]
-    table = vocab.tables[row.table_id]
-    cells = [c for c in _row_cells(vocab, row) if family is None or vocab.families.get(c.measure) == family]
-    listed = query.listing and (subject.total or row.line in _totals(vocab, row)) \
-        and len({c.line for c in table.cells}) > 1
-    if listed:
-        # 'welke investeringen?': every row of the table, the total last
-        lines = [line for line in dict.fromkeys(c.line for c in table.cells) if line != row.line] + [row.line]
-        cells = [c for line in lines for c in table.cells if c.line == line
-                 and (family is None or vocab.families.get(c.measure) == family)]
-    if len(rows) > 1 and not listed:
-        other = [c for r in rows[1:] for c in _row_cells(vocab, r) if vocab.families.get(c.measure) == family]
-        if any(o.year == c.year and o.value != c.value for o in other for c in cells if o.value is not None):
-            options = tuple(ClarifyOption(f"{r.line} ({vocab.tables[r.table_id].title})",
-                                          f"Wat is de {FAMILY_LABELS.get(family or '', family)} van {r.line}"
-                                          f"{_year_phrase(query)}?") for r in rows[:4])
-            return NoAmount("Er staan verschillende bedragen in de begroting.",
-                            Clarify(f"Welke tabel bedoelt u voor {subject.label}?", options))
-    available = sorted({c.year for c in cells if c.year is not None})
-    listing = query.listing and len({c.line for c in cells}) > 1
-    indicator = family in INDICATOR_FAMILIES or family is None
-    doc_year = vocab.budget_year([subject.document_id])
-    compare = query.intent == "compare"
-    years = list(query.years)
-    default_year = None
-    extreme = query.extreme if not indicator and len(available) > 1 else None
-    if extreme is not None and len(query.years) < 2:
-        years = available  # 'in welk jaar … het hoogst?': every year of the row, the answer names the one
-    elif not years:
-        if indicator:
-            years = available
-        elif len(available) == 1:
-            years = available
-        elif compare and doc_year in available and doc_year is not None and doc_year - 1 in available:
-            years = [doc_year - 1, doc_year]
-        else:
-            years = [doc_year] if doc_year in available else available[-1:]
-            default_year = years[0] if years else None
-    elif compare and len(years) == 1 and years[0] - 1 in available:
-        years = [years[0] - 1, years[0]]
-    chosen = tuple(c for c in cells if c.year in years)
-    if not chosen and "year" in query.inherited:  # a year from the previous turn that this row does not have
-        return _cells(vocab, corpus, replace(query, years=(), inherited=tuple(
-            i for i in query.inherited if i != "year")), subject, family)
-    if not chosen and "measure" in query.inherited and family is not None:
-        # 'and what was it in <earlier year>?' after a target: the one other measure of the row that year has
-        kinds = {f for c in _row_cells(vocab, row) if c.year in years and (f := vocab.families.get(c.measure))}
-        if len(kinds - {family}) == 1:
-            swapped = (kinds - {family}).pop()
-            return _cells(vocab, corpus, replace(query, measure=swapped, inherited=tuple(
-                i for i in query.inherited if i != "measure")), subject, swapped)
-    if not chosen:
-        span = f"{available[0]} tot en met {available[-1]}" if len(available) > 1 else \
-            f"alleen {available[0]}" if available else "andere jaren"
-        kept = Resolved(line=row.line, measure=family or cells[0].measure if cells else family, subject=subject.id,
-                        intent=query.intent, document=subject.document_id)
-        return NoAmount(f"Voor {', '.join(map(str, years))} staat er geen bedrag voor {subject.label} in de tabel "
-                        f"'{table.title}'. De tabel gaat over {span}.", kept=kept)
-    section = _section_for(corpus, table, row, subject)
-    measure = chosen[0].measure
-    resolved = Resolved(year=years[-1] if years else None, line=row.line, measure=family or measure,
-                        topic=section.id, subject=subject.id, intent=query.intent, document=subject.document_id)
-    if extreme is not None and len(chosen) > 1:
-        values = [abs(c.value) for c in chosen if c.value is not None]
-        if values:
-            best = max(values) if extreme == "max" else min(values)
-            top = [c for c in chosen if c.value is not None and abs(c.value) == best]
-            resolved = replace(resolved, year=top[0].year)
-            return TableFacts(table, section, subject, chosen, family or "", resolved, False, None,
-                              extreme=extreme)
-    return TableFacts(table, section, subject, chosen, family or "", resolved, compare and len(years) >= 2,
-                      default_year, listing=listing)
-
-
-def _totals(vocab: Vocabulary, row: RowRef) -> frozenset[str]:
-    return subject_index(vocab).totals(row.table_id)
-
-
-def _section_for(corpus: Corpus, table: Table, row: RowRef, subject: Subject) -> Section:
-    if subject.kind == "indicator" and subject.section_id:
-        found = corpus.section(subject.section_id)
-        if found:
-            return found
-    section = corpus.section(table.section_id)
-    assert section is not None
-    return section
