@@ -67,7 +67,7 @@ def _measure_clarify(subject: Subject, families: list[str], query: Query) -> Cla
     return Clarify(f"Welk bedrag van {subject.label} bedoelt u? De begroting geeft: {words}.", options)
 
 
-def _narrower_words(query: Query, subject: Subject | None, corpus_titles: dict[str, str]) -> list[str]:
+def narrower_words(query: Query, subject: Subject | None) -> list[str]:
     """Topic words the subject's own name does not cover: they ask about something narrower or different."""
     own = set(key(subject.label).split()) | {w for a in subject.aliases for w in a.split()} if subject else set()
     own_stems = {stem(w) for w in own}
@@ -83,7 +83,6 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
     """The cells answering an amount question, or why there is none (and which readings to offer)."""
     subject = vocab.subjects.get(query.subject or "")
     family = query.measure
-    titles = vocab.folded_titles(corpus)
     if not query.scope:
         return NoAmount("Die begroting staat niet in deze zoekdienst.")
     own = {fold(d.municipality) for d in vocab.documents.values() if d.municipality}
@@ -101,7 +100,7 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
         if strangers:  # 'investeringen voor sportvelden': the budget does not know what narrows the subject;
             # '<word the budget does not know> <row> <year>': nor which amount of the row is asked
             return NoAmount(f"In de begroting staat geen bedrag voor '{strangers[0]}'.")
-        narrower = [w for w in _narrower_words(query, subject, titles) if w not in vocab.generic]
+        narrower = [w for w in narrower_words(query, subject) if w not in vocab.generic]
         if guessed and sum(len(w.split("-")) for w in narrower) >= 2 and "subject" not in query.inherited:
             # '<kind word> voor <two words the row's name lacks>' (or one joined by a hyphen, 'RIA-fondsen'):
             # something narrower than the row, whose amount
@@ -130,13 +129,13 @@ def find_facts(query: Query, vocab: Vocabulary, corpus: Corpus, corpus_words: fr
                         f"{query.others}.", kept=Resolved(measure=family, subject=subject.id, intent=query.intent,
                                                           document=subject.document_id))
     if inherited and query.part_of and subject is not None:
-        parts = [w for w in _narrower_words(query, subject, titles) if w not in vocab.generic]
+        parts = [w for w in narrower_words(query, subject) if w not in vocab.generic]
         if parts:  # 'hoeveel daarvan gaat naar personeel?': the whole row is not that part
             return NoAmount(f"De begroting geeft niet apart hoeveel daarvan voor '{' '.join(parts)}' is.",
                             search=True, kept=Resolved(measure=family, subject=subject.id, intent=query.intent,
                                                        year=query.years[-1] if query.years else None,
                                                        document=subject.document_id))
-    leftover = [] if named else _narrower_words(query, subject, titles)
+    leftover = [] if named else narrower_words(query, subject)
     if inherited:  # a follow-up keeps its topic unless it names something the budget does not know
         leftover = [w for w in leftover if w not in corpus_words and stem(w) not in vocab.stems]
     unknown = [w for w in leftover if w not in corpus_words and stem(w) not in vocab.stems]

@@ -197,8 +197,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     measures = [(f, s, e) for f, s, e in vocab.measures(folded)
                 if not any(m.start <= s and e <= m.end and (m.end - m.start) > (e - s) for m in named)]
     unnamed = [(f, s, e) for f, s, e in measures if not any(s <= m.start and m.end <= e for m in named)]
-    if unnamed and len(unnamed) < len(measures):  # 'onttrekkingen reserves programma 1': a row label holding a name
-        measures = unnamed  # names its subject when another word names the measure
+    if unnamed and len(unnamed) < len(measures):  # ('onttrekkingen <a row label holding a name>')
+        measures = unnamed  # a row label holding a name names the subject beside a measure word
     whole = {f for f, _, _ in vocab.measures(fold(unsplit))}
     if len({f for f, _, _ in measures}) > 1 and whole:  # 'programmakosten … baten': the word the asker wrote
         measures = [m for m in measures if m[0] in whole] + [m for m in measures if m[0] not in whole]

@@ -34,7 +34,7 @@ from knowledge.serialize import QUOTE_LIMIT
 from knowledge.service.passages import EXPLAINING_TITLES, TABLE_INTENTS
 from knowledge.service.subjects import Subjects
 from knowledge.settings import Settings
-from knowledge.table_answer import find_facts
+from knowledge.table_answer import find_facts, narrower_words
 from knowledge.types import Answer, NoAmount, Query, Resolved, SearchResult, Section, Subject
 from knowledge.understand import understand
 from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary, build_vocabulary
@@ -255,7 +255,8 @@ class Service(Subjects):
                 return replace(abstain(s, query.text, 0.0, facts.reason), resolved=facts.kept or Resolved())
             part = purpose_answer(s, self.index.corpus, query, facts.subject, self.vocab.generic) \
                 if "subject" not in query.inherited else None
-            narrower = self._narrower(query, facts.subject)
+            narrower = tuple(w for w in narrower_words(query, facts.subject)
+                             if w not in self.vocab.generic and w not in self.vocab.measure_words)
             if part is None and narrower and facts.subject.explanations and "subject" not in query.inherited \
                     and query.language == "nl":  # (an English word may be the name in translation)
                 # 'hoeveel gaat er uit de reserve voor de verkiezingen?': the toelichting's sentence on that part

@@ -61,12 +61,6 @@ class Subjects(Passages):
         kinds = subject_index(self.vocab).row_kinds  # 'hoeveel reserves …': rows of a table, not things in prose
         return not any(names_kind(word, k) for k in kinds)
 
-    def _narrower(self, query: Query, subject: Subject) -> tuple[str, ...]:
-        """The question's own topic words that the subject's name does not carry (what narrows the subject)."""
-        own = fold(" ".join((subject.label, *subject.aliases)))
-        return tuple(w for w in query.topic_words if w[:WORD_PREFIX] not in own and w not in self.vocab.generic
-                     and w not in self.vocab.measure_words)
-
     def _parts(self, query: Query, subject: Subject) -> Answer | None:
         """A part of the subject the question names ('de risico's van X', 'de doelen van partij X'), or the list
         of what falls under X ('welke reserves zijn er?')."""
