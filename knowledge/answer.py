@@ -8,7 +8,7 @@ from urllib.parse import quote
 import numpy as np
 
 from knowledge.index import Index
-from knowledge.lexical import tokens
+from knowledge.lexical import MIN_HOSTED, tokens
 from knowledge.numbers import MONEY_IN_SENTENCE
 from knowledge.retrieve import rank_sections, top_indices
 from knowledge.settings import Settings
@@ -219,9 +219,13 @@ def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subje
     return Answer(query.text, True, text, 0.9, citations, _resolved(query, subject, home), "goals")
 
 def _overlap(query_stems: set[str], sentence_stems: frozenset[str]) -> float:
+    """The share of the question's stems in the sentence, a stem inside a compound included ('omnichannel' in
+    'omnichannelstrategie')."""
     if not query_stems:
         return 0.0
-    return len(query_stems & sentence_stems) / len(query_stems)
+    found = sum(1 for q in query_stems if q in sentence_stems or (
+        len(q) >= MIN_HOSTED and any(t.startswith(q) or t.endswith(q) for t in sentence_stems)))
+    return found / len(query_stems)
 
 
 def sentence_stems(index: Index) -> list[frozenset[str]]:

@@ -64,6 +64,32 @@ def split_compound(word: str, vocabulary: frozenset[str], min_tail: int = 5, min
     return parts
 
 
+INFLECTIONS = ("", "s", "e", "en", "n", "es")  # what may follow a compound's last part ('vergaderingen')
+MIN_HOSTED = 6  # shortest word looked for inside the corpus's compounds
+
+
+@lru_cache(maxsize=8)
+def _joined(vocabulary: frozenset[str]) -> str:
+    """The vocabulary as one string, a word per line, for finding a word inside compounds."""
+    return "\n" + "\n".join(sorted(vocabulary)) + "\n"
+
+
+def hosted(word: str, vocabulary: frozenset[str]) -> bool:
+    """The word is a part of a compound the corpus uses: its head ('omnichannel' in 'omnichannelstrategie') or
+    its last part ('vergadering' in 'raadsvergaderingen')."""
+    if len(word) < MIN_HOSTED:
+        return False
+    text = _joined(vocabulary)
+    at = text.find(word)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        rest = text[at + len(word): text.find("\n", at)]
+        if (at == start and len(rest) >= 4) or (at - start >= 4 and rest in INFLECTIONS):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def tokens(text: str, vocabulary: frozenset[str] = frozenset()) -> list[str]:
     """Stemmed tokens of a text, plus the stems of known parts of compounds."""
     out: list[str] = []
@@ -100,8 +126,8 @@ def correct_typos(text: str, vocabulary: frozenset[str], keep: Iterable[tuple[in
         if any(m.start() < end and start < m.end() for start, end in kept):
             continue
         word = fold(m.group(0))
-        if word in vocabulary or word in STOPWORDS or split_compound(word, vocabulary):
-            continue
+        if word in vocabulary or word in STOPWORDS or split_compound(word, vocabulary) or hosted(word, vocabulary):
+            continue  # (a part of a compound the corpus uses is a word too: 'vergadering')
         if not by_start:
             by_start.update(_by_start(vocabulary))
         pool = [v for n in range(len(word) - 2, len(word) + 3) for v in by_start.get((word[:1], n), [])]

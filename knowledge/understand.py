@@ -304,7 +304,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         content = [w for w in wording.content_words(folded, taken) if w not in vocab.generic and w not in translated]
     else:
         content = wording.join_separable(
-            [w for w in wording.content_words(folded, taken) if w not in vocab.generic], folded, corpus_words)
+            [w for w in wording.content_words(folded, taken) if w not in vocab.generic], folded, corpus_words,
+            manner=intent == "how")
     dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
         else set()
     topic, weak = wording.split_known(content, corpus_words, vocab.stems, english, dutch_terms)

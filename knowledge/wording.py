@@ -91,9 +91,10 @@ def content_words(folded: str, taken: list[tuple[int, int]]) -> list[str]:
 PARTICLES = ("aan", "op", "uit", "af", "mee", "door", "terug", "toe", "in", "over", "na", "voor", "bij")
 
 
-def join_separable(content: list[str], folded: str, corpus_words: frozenset[str]) -> list[str]:
-    """A verb whose particle ends the question is the joined verb the budget writes ('hoe pakt de gemeente X
-    aan?' -> 'aanpak'), when the budget knows that word and not the bare verb form."""
+def join_separable(content: list[str], folded: str, corpus_words: frozenset[str], manner: bool = False) -> list[str]:
+    """A verb whose particle ends the question is the joined verb the budget writes ('welke taken voert X uit?'
+    -> 'uitvoer'), when the budget knows that word and not the bare verb form; in a question of manner the verb
+    only says how and is dropped ('hoe pakt de gemeente X aan?' asks about X)."""
     last = re.findall(r"[a-z]+", folded)[-1:] or [""]
     if last[0] not in PARTICLES:
         return content
@@ -101,7 +102,11 @@ def join_separable(content: list[str], folded: str, corpus_words: frozenset[str]
     for w in content:
         joined = [last[0] + w[:cut] for cut in (len(w), -1, -2) if cut == len(w) or len(w) + cut >= 3]
         known = next((j for j in joined if j in corpus_words), None)
-        out.append(known if known is not None and w not in corpus_words else w)
+        if known is not None and w not in corpus_words:
+            if not manner:
+                out.append(known)
+        else:
+            out.append(w)
     return out
 
 

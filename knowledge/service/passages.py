@@ -14,7 +14,7 @@ from knowledge.chunk import split_sentences
 from knowledge.coverage import Coverage
 from knowledge.embedding import Embedder
 from knowledge.index import Index
-from knowledge.lexical import tokens
+from knowledge.lexical import hosted, tokens
 from knowledge.numbers import FIGURE_IN_TEXT
 from knowledge.outline import QUOTED, members_answer
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
@@ -219,7 +219,8 @@ class Passages:
             return 0.9
         words = query.topic_words
         known = sum(1 for w in words if any(self.index.knows(t) for v in (w, *answering_words(w))
-                                            for t in tokens(v, self.index.vocabulary)))
+                                            for t in tokens(v, self.index.vocabulary))
+                    or hosted(w, self.index.vocabulary))  # (a part of a compound the budget uses)
         cov = known / len(words) if words else (0.9 if anchored else 0.0)
         if anchored:
             cov = max(cov, 0.6)

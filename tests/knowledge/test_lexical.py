@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.lexical import correct_typos, split_compound, stem, tokens, vocabulary_of, words
+from knowledge.lexical import correct_typos, hosted, split_compound, stem, tokens, vocabulary_of, words
 
 VOCABULARY = vocabulary_of([
     "De gemeenteraadsverkiezingen en de verkiezingen in maart. Paspoorten en het paspoort. De rekenkamer.",
@@ -30,3 +30,13 @@ def test_typos_are_corrected_to_corpus_words_but_entities_are_kept() -> None:
     assert correct_typos("rekenkamr", VOCABULARY) == "rekenkamer"
     assert correct_typos("verkiezngen", VOCABULARY, keep=[(0, 11)]) == "verkiezngen"
     assert correct_typos("zwembad openingstijden", VOCABULARY) == "zwembad openingstijden"
+
+
+def test_a_part_of_a_compound_the_corpus_uses_is_a_known_word() -> None:
+    vocabulary = vocabulary_of(["De raadsvergaderingen en de omnichannelstrategie. Een verandering."])
+    assert hosted("vergadering", vocabulary)  # the last part, inflected in the corpus
+    assert hosted("omnichannel", vocabulary)  # the head
+    assert not hosted("strateeg", vocabulary) and not hosted("raads", vocabulary)
+    # so it is no typo of another corpus word
+    assert correct_typos("kan ik een vergadering terugzien", vocabulary) == "kan ik een vergadering terugzien"
+    assert correct_typos("een veranderng", vocabulary) == "een verandering"

@@ -115,7 +115,10 @@ def test_an_amount_from_prose_comes_without_a_neighbours_amount(real_service: An
 
 
 def test_a_separable_verb_is_read_as_the_word_the_budget_writes(real_service: Any) -> None:
-    assert "aanpak" in real_service.understand("Hoe pakt de gemeente participatie aan?").topic_words
+    assert "aanpak" in real_service.understand("Welke zaken pakt de gemeente aan?").topic_words
+    how = real_service.understand("Hoe pakt de gemeente participatie aan?")  # the verb of manner only says how
+    assert how.topic_words == ("participatie",)
+    assert real_service.answer("Hoe pakt de gemeente participatie aan?").answered
 
 
 def test_taken_out_as_a_participle_is_the_onttrekking(svc: Any) -> None:
@@ -170,3 +173,9 @@ def test_a_money_question_is_not_answered_with_a_passage_of_scores(svc: Any) -> 
 def test_a_score_asked_by_a_word_of_one_indicator_is_that_indicator(real_service: Any) -> None:
     answer = real_service.answer("Welk cijfer gaven klanten in 2024 voor het aanvragen van een nieuw rijbewijs?")
     assert answer.answered and "4,6" in answer.text and "rijbewijs" in answer.text
+
+
+def test_a_word_the_budget_only_uses_inside_a_compound_is_known(real_service: Any) -> None:
+    # the head of a budget compound is no unknown word (no refusal), and the sentence with the compound is quoted
+    answer = real_service.answer("Wat houdt omnichannel in?")
+    assert answer.answered and "omnichannelstrategie" in answer.text
