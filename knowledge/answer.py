@@ -18,6 +18,9 @@ from knowledge.vocabulary import Vocabulary, is_under
 MAX_WORDS = 80
 SECOND_SECTION_RATIO = 0.97
 FILL_WORDS = 50
+# a sentence opening with a word that points back at the sentence before ('Dit noemen we …', 'Ook het college …')
+BACK_REFERENCE = re.compile(r"(?i)(?:dit|deze|dat|die|daarom|daarnaast|daarbij|daarvoor|daarmee|daardoor|daarin|"
+                            r"hierbij|hiervoor|hiermee|hierdoor|hierin|zo|ook|ze|zij)(?![\w])")
 RANK_PENALTY = 0.02
 SAME_NUMBER = 0.5  # a sentence with a number the question quotes comes first
 NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{2,}")
@@ -275,6 +278,16 @@ def answer_window(index: Index, best: int) -> list[int]:
         chosen.append(nxt)
         words += size(nxt)
         nxt += 1
+    while BACK_REFERENCE.match(sentences[chosen[0]].text) and chosen[0] > 0 \
+            and sentences[chosen[0] - 1].chunk == chunk:
+        # a quote does not start with a word pointing back ('Dit noemen we …'): what it points at comes first,
+        # sentences after the best one making room
+        while words + size(chosen[0] - 1) > MAX_WORDS and chosen[-1] > best:
+            words -= size(chosen.pop())
+        if words + size(chosen[0] - 1) > MAX_WORDS:
+            break
+        chosen.insert(0, chosen[0] - 1)
+        words += size(chosen[0])
     return chosen
 
 

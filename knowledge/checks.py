@@ -20,7 +20,8 @@ NUMBER_WORD = re.compile(r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|
 MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;:(] )([A-Z][a-z]{3,})")
 PREFIX = 6  # letters that identify a word
 INFLECTION = 4  # letters an ending may add ('-en', '-heid', '-ing')
-NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")  # a name inside a sentence (a place, organisation, body)
+# a name inside a sentence (a place, organisation, body); not a sentence's first word, even after '('
+NAME = re.compile(r"(?<![.!?]\s)(?<![.!?]\s[(‘'\"“])(?<!^)(?<!^[(‘'\"“])\b[A-Z][\w'-]+")
 LOWER_WORD = re.compile(r"(?<![\w-])([a-z]{4,})(?![\w])")
 
 
@@ -60,13 +61,15 @@ def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bo
     return not any("stand" in m for m in measures)
 
 
-def names_members(text: str, topic_words: tuple[str, ...], minimum: int = 2) -> bool:
-    """The passage has a sentence on the topic that names at least two others (who takes part in it)."""
+def names_members(text: str, topic_words: tuple[str, ...], minimum: int = 2, own: tuple[str, ...] = ()) -> bool:
+    """The passage has a sentence on the topic that names at least two others (who takes part in it); the names
+    in ``own`` (the thing asked about, the budget's own municipality) are no others."""
     for sentence in split_sentences(text):
         folded = fold(sentence)
         if topic_words and not any(w[:5] in folded for w in topic_words):
             continue
         names = {fold(n) for n in NAME.findall(sentence)}
+        names = {n for n in names if not any(o and (o in n or n in o) for o in own)}
         if len({n for n in names if not any(w[:5] in n for w in topic_words)}) >= minimum:
             return True
     return False

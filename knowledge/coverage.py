@@ -70,13 +70,15 @@ class Coverage:
             words = tuple(w for w in words if self.frequency(w) < common)
         if not words and not query.names:
             return True
-        rarest = min(words, key=self.frequency) if words else ""
+        rarest = min(words, key=lambda w: (self.frequency(w), -len(w))) if words else ""  # (of equally rare
+        # words the longest is the most specific: 'tevreden', not the verb 'meet')
         cited: set[str] = set()
         for c in answer.citations:
             cited |= self.section_stems.get(c.section_id, frozenset())
             cited |= set(tokens(c.quote, self.vocabulary))
         prefixes = {t[:PREFIX] for t in cited if len(t) >= PREFIX}
         roots = {PARTICIPLE.sub("", t) for t in cited if PARTICIPLE.match(t)}  # 'afhandel' -> 'handel'
+        prefixes |= {r[:PREFIX] for r in roots if len(r) >= PREFIX}  # 'handelt' ~ 'afgehandeld'
 
         def has(word: str) -> bool:  # its stem, its first letters ('levert' ~ 'leveren'), or part of a compound
             stems = set(tokens(word, self.vocabulary))

@@ -232,7 +232,12 @@ class Passages:
     def _fits(self, query: Query, result: Answer) -> bool:
         """The passage covers the question and says what its kind asks: when, or who takes part."""
         return self.coverage.covered(query, result) and (query.intent != "when" or names_a_time(result.text)) \
-            and (not query.asks_members or names_members(result.text, query.topic_words))
+            and (not query.asks_members or names_members(result.text, query.topic_words, own=self._own_names(query)))
+
+    def _own_names(self, query: Query) -> tuple[str, ...]:
+        """The names that are no members of what is asked about: its own name, the budget's municipalities."""
+        subject = self.vocab.subjects.get(query.subject or "")
+        return (fold(subject.label) if subject is not None else "", *self.coverage.municipalities)
 
     def _next_covered(self, query: Query, vector: np.ndarray | None, fused: np.ndarray,
                       confidence: float) -> Answer | None:

@@ -132,3 +132,24 @@ def test_english_money_question_uses_the_tables(real_service) -> None:  # type: 
     answer = real_service.answer("How much money is withdrawn from the elections reserve in 2027?")
     assert answer.answered and "€ 25.000" in answer.text
     assert answer.citations[0].title == "Reserves"
+
+
+def test_a_quote_does_not_start_with_a_word_pointing_back() -> None:
+    from types import SimpleNamespace
+
+    from knowledge.answer import MAX_WORDS, answer_window
+
+    filler = " ".join(["woord"] * 20) + "."
+    texts = [filler, "Nu kiezen we een samenhangende aanpak.", "We maken een plan voor alle kanalen.",
+             "Dit noemen we de kanalenstrategie.", filler, filler, filler]
+    index = SimpleNamespace(sentences=[SimpleNamespace(text=t, chunk=0) for t in texts])
+    window = answer_window(index, 3)  # type: ignore[arg-type]
+    assert window[0] <= 2 and 3 in window  # what 'Dit' points at comes first
+    assert sum(len(texts[i].split()) for i in window) <= MAX_WORDS
+    assert texts[window[0]].split()[0] not in ("Dit", "Deze", "Ook")
+
+
+def test_a_separable_verb_is_covered_by_its_participle(real_service) -> None:  # type: ignore[no-untyped-def]
+    # 'handelt … af' ~ 'wordt … afgehandeld': the verb is in the passage, as a participle
+    answer = real_service.answer("Welk deel van de vragen handelt het KCC meteen af?")
+    assert answer.answered and "75%" in answer.text

@@ -513,3 +513,14 @@ def test_a_town_after_a_past_tense_is_no_count(svc: Any) -> None:
     query = svc.understand("Hoeveel betaalde Veenhoven in 2027 aan GGD Veenland?")
     assert query.counted is None and query.measure == "bijdrage"
     assert "€ 2.047.310" in svc.answer("Hoeveel betaalde Veenhoven in 2027 aan GGD Veenland?").text
+
+
+def test_the_thing_itself_and_its_municipality_are_no_members() -> None:
+    from knowledge.checks import names_members
+
+    counted = "De gemeente Veenhoven werkt samen met zes andere gemeenten in de Jeugdzorgregio Veen en Vaart."
+    assert names_members(counted, ())  # two names, but
+    assert not names_members(counted, (), own=("jeugdzorgregio veen en vaart", "veenhoven"))  # both are its own
+    listed = "In de regio werken Veenhoven, Kalverwijk, Bremmerdijk en Rijnwaarde samen. (Zie de paragraaf Verbonden)."
+    assert names_members(listed, (), own=("veenhoven",))
+    assert not names_members("Dit staat in de begroting. (Zie de paragraaf Verbonden partijen.)", ())
