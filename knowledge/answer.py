@@ -18,6 +18,8 @@ from knowledge.vocabulary import Vocabulary, is_under
 MAX_WORDS = 80
 SECOND_SECTION_RATIO = 0.97
 FILL_WORDS = 50
+TITLE_LEAD_WORDS = 4  # a title this long says something of its own ('Kansen' does not)
+LIST_WORDS = 140  # a list asked for ('welke onderwerpen …?') is quoted whole up to this many words
 # a sentence opening with a word that points back at the sentence before ('Dit noemen we …', 'Ook het college …')
 BACK_REFERENCE = re.compile(r"(?i)(?:dit|deze|dat|die|daarom|daarnaast|daarbij|daarvoor|daarmee|daardoor|daarin|"
                             r"hierbij|hiervoor|hiermee|hierdoor|hierin|zo|ook|ze|zij)(?![\w])")
@@ -249,11 +251,11 @@ def sentences_by_chunk(index: Index) -> dict[int, list[int]]:
     return cached
 
 
-def answer_window(index: Index, best: int) -> list[int]:
+def answer_window(index: Index, best: int, limit: int = MAX_WORDS) -> list[int]:
     """The best sentence with its neighbours in the same passage, up to about FILL_WORDS words.
 
     The sentence before is taken when it fits (it often names the subject); a lead-in ending in ':' always
-    brings the list after it.
+    brings the list after it, up to ``limit`` words (more than MAX_WORDS when a list is asked for).
     """
     sentences = index.sentences
     chunk = sentences[best].chunk
@@ -271,9 +273,17 @@ def answer_window(index: Index, best: int) -> list[int]:
         chosen.insert(0, previous)
         words += size(previous)
     nxt = best + 1
-    while nxt < len(sentences) and sentences[nxt].chunk == chunk:
+    listing = any(sentences[i].text.rstrip().endswith(":") for i in chosen)  # within the list a lead-in brings
+
+    def same_passage(i: int) -> bool:  # (a list asked for goes on in the section's next chunk)
+        return sentences[i].chunk == chunk or (listing and limit > MAX_WORDS and sentences[i].chunk == chunk + 1
+                                               and index.chunks[chunk + 1].section_id == index.chunks[chunk].section_id)
+
+    while nxt < len(sentences) and same_passage(nxt):
         lead_in = sentences[nxt - 1].text.rstrip().endswith(":")
-        if words + size(nxt) > MAX_WORDS or (words >= FILL_WORDS and not lead_in):
+        listing = listing or lead_in
+        if words + size(nxt) > (limit if listing else MAX_WORDS) or (words >= FILL_WORDS and not lead_in
+                                                                       and not (listing and limit > MAX_WORDS)):
             break
         chosen.append(nxt)
         words += size(nxt)
@@ -282,13 +292,26 @@ def answer_window(index: Index, best: int) -> list[int]:
             and sentences[chosen[0] - 1].chunk == chunk:
         # a quote does not start with a word pointing back ('Dit noemen we …'): what it points at comes first,
         # sentences after the best one making room
-        while words + size(chosen[0] - 1) > MAX_WORDS and chosen[-1] > best:
+        room = limit if listing else MAX_WORDS
+        while words + size(chosen[0] - 1) > room and chosen[-1] > best:
             words -= size(chosen.pop())
-        if words + size(chosen[0] - 1) > MAX_WORDS:
+        if words + size(chosen[0] - 1) > room:
             break
         chosen.insert(0, chosen[0] - 1)
         words += size(chosen[0])
     return chosen
+
+
+def _title_lead(section: Section, query_stems: set[str], chosen: list[frozenset[str]],
+                vocabulary: frozenset[str]) -> str:
+    """The section's title, when it holds a word of the question that the quoted sentences lack ('1B1.1 Leveren van
+    … Burgerzaken (o.a. reisdocumenten, …)' for 'welke producten vallen onder burgerzaken?'); empty otherwise."""
+    said = frozenset().union(*chosen)
+    title = section.title.strip()
+    if not title or len(title.split()) < TITLE_LEAD_WORDS:
+        return ""
+    missing = (set(tokens(title, vocabulary)) & query_stems) - said
+    return f"{section.label.strip().rstrip('.:')}:" if missing else ""
 
 
 def _trim(text: str, limit: int = MAX_WORDS) -> str:
@@ -306,10 +329,14 @@ def text_answer(
     stems: list[frozenset[str]],
     one_amount: bool = False,
     prose_only: bool = False,
+    listing: bool = False,
+    titled: bool = True,
 ) -> Answer:
     """An extractive answer from the best sentences of the best-matching sections; when an amount is asked
     (``one_amount``), no neighbouring sentence brings an amount of its own (it would be another thing's); with
-    ``prose_only`` a table's cells are no candidate (they define or explain nothing)."""
+    ``prose_only`` a table's cells are no candidate (they define or explain nothing); when a list is asked
+    (``listing``) a list after a lead-in is quoted whole, up to LIST_WORDS; ``titled``: the section's title leads
+    when it holds a word of the question the sentences lack."""
     top = rank_sections(index, fused, 3)
     if not top:
         return abstain(settings, question, confidence)
@@ -339,7 +366,8 @@ def text_answer(
                       Resolved(topic=best.section.id), "passage")
     candidates.sort(reverse=True)
     best_sentence = candidates[0][1]
-    chosen = answer_window(index, best_sentence)
+    limit = LIST_WORDS if listing else MAX_WORDS
+    chosen = answer_window(index, best_sentence, limit)
     if one_amount and MONEY_IN_SENTENCE.search(index.sentences[best_sentence].text):
         # the amount's own sentence and what follows it, up to the next sentence with an amount (what precedes
         # may belong to an earlier amount: 'Specifiek te gebruiken voor …')
@@ -354,7 +382,10 @@ def text_answer(
         quotes.setdefault(sid, []).append(index.sentences[s_i].text)
     for n, (sid, parts) in enumerate(quotes.items(), start=1):
         citations.append(cite(settings, n, by_id[sid], " ".join(parts)))
-    text = _trim(" ".join(index.sentences[s_i].text for s_i in chosen))
+    text = _trim(" ".join(index.sentences[s_i].text for s_i in chosen), limit)
+    lead = _title_lead(by_id[index.chunks[index.sentences[best_sentence].chunk].section_id], query_stems,
+                       [stems[i] for i in chosen], index.vocabulary) if titled else ""
+    text = f"{lead} {text}" if lead else text
     text = re.sub(r"\s+", " ", text)
     return Answer(question, True, text, round(confidence, 3), tuple(citations), Resolved(topic=citations[0].section_id),
                   "text")

@@ -64,7 +64,8 @@ class Passages:
         fused = np.where(inside, fused, 0.0).astype(np.float32)
         if not float(fused.max(initial=0.0)) > 0:
             return ""
-        result = text_answer(self.settings, self.index, query.search_text, vector, fused, 1.0, self.stems)
+        result = text_answer(self.settings, self.index, query.search_text, vector, fused, 1.0, self.stems,
+                             titled=False)  # (each part is shown under its own title)
         return result.text if result.answered else ""
 
     def _passage_answer(self, query: Query) -> Answer:
@@ -143,7 +144,7 @@ class Passages:
             return abstain(self.settings, query.text, confidence)
         result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems,
                              one_amount=query.money or query.intent in TABLE_INTENTS,
-                             prose_only=query.intent in ("define", "meaning"))
+                             prose_only=query.intent in ("define", "meaning"), listing=query.intent == "list")
         if not result.answered:
             return result
         if not self._fits(query, result):
@@ -246,7 +247,8 @@ class Passages:
             only = np.zeros_like(fused)
             chunks = self.section_chunks.get(hit.section.id, np.zeros(0, np.int64))
             only[chunks] = fused[chunks]
-            result = text_answer(self.settings, self.index, query.search_text, vector, only, confidence, self.stems)
+            result = text_answer(self.settings, self.index, query.search_text, vector, only, confidence, self.stems,
+                                 listing=query.intent == "list")
             if result.answered and self._fits(query, result):
                 return result
         return None

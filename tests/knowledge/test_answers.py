@@ -153,3 +153,24 @@ def test_a_separable_verb_is_covered_by_its_participle(real_service) -> None:  #
     # 'handelt … af' ~ 'wordt … afgehandeld': the verb is in the passage, as a participle
     answer = real_service.answer("Welk deel van de vragen handelt het KCC meteen af?")
     assert answer.answered and "75%" in answer.text
+
+
+def test_a_list_asked_for_is_quoted_whole() -> None:
+    from types import SimpleNamespace
+
+    from knowledge.answer import LIST_WORDS, MAX_WORDS, answer_window
+
+    items = [f"Regio {n}: samenwerking op {' '.join(['taken'] * 12)}." for n in range(8)]
+    texts = ["We werken samen op de volgende onderwerpen:", *items, "Daarna volgt iets anders."]
+    index = SimpleNamespace(sentences=[SimpleNamespace(text=t, chunk=0) for t in texts],
+                            chunks=[SimpleNamespace(section_id="s")])
+    short = answer_window(index, 1)  # type: ignore[arg-type]
+    whole = answer_window(index, 1, LIST_WORDS)  # type: ignore[arg-type]
+    assert sum(len(texts[i].split()) for i in short) <= MAX_WORDS < sum(len(texts[i].split()) for i in whole)
+    assert whole[0] == 0 and len(whole) > len(short)
+
+
+def test_a_title_holding_the_asked_word_leads_the_quote(real_service) -> None:  # type: ignore[no-untyped-def]
+    # the sentences of the prestatie do not name its products; its title does
+    answer = real_service.answer("Wat hoort er bij de producten van burgerzaken?")
+    assert answer.answered and "reisdocumenten, rijbewijzen, huwelijken" in answer.text
