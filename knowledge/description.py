@@ -57,8 +57,9 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
     if facts.listing:
         rows = "; ".join(f"{c.line}: {positive_amount(c)}" for c in cells)
         what = FAMILY_WORDS.get(facts.family, first.measure.lower())
+        year = f"U noemde geen jaar; dit is het begrotingsjaar {facts.default_year}. " if facts.default_year else ""
         return (f"{kind_phrase(first)} staan deze regels voor {what} in de tabel '{facts.table.title}': {rows}. "
-                f"{explain_cell(first, facts.family)}").strip()
+                f"{year}{explain_cell(first, facts.family)}").strip()
     for cell in cells:
         what = FAMILY_WORDS.get(facts.family, cell.measure.lower())
         if facts.family == "saldo" and fold(cell.measure) != "saldo":

@@ -46,7 +46,9 @@ def read_cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject
     row = rows[0]
     table = vocab.tables[row.table_id]
     cells = [c for c in row_cells(vocab, row) if family is None or vocab.families.get(c.measure) == family]
-    listed = query.listing and (subject.total or row.line in totals_of(vocab, row)) \
+    totals = totals_of(vocab, row)
+    single = len({c.line for c in table.cells} - totals) == 1  # a total of one row: that row is what it holds
+    listed = (query.listing or single) and (subject.total or row.line in totals) \
         and len({c.line for c in table.cells}) > 1
     if listed:
         # 'welke investeringen?': every row of the table, the total last
@@ -62,7 +64,7 @@ def read_cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject
             return NoAmount("Er staan verschillende bedragen in de begroting.",
                             Clarify(f"Welke tabel bedoelt u voor {subject.label}?", options))
     available = sorted({c.year for c in cells if c.year is not None})
-    listing = query.listing and len({c.line for c in cells}) > 1
+    listing = (query.listing or listed) and len({c.line for c in cells}) > 1
     indicator = family in INDICATOR_FAMILIES or family is None
     doc_year = vocab.budget_year([subject.document_id])
     compare = query.intent == "compare"

@@ -179,3 +179,9 @@ def test_a_word_the_budget_only_uses_inside_a_compound_is_known(real_service: An
     # the head of a budget compound is no unknown word (no refusal), and the sentence with the compound is quoted
     answer = real_service.answer("Wat houdt omnichannel in?")
     assert answer.answered and "omnichannelstrategie" in answer.text
+
+
+def test_a_total_of_one_row_names_that_row(svc: Any) -> None:
+    # what is invested in: the one investment the total holds, not only the total
+    answer = svc.answer("Waarin investeert Bremmerdijk in 2026?")
+    assert answer.answered and "Vervanging belastingapplicatie: € 260.000" in answer.text
