@@ -64,7 +64,8 @@ def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bo
 def names_members(text: str, topic_words: tuple[str, ...], minimum: int = 2, own: tuple[str, ...] = ()) -> bool:
     """The passage has a sentence on the topic that names at least two others (who takes part in it); the names
     in ``own`` (the thing asked about, the budget's own municipality) are no others."""
-    for sentence in split_sentences(text):
+    sentences = [x for x in split_sentences(text) if x.strip()]
+    for n, sentence in enumerate(sentences):
         folded = fold(sentence)
         if topic_words and not any(w[:5] in folded for w in topic_words):
             continue
@@ -86,3 +87,31 @@ def names_word(word: str, title_word: str) -> bool:
 def names_a_time(text: str) -> bool:
     """The passage says when: a year, month, season or period."""
     return TIME.search(text) is not None
+
+
+# words that say what a thing is ('Dit noemen we X', 'X is een …', 'X staat voor …')
+NAMING = re.compile(r"(?<![\w])(?:noemen|noemt|heet|heten|genoemd|betekent|betekenen|staat voor|staan voor|houdt in|"
+                    r"is een|is de|is het|zijn|bestaat uit|bestaan uit|wil zeggen|namelijk|zogenoemde?|zogenaamde?|"
+                    r"b\.v\.|bijv\.|bijvoorbeeld|zoals)(?![\w])")  # (an example of what the sentence is about)
+POINTS_BACK = re.compile(r"(?i)(?:dit|dat|deze|die|daarmee|hiermee|zo)(?![\w])")  # the next sentence goes on about it
+AFTER_MENTION = 3  # words after the last mention of a term that say something of it
+
+
+def explains_term(text: str, words: tuple[str, ...]) -> bool:
+    """The passage says something of the term, not only names it at the end of a sentence ('… ten behoeve van de
+    versterking van het kabinet.' does not say what the kabinet is); True when no sentence names it."""
+    stems = [w[:5] for w in words if len(w) >= 4]
+    mentioned = False
+    sentences = [x for x in split_sentences(text) if x.strip()]
+    for n, sentence in enumerate(sentences):
+        folded = fold(sentence)
+        tokens_ = re.findall(r"\w+", folded)
+        at = [i for i, t in enumerate(tokens_) if any(t.startswith(s) or (len(s) >= 5 and s in t) for s in stems)]
+        if not at:
+            continue
+        mentioned = True
+        before = " ".join(fold(sentences[n - 1]).split()[-2:]) if n else ""  # (split after 'b.v.')
+        if NAMING.search(folded) or NAMING.search(before) or len(tokens_) - 1 - at[-1] >= AFTER_MENTION or (
+                n + 1 < len(sentences) and POINTS_BACK.match(sentences[n + 1].strip())):
+            return True
+    return not mentioned

@@ -9,7 +9,7 @@ import numpy as np
 
 from knowledge.answer import abstain, cite, opening, text_answer
 from knowledge.begrippen import answering_words
-from knowledge.checks import NUMBER_WORD, names_a_time, names_members
+from knowledge.checks import NUMBER_WORD, explains_term, names_a_time, names_members
 from knowledge.chunk import split_sentences
 from knowledge.coverage import Coverage
 from knowledge.embedding import Embedder
@@ -233,7 +233,8 @@ class Passages:
     def _fits(self, query: Query, result: Answer) -> bool:
         """The passage covers the question and says what its kind asks: when, or who takes part."""
         return self.coverage.covered(query, result) and (query.intent != "when" or names_a_time(result.text)) \
-            and (not query.asks_members or names_members(result.text, query.topic_words, own=self._own_names(query)))
+            and (not query.asks_members or names_members(result.text, query.topic_words, own=self._own_names(query))) \
+            and (query.intent != "define" or query.language != "nl" or explains_term(result.text, query.topic_words))
 
     def _own_names(self, query: Query) -> tuple[str, ...]:
         """The names that are no members of what is asked about: its own name, the budget's municipalities."""

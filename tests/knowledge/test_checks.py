@@ -524,3 +524,15 @@ def test_the_thing_itself_and_its_municipality_are_no_members() -> None:
     listed = "In de regio werken Veenhoven, Kalverwijk, Bremmerdijk en Rijnwaarde samen. (Zie de paragraaf Verbonden)."
     assert names_members(listed, (), own=("veenhoven",))
     assert not names_members("Dit staat in de begroting. (Zie de paragraaf Verbonden partijen.)", ())
+
+
+def test_a_term_only_named_at_the_end_of_a_sentence_is_not_explained() -> None:
+    from knowledge.checks import explains_term
+
+    money = "Met ingang van 2027 is 90.000 opgenomen ten behoeve van de versterking van de wijkraad."
+    assert not explains_term(money, ("wijkraad",))  # what the wijkraad is, the budget does not say
+    assert explains_term("De wijkraad is een groep inwoners die het college adviseert.", ("wijkraad",))
+    assert explains_term("We werken met een zogenoemd 'wijkbudget'. Dat is geld dat de wijk zelf besteedt.",
+                         ("wijkbudget",))
+    assert explains_term("Inwoners kunnen meepraten (b.v. Wijkpanel). Zo horen we wat er speelt.", ("wijkpanel",))
+    assert explains_term("Hier staat niets over.", ("wijkraad",))  # (no mention: coverage decides)
