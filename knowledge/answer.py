@@ -368,7 +368,9 @@ def text_answer(
     best_sentence = candidates[0][1]
     limit = LIST_WORDS if listing else MAX_WORDS
     chosen = answer_window(index, best_sentence, limit)
-    if one_amount and MONEY_IN_SENTENCE.search(index.sentences[best_sentence].text):
+    quoted = bool(numbers & set(NUMBER.findall(index.sentences[best_sentence].text)))  # 'vanaf wanneer geldt die
+    # 170.000?': about that amount
+    if (one_amount or quoted) and MONEY_IN_SENTENCE.search(index.sentences[best_sentence].text):
         # the amount's own sentence and what follows it, up to the next sentence with an amount (what precedes
         # may belong to an earlier amount: 'Specifiek te gebruiken voor …')
         after = [i for i in chosen if i > best_sentence]
