@@ -5,27 +5,17 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-import numpy as np
-
-from knowledge.index import Index
-from knowledge.lexical import MIN_HOSTED, tokens
-from knowledge.numbers import MONEY_IN_SENTENCE
-from knowledge.retrieve import rank_sections, top_indices
 from knowledge.settings import Settings
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject, TableFacts
 from knowledge.vocabulary import Vocabulary, is_under
 
 MAX_WORDS = 80
-SECOND_SECTION_RATIO = 0.97
-FILL_WORDS = 50
-TITLE_LEAD_WORDS = 4  # a title this long says something of its own ('Kansen' does not)
-LIST_WORDS = 140  # a list asked for ('welke onderwerpen …?') is quoted whole up to this many words
-# a sentence opening with a word that points back at the sentence before ('Dit noemen we …', 'Ook het college …')
-BACK_REFERENCE = re.compile(r"(?i)(?:dit|deze|dat|die|daarom|daarnaast|daarbij|daarvoor|daarmee|daardoor|daarin|"
-                            r"hierbij|hiervoor|hiermee|hierdoor|hierin|zo|ook|ze|zij)(?![\w])")
-RANK_PENALTY = 0.02
-SAME_NUMBER = 0.5  # a sentence with a number the question quotes comes first
-NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{2,}")
+
+
+def trim(text: str, limit: int = MAX_WORDS) -> str:
+    """The text cut to ``limit`` words, marked with an ellipsis when cut."""
+    words = text.split()
+    return text if len(words) <= limit else " ".join(words[:limit]).rstrip(",;:") + " …"
 
 
 def section_url(settings: Settings, section_id: str) -> str:
@@ -82,7 +72,7 @@ def opening(section: Section, limit: int = MAX_WORDS) -> str:
     text = prose[0] if prose else section.label
     if len(text.split()) < 12 and len(prose) > 1:
         text = f"{text} {prose[1]}"
-    return _trim(re.sub(r"\s+", " ", text), limit)
+    return trim(re.sub(r"\s+", " ", text), limit)
 
 
 def definition_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer:
@@ -126,7 +116,7 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
         parts.append(f"De begroting geeft geen reden voor {subject.label} als geheel. Bij de onderdelen staat:")
     if found:
         for section in found[:2]:
-            text = _trim(re.sub(r"\s+", " ", section.text), MAX_WORDS)
+            text = trim(re.sub(r"\s+", " ", section.text), MAX_WORDS)
             parts.append(f"{section.title}: {text}" if subject.kind != "indicator" else text)
             citations.append(cite(settings, len(citations) + 1, section, text))
     elif subject.rows and subject.general_explanation and (
@@ -222,172 +212,3 @@ def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subje
     cited = [home, *[s for s in found if s.id != home.id]][:6]
     citations = tuple(cite(settings, n, s, s.label) for n, s in enumerate(cited, start=1))
     return Answer(query.text, True, text, 0.9, citations, _resolved(query, subject, home), "goals")
-
-def _overlap(query_stems: set[str], sentence_stems: frozenset[str]) -> float:
-    """The share of the question's stems in the sentence, a stem inside a compound included ('omnichannel' in
-    'omnichannelstrategie')."""
-    if not query_stems:
-        return 0.0
-    found = sum(1 for q in query_stems if q in sentence_stems or (
-        len(q) >= MIN_HOSTED and any(t.startswith(q) or t.endswith(q) for t in sentence_stems)))
-    return found / len(query_stems)
-
-
-def sentence_stems(index: Index) -> list[frozenset[str]]:
-    """The stems of every indexed sentence, computed once per loaded index."""
-    return [frozenset(tokens(s.text, index.vocabulary)) for s in index.sentences]
-
-
-
-
-def sentences_by_chunk(index: Index) -> dict[int, list[int]]:
-    """Sentence numbers per chunk, built once per loaded index (no scan over all sentences per question)."""
-    cached = getattr(index, "_sentences_by_chunk", None)
-    if cached is None:
-        cached = {}
-        for i, sentence in enumerate(index.sentences):
-            cached.setdefault(sentence.chunk, []).append(i)
-        index._sentences_by_chunk = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def answer_window(index: Index, best: int, limit: int = MAX_WORDS) -> list[int]:
-    """The best sentence with its neighbours in the same passage, up to about FILL_WORDS words.
-
-    The sentence before is taken when it fits (it often names the subject); a lead-in ending in ':' always
-    brings the list after it, up to ``limit`` words (more than MAX_WORDS when a list is asked for).
-    """
-    sentences = index.sentences
-    chunk = sentences[best].chunk
-
-    def size(i: int) -> int:
-        return len(sentences[i].text.split())
-
-    passage = [i for i in range(max(0, best - 40), min(len(sentences), best + 40)) if sentences[i].chunk == chunk]
-    if sum(size(i) for i in passage) <= MAX_WORDS:
-        return passage  # a short passage or list is given whole
-    chosen = [best]
-    words = size(best)
-    previous = best - 1
-    if previous >= 0 and sentences[previous].chunk == chunk and words + size(previous) <= FILL_WORDS:
-        chosen.insert(0, previous)
-        words += size(previous)
-    nxt = best + 1
-    listing = any(sentences[i].text.rstrip().endswith(":") for i in chosen)  # within the list a lead-in brings
-
-    def same_passage(i: int) -> bool:  # (a list asked for goes on in the section's next chunk)
-        return sentences[i].chunk == chunk or (listing and limit > MAX_WORDS and sentences[i].chunk == chunk + 1
-                                               and index.chunks[chunk + 1].section_id == index.chunks[chunk].section_id)
-
-    while nxt < len(sentences) and same_passage(nxt):
-        lead_in = sentences[nxt - 1].text.rstrip().endswith(":")
-        listing = listing or lead_in
-        if words + size(nxt) > (limit if listing else MAX_WORDS) or (words >= FILL_WORDS and not lead_in
-                                                                       and not (listing and limit > MAX_WORDS)):
-            break
-        chosen.append(nxt)
-        words += size(nxt)
-        nxt += 1
-    while BACK_REFERENCE.match(sentences[chosen[0]].text) and chosen[0] > 0 \
-            and sentences[chosen[0] - 1].chunk == chunk:
-        # a quote does not start with a word pointing back ('Dit noemen we …'): what it points at comes first,
-        # sentences after the best one making room
-        room = limit if listing else MAX_WORDS
-        while words + size(chosen[0] - 1) > room and chosen[-1] > best:
-            words -= size(chosen.pop())
-        if words + size(chosen[0] - 1) > room:
-            break
-        chosen.insert(0, chosen[0] - 1)
-        words += size(chosen[0])
-    return chosen
-
-
-def _title_lead(section: Section, query_stems: set[str], chosen: list[frozenset[str]],
-                vocabulary: frozenset[str]) -> str:
-    """The section's title, when it holds a word of the question that the quoted sentences lack ('1B1.1 Leveren van
-    … Burgerzaken (o.a. reisdocumenten, …)' for 'welke producten vallen onder burgerzaken?'); empty otherwise."""
-    said = frozenset().union(*chosen)
-    title = section.title.strip()
-    if not title or len(title.split()) < TITLE_LEAD_WORDS:
-        return ""
-    missing = (set(tokens(title, vocabulary)) & query_stems) - said
-    return f"{section.label.strip().rstrip('.:')}:" if missing else ""
-
-
-def _trim(text: str, limit: int = MAX_WORDS) -> str:
-    words = text.split()
-    return text if len(words) <= limit else " ".join(words[:limit]).rstrip(",;:") + " …"
-
-
-def text_answer(
-    settings: Settings,
-    index: Index,
-    question: str,
-    query_vector: np.ndarray | None,
-    fused: np.ndarray,
-    confidence: float,
-    stems: list[frozenset[str]],
-    one_amount: bool = False,
-    prose_only: bool = False,
-    listing: bool = False,
-    titled: bool = True,
-) -> Answer:
-    """An extractive answer from the best sentences of the best-matching sections; when an amount is asked
-    (``one_amount``), no neighbouring sentence brings an amount of its own (it would be another thing's); with
-    ``prose_only`` a table's cells are no candidate (they define or explain nothing); when a list is asked
-    (``listing``) a list after a lead-in is quoted whole, up to LIST_WORDS; ``titled``: the section's title leads
-    when it holds a word of the question the sentences lack."""
-    top = rank_sections(index, fused, 3)
-    if not top:
-        return abstain(settings, question, confidence)
-    top_ids = [h.section.id for h in top[:2] if h.score >= SECOND_SECTION_RATIO * top[0].score]
-    order = top_indices(fused, 12)
-    chunk_rank = {int(i): r for r, i in enumerate(order) if index.chunks[int(i)].section_id in top_ids}
-    query_stems = set(tokens(question, index.vocabulary))
-    numbers = set(NUMBER.findall(question))  # 'die 170.000': the sentence that has the number
-    candidates: list[tuple[float, int]] = []
-    by_chunk = sentences_by_chunk(index)
-    for s_i in sorted(i for c in chunk_rank for i in by_chunk.get(c, ())):
-        sentence = index.sentences[s_i]
-        if prose_only and index.chunks[sentence.chunk].kind == "cell":
-            continue
-        score = _overlap(query_stems, stems[s_i]) * 0.3
-        if query_vector is not None:
-            score += index.sentence_similarity(s_i, query_vector)
-        score -= RANK_PENALTY * chunk_rank[sentence.chunk]
-        if numbers and numbers & set(NUMBER.findall(sentence.text)):
-            score += SAME_NUMBER
-        candidates.append((score, s_i))
-    by_id = index.corpus.by_id
-    if not candidates:
-        best = top[0]
-        text = _trim(best.chunk.text if best.chunk.kind != "heading" else (best.section.text or best.section.label))
-        return Answer(question, True, text, round(confidence, 3), (cite(settings, 1, best.section, text),),
-                      Resolved(topic=best.section.id), "passage")
-    candidates.sort(reverse=True)
-    best_sentence = candidates[0][1]
-    limit = LIST_WORDS if listing else MAX_WORDS
-    chosen = answer_window(index, best_sentence, limit)
-    quoted = bool(numbers & set(NUMBER.findall(index.sentences[best_sentence].text)))  # 'vanaf wanneer geldt die
-    # 170.000?': about that amount
-    if (one_amount or quoted) and MONEY_IN_SENTENCE.search(index.sentences[best_sentence].text):
-        # the amount's own sentence and what follows it, up to the next sentence with an amount (what precedes
-        # may belong to an earlier amount: 'Specifiek te gebruiken voor …')
-        after = [i for i in chosen if i > best_sentence]
-        cut = next((n for n, i in enumerate(after) if MONEY_IN_SENTENCE.search(index.sentences[i].text)), len(after))
-        chosen = [best_sentence, *after[:cut]]
-    chosen.sort()
-    citations: list[Citation] = []
-    quotes: dict[str, list[str]] = {}
-    for s_i in chosen:
-        sid = index.chunks[index.sentences[s_i].chunk].section_id
-        quotes.setdefault(sid, []).append(index.sentences[s_i].text)
-    for n, (sid, parts) in enumerate(quotes.items(), start=1):
-        citations.append(cite(settings, n, by_id[sid], " ".join(parts)))
-    text = _trim(" ".join(index.sentences[s_i].text for s_i in chosen), limit)
-    lead = _title_lead(by_id[index.chunks[index.sentences[best_sentence].chunk].section_id], query_stems,
-                       [stems[i] for i in chosen], index.vocabulary) if titled else ""
-    text = f"{lead} {text}" if lead else text
-    text = re.sub(r"\s+", " ", text)
-    return Answer(question, True, text, round(confidence, 3), tuple(citations), Resolved(topic=citations[0].section_id),
-                  "text")

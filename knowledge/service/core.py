@@ -15,7 +15,6 @@ from knowledge.answer import (
     definition_answer,
     explanation_answer,
     goal_answer,
-    sentence_stems,
     table_answer,
 )
 from knowledge.begrippen import SOURCE, define
@@ -29,6 +28,7 @@ from knowledge.lexical import tokens
 from knowledge.numbers import EURO_IN_TEXT, FIGURE_IN_TEXT
 from knowledge.outline import child_map, group_rows, members_answer, source_answer
 from knowledge.purpose import purpose_answer
+from knowledge.quote import sentence_stems
 from knowledge.retrieve import rank_sections
 from knowledge.serialize import QUOTE_LIMIT
 from knowledge.service.passages import EXPLAINING_TITLES, TABLE_INTENTS

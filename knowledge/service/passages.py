@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from knowledge.answer import abstain, cite, opening, text_answer
+from knowledge.answer import abstain, cite, opening
 from knowledge.begrippen import answering_words
 from knowledge.checks import NUMBER_WORD, explains_term, names_a_time, names_members
 from knowledge.chunk import split_sentences
@@ -17,6 +17,7 @@ from knowledge.index import Index
 from knowledge.lexical import hosted, tokens
 from knowledge.numbers import FIGURE_IN_TEXT
 from knowledge.outline import QUOTED, members_answer
+from knowledge.quote import text_answer
 from knowledge.retrieve import FAVOURED, PINNED, rank_chunks, rank_sections
 from knowledge.settings import Settings
 from knowledge.types import Answer, Query, Resolved

@@ -137,7 +137,8 @@ def test_english_money_question_uses_the_tables(real_service) -> None:  # type: 
 def test_a_quote_does_not_start_with_a_word_pointing_back() -> None:
     from types import SimpleNamespace
 
-    from knowledge.answer import MAX_WORDS, answer_window
+    from knowledge.answer import MAX_WORDS
+    from knowledge.quote import answer_window
 
     filler = " ".join(["woord"] * 20) + "."
     texts = [filler, "Nu kiezen we een samenhangende aanpak.", "We maken een plan voor alle kanalen.",
@@ -158,7 +159,8 @@ def test_a_separable_verb_is_covered_by_its_participle(real_service) -> None:  #
 def test_a_list_asked_for_is_quoted_whole() -> None:
     from types import SimpleNamespace
 
-    from knowledge.answer import LIST_WORDS, MAX_WORDS, answer_window
+    from knowledge.answer import MAX_WORDS
+    from knowledge.quote import LIST_WORDS, answer_window
 
     items = [f"Regio {n}: samenwerking op {' '.join(['taken'] * 12)}." for n in range(8)]
     texts = ["We werken samen op de volgende onderwerpen:", *items, "Daarna volgt iets anders."]
