@@ -8,6 +8,7 @@ from urllib.parse import quote
 from knowledge.settings import Settings
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject, TableFacts
 from knowledge.vocabulary import Vocabulary, is_under
+from nlu.entities import fold
 
 MAX_WORDS = 80
 
@@ -144,8 +145,21 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     assert cited is not None
     resolved = _resolved(query, subject, cited)
     # no specific reason: said plainly, with the general explanation quoted — an honest 'the budget does not say'
-    answered = (bool(found) and not subject.total) or query.intent == "meaning" or bool(composed)
+    answered = (bool(found) and (not subject.total or _explains_change(vocab, query, subject, found))) \
+        or query.intent == "meaning" or bool(composed)
     return Answer(query.text, answered, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
+
+
+def _explains_change(vocab: Vocabulary, query: Query, subject: Subject, found: list[Section]) -> bool:
+    """A total's change is answered by its parts' explanations when they name the measure and the direction asked
+    ('hoe komen die hogere baten?' ~ 'De hogere baten worden … veroorzaakt door …') for a year of this budget (its
+    budgettaire ontwikkelingen explain the new budget, not an older year's change)."""
+    from knowledge.cues import change_direction
+
+    year = vocab.budget_year([subject.document_id])
+    recent = not query.years or year is None or max(query.years) >= year
+    return bool(query.measure and query.direction and recent) and all(
+        change_direction(fold(s.text)) == query.direction for s in found[:2])
 
 
 def _composition(corpus: Corpus, vocab: Vocabulary, query: Query,

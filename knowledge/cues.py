@@ -62,6 +62,10 @@ ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\
 CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+(?:dan|than)|zoveel|zo veel|zo hoog|"
                           r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
                           r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
+# the direction of a change, asked or explained ('de hogere baten', 'waarom is dat lager?')
+CHANGE_UP = re.compile(r"(?<![\w])(?:hogere?|stijg\w*|gestegen|toename|toenemen\w*|groei\w*|higher|increase\w*|"
+                       r"rise\w*|rising)(?![\w])")
+CHANGE_DOWN = re.compile(r"(?<![\w])(?:lagere?|daal\w*|gedaald|afname|afnemen\w*|lower|decrease\w*|drop\w*)(?![\w])")
 # how big a number is, not how it changed ('waarom zo veel?', 'why so much?'): answered by what it is made of
 LEVEL_ASKED = re.compile(r"(?<![\w])(?:zoveel|zo veel|zo hoog|zo groot|zo duur|so much|so high|so big)(?![\w])")
 CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])")  # a condition after the main clause
@@ -197,3 +201,9 @@ def cue_pattern(cues: tuple[str, ...], short_words_prefix: bool = False) -> re.P
 def has_cue(folded: str, cues: tuple[str, ...]) -> bool:
     """A cue word or phrase occurs in the folded text."""
     return bool(cues) and cue_pattern(cues).search(folded) is not None
+
+
+def change_direction(folded: str) -> str | None:
+    """'up' or 'down' when the text names one direction of change, else None."""
+    up, down = CHANGE_UP.search(folded) is not None, CHANGE_DOWN.search(folded) is not None
+    return "up" if up and not down else "down" if down and not up else None

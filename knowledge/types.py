@@ -228,6 +228,7 @@ class Query:
     rate: str | None = None  # an amount per something the tables do not count ('per inwoner', 'per maand')
     extreme: str | None = None  # 'in welk jaar … het hoogst?': the year of the 'max' or 'min' value is asked
     period: str | None = None  # 'tot wanneer …?' asks the 'end' of a period, 'vanaf/sinds wanneer …?' its 'start'
+    direction: str | None = None  # a change asked about goes 'up' ('hogere baten') or 'down' ('waarom lager?')
     others: str | None = None  # 'de andere <noun>': others than the one just talked about
     money: bool = False  # euros are asked ('hoeveel geld', a money measure), never a score or a share
 

@@ -185,3 +185,12 @@ def test_a_total_of_one_row_names_that_row(svc: Any) -> None:
     # what is invested in: the one investment the total holds, not only the total
     answer = svc.answer("Waarin investeert Bremmerdijk in 2026?")
     assert answer.answered and "Vervanging belastingapplicatie: € 260.000" in answer.text
+
+
+def test_a_totals_change_is_answered_by_the_part_that_explains_it_in_that_direction(svc: Any) -> None:
+    first = svc.answer("Wat zijn de baten van Wonen en leefomgeving in Rijnwaarde in 2026?")
+    assert svc.understand("hoe komen die hogere baten?", first.resolved).direction == "up"
+    up = svc.answer("hoe komen die hogere baten?", first.resolved)
+    assert up.answered and "afvalstoffenheffing" in up.text  # the part's reason, named as the part's own
+    down = svc.answer("waarom zijn de baten lager?", first.resolved)
+    assert not down.answered  # the budget explains higher baten, not lower ones
