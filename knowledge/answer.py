@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from knowledge.cues import change_direction
 from knowledge.settings import Settings
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject, TableFacts
 from knowledge.vocabulary import Vocabulary, is_under
@@ -105,6 +106,10 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     if subject.total or (query.measure and query.asks_change):
         # a total row, or why a number went up or down: only explanations that name the measure asked about
         found = _naming_measure(found, query.measure)
+    trend = _trend(vocab, query, subject)
+    if ((query.asks_change or query.direction) and not _recent(vocab, query, subject)) or (
+            trend and any(change_direction(fold(f.text)) not in (None, trend) for f in found)):
+        found = []  # (the budget explains its new numbers, and only the way they went between the years asked)
     composed = _composition(corpus, vocab, query, subject)
     if composed:  # 'waarom zo veel?' after a total: which of its rows make it up, largest first (cited cells)
         text, section, quote, largest = composed
@@ -150,15 +155,31 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     return Answer(query.text, answered, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
 
 
+def _recent(vocab: Vocabulary, query: Query, subject: Subject) -> bool:
+    """The years asked include the budget's own year or later (or none is asked)."""
+    year = vocab.budget_year([subject.document_id])
+    return not query.years or year is None or max((*query.years, query.earlier or 0)) >= year
+
+
+def _trend(vocab: Vocabulary, query: Query, subject: Subject) -> str | None:
+    """How the measure went from the earlier of the two years talked about to the later: 'up', 'down', or None."""
+    from knowledge.row_cells import row_cells
+
+    if not query.measure or query.earlier is None or not query.years or query.earlier == query.years[-1]:
+        return None
+    first, last = sorted((query.earlier, query.years[-1]))
+    values = {c.year: abs(c.value) for r in subject.rows for c in row_cells(vocab, r)
+              if vocab.families.get(c.measure) == query.measure and c.value is not None}
+    if first not in values or last not in values or values[first] == values[last]:
+        return None
+    return "up" if values[last] > values[first] else "down"
+
+
 def _explains_change(vocab: Vocabulary, query: Query, subject: Subject, found: list[Section]) -> bool:
     """A total's change is answered by its parts' explanations when they name the measure and the direction asked
     ('hoe komen die hogere baten?' ~ 'De hogere baten worden … veroorzaakt door …') for a year of this budget (its
     budgettaire ontwikkelingen explain the new budget, not an older year's change)."""
-    from knowledge.cues import change_direction
-
-    year = vocab.budget_year([subject.document_id])
-    recent = not query.years or year is None or max(query.years) >= year
-    return bool(query.measure and query.direction and recent) and all(
+    return bool(query.measure and query.direction and _recent(vocab, query, subject)) and all(
         change_direction(fold(s.text)) == query.direction for s in found[:2])
 
 

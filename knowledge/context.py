@@ -111,6 +111,8 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         base = years[-1] if years else previous.year if previous is not None and previous.year \
             else vocab.budget_year(query.scope)
         earlier = base + against if base is not None else None
+    if earlier is None and intent == "explain" and "year" in inherited and previous is not None and previous.earlier:
+        earlier = previous.earlier  # 'waarom was dat toen hoger?' after two years: the change between them
     topic = None
     if previous is not None and leans and previous.topic and (subject is None or "subject" in inherited):
         topic = previous.topic  # a follow-up on a passage is answered within that passage's section first

@@ -194,3 +194,18 @@ def test_a_totals_change_is_answered_by_the_part_that_explains_it_in_that_direct
     assert up.answered and "afvalstoffenheffing" in up.text  # the part's reason, named as the part's own
     down = svc.answer("waarom zijn de baten lager?", first.resolved)
     assert not down.answered  # the budget explains higher baten, not lower ones
+
+
+def test_a_reason_is_given_only_for_the_way_the_numbers_went(real_service: Any) -> None:
+    # the budget explains higher baten of the new budget; between two years where they fell, that is no reason
+    state = None
+    for question in ("Wat waren de baten van Dienstverlening in 2024?", "en in 2027?"):
+        state = real_service.answer(question, state).resolved
+    fell = real_service.answer("waarom is dat later anders?", state)
+    assert real_service.understand("waarom is dat later anders?", state).earlier == 2024
+    assert not fell.answered or "hogere baten" not in fell.text
+    state = None
+    for question in ("Wat waren de baten van Dienstverlening in 2025?", "en in 2028?"):
+        state = real_service.answer(question, state).resolved
+    rose = real_service.answer("waarom stijgen ze?", state)
+    assert rose.answered and "hogere baten" in rose.text
