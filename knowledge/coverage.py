@@ -29,6 +29,12 @@ def _part_of(stem: str, word: str) -> bool:
     return at == 0 or at >= COMPOUND_PART - 1
 
 
+def _same_word(word: str, written: str) -> bool:
+    """The written word is the word itself, inflected ('verkiezing' ~ 'verkiezingen')."""
+    short, long_ = sorted((word, written), key=len)
+    return long_.startswith(short) and len(long_) - len(short) <= 2
+
+
 @dataclass(frozen=True)
 class Coverage:
     """Word statistics of one loaded index, built once: the stems of each section, passage frequencies."""
@@ -77,6 +83,7 @@ class Coverage:
             cited |= self.section_stems.get(c.section_id, frozenset())
             cited |= set(tokens(c.quote, self.vocabulary))
         prefixes = {t[:PREFIX] for t in cited if len(t) >= PREFIX}
+        surface = set(re.findall(r"[a-z]+", fold(" ".join(c.quote for c in answer.citations))))  # (as written)
         roots = {PARTICIPLE.sub("", t) for t in cited if PARTICIPLE.match(t)}  # 'afhandel' -> 'handel'
         prefixes |= {r[:PREFIX] for r in roots if len(r) >= PREFIX}  # 'handelt' ~ 'afgehandeld'
 
@@ -90,7 +97,11 @@ class Coverage:
                     # a compound the budget never uses is covered by its head only ('accountantskantoor' is not
                     # covered by 'accountant', 'levertijd' not by 'levert'); a head as common as 'staat' says little,
                     # and a compound of a budget term ('subsidiestaat') is the budget's own kind of word
-                    return tail is not None and (stem(tail) in cited or any(_part_of(stem(tail), t) for t in cited))
+                    if tail is None:
+                        return False
+                    if len(stem(tail)) < COMPOUND_PART:  # a short stem is shared by other words ('heffen'): the
+                        return any(_same_word(tail, w) or _part_of(tail, w) for w in surface)  # head as written
+                    return stem(tail) in cited or any(_part_of(stem(tail), t) for t in cited)
             if stems & cited or (len(word) > PREFIX and word[:PREFIX] in prefixes):
                 return True
             if any(r.startswith(s) for s in stems if len(s) >= PREFIX for r in roots):

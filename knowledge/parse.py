@@ -247,7 +247,7 @@ class _Builder:
         if table is None:
             return i + 1
         self.tables.append((node, table))
-        node.paras.append(render_table(table.title or text, table.unit, table.cells))
+        node.paras.append(render_table(table.title or text, table.unit, table.cells, table.row_meta))
         node.end = table.end
         return j
 

@@ -35,8 +35,9 @@ def cell_sentence(table_title: str, cell: Cell) -> str:
     return f"{table_title} — {cell.line} — {cell.measure.lower()} — {when}: {cell_amount(cell)}{raw}"
 
 
-def render_table(title: str, unit: str, cells: list[Cell]) -> str:
-    """A table as text lines, one per row: 'Bestuur — Lasten: 2024 (rekening) 13.543; …'."""
+def render_table(title: str, unit: str, cells: list[Cell], meta: dict[str, dict[str, str]] | None = None) -> str:
+    """A table as text lines, one per row: 'Bestuur — Lasten: 2024 (rekening) 13.543; …'; a row's text columns
+    (an investment's prestatie and category) follow its name."""
     rows: dict[tuple[str, str], list[Cell]] = {}
     for cell in cells:
         rows.setdefault((cell.line, cell.measure), []).append(cell)
@@ -44,5 +45,7 @@ def render_table(title: str, unit: str, cells: list[Cell]) -> str:
     lines = [head]
     for (line, measure), row in rows.items():
         values = "; ".join(f"{c.year} ({c.kind}): {c.raw}" for c in row)
-        lines.append(f"{line} — {measure}: {values}")
+        about = "; ".join(f"{k}: {v}" for k, v in (meta or {}).get(line, {}).items()
+                          if v and v not in ("-", line) and k.strip())
+        lines.append(f"{line}{f' ({about})' if about else ''} — {measure}: {values}")
     return "\n".join(lines)

@@ -176,3 +176,19 @@ def test_a_title_holding_the_asked_word_leads_the_quote(real_service) -> None:  
     # the sentences of the prestatie do not name its products; its title does
     answer = real_service.answer("Wat hoort er bij de producten van burgerzaken?")
     assert answer.answered and "reisdocumenten, rijbewijzen, huwelijken" in answer.text
+
+
+def test_a_compounds_head_is_not_covered_by_a_verb_with_the_same_short_stem(real_service) -> None:  # type: ignore[no-untyped-def]
+    # the budget writes 'we heffen … op' (abolish), never a 'heffing' of this kind
+    answer = real_service.answer("rioolheffing 2027")
+    assert not answer.answered
+
+
+def test_a_rows_text_columns_follow_its_name() -> None:
+    from knowledge.render import render_table
+    from knowledge.types import Cell
+
+    cell = Cell("Vervanging brug", "Investering", 2026, "begroting", 900.0, "900", "× €1.000")
+    text = render_table("Investeringen", "× €1.000", [cell], {"Vervanging brug": {
+        "Omschrijving prestatie": "Onderhoud openbare ruimte", "Categorie": "Econ.", "VK/NK": "-"}})
+    assert "Vervanging brug (Omschrijving prestatie: Onderhoud openbare ruimte; Categorie: Econ.) — Investering" in text
