@@ -46,6 +46,8 @@ ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|na
                       r"\b(daar|hier|er)(achter|bij|door|tegen|onder|naast|tussen|boven|buiten|binnen|toe)\b|"
                       r"\b(daar|hier)\b(?:\s+\w+){1,5}\s+(aan|voor|van|mee|op|over|uit|naartoe)\s*\??\s*$|"
                       r"\bdaar\b(?:\s+\w+){1,6}\s+(?:aan|voor|van|mee|op|over|uit|naartoe)\s+\w+\s*\??\s*$|"
+                      r"(?<!^)\bdaar\b(?!\s*(?:staat|stond|zijn|is)\s+(?:niets|geen))|"  # 'werkt X daar samen?': there, in what
+                      # was just talked about
                       r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$|"
                       r"\b(?:for|of|from|about|with|to)\s+(?:it|that|this|them)\b", re.IGNORECASE)
 # where money goes ('waar gaat het geld naartoe?') asks what it is for, unless more or less is asked of two things

@@ -209,3 +209,10 @@ def test_a_reason_is_given_only_for_the_way_the_numbers_went(real_service: Any) 
         state = real_service.answer(question, state).resolved
     rose = real_service.answer("waarom stijgen ze?", state)
     assert rose.answered and "hogere baten" in rose.text
+
+
+def test_there_points_back_at_what_was_just_talked_about(svc: Any) -> None:
+    first = svc.answer("Wat is de bijdrage van Veenhoven aan de Jeugdzorgregio Veen en Vaart?")
+    follow = svc.answer("met hoeveel gemeenten werkt Veenhoven daar samen?", first.resolved)
+    assert follow.answered and "zes gemeenten" in follow.text
+    assert not svc.understand("Daar staat niets over in de krant").refers  # (no pointer: a fixed phrase)
