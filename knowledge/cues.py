@@ -46,8 +46,8 @@ ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|na
                       r"\b(daar|hier|er)(achter|bij|door|tegen|onder|naast|tussen|boven|buiten|binnen|toe)\b|"
                       r"\b(daar|hier)\b(?:\s+\w+){1,5}\s+(aan|voor|van|mee|op|over|uit|naartoe)\s*\??\s*$|"
                       r"\bdaar\b(?:\s+\w+){1,6}\s+(?:aan|voor|van|mee|op|over|uit|naartoe)\s+\w+\s*\??\s*$|"
-                      r"(?<!^)\bdaar\b(?!\s*(?:staat|stond|zijn|is)\s+(?:niets|geen))|"  # 'werkt X daar samen?': there, in what
-                      # was just talked about
+                      # 'werkt X daar samen?': there, in what was just talked about
+                      r"(?<!^)\bdaar\b(?!\s*(?:staat|stond|zijn|is)\s+(?:niets|geen))|"
                       r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$|"
                       r"\b(?:for|of|from|about|with|to)\s+(?:it|that|this|them)\b", re.IGNORECASE)
 # where money goes ('waar gaat het geld naartoe?') asks what it is for, unless more or less is asked of two things
@@ -106,6 +106,12 @@ GOES_OUT = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|haalt|halen|haalde|haa
 # 'hoeveel gaat er naar de reserve X?', 'what goes into the reserve': what is put into it
 PUT_IN = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|komt|komen|kwam|kwamen|gestort|stort|storten|wordt|worden|"
                     r"goes|going|went|put|paid)(?:\s+[\w-]+){0,4}?\s+(?:naar|in|into|to)\s+(?:de\s+|het\s+|the\s+)?$")
+# 'hoeveel is er in de reserve X gestopt / bij de reserve X gekomen?': put in, the verb after the name
+INTO = re.compile(r"(?<![\w])(?:in|bij|into|to)\s+(?:de\s+|het\s+|the\s+)?$")
+PUT_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:gestopt|gestort|gekomen|bijgekomen|gegaan|toegevoegd|bijgezet|"
+                       r"gezet|ingelegd|put|added)(?![\w])")
+# a verb's participle ('gekomen', 'gestopt'): a word of the question, never a typo of another participle
+PARTICIPLE_FORM = re.compile(r"ge[a-z]{3,}(?:en|d|t)")
 # a rate the budget does not give: 'per inwoner', 'per maand', 'per capita' (amounts are per year)
 RATE = re.compile(r"(?<![\w])(?:per|(?:kost|kosten|kostte|costs?)\s+(?:een|a|an))\s+(?!jaar|year|saldo|jaarschijf)"
                   r"(?:(?:[a-z]+e|nieuw|groot|klein|new|big|small)\s+(?=[a-z]{3,}))?([a-z]{3,})")

@@ -9,6 +9,7 @@ from knowledge.types import Answer, Citation, Clarify, ClarifyOption, Query, Res
 # The one JSON contract of an answer; the action server's client, the evaluation runner and the test fakes
 # import these names (knowledge.types and this module are pure Python and run in both venvs).
 RESOLVED_KEYS = tuple(f.name for f in fields(Resolved))
+FLAG_KEYS = tuple(f.name for f in fields(Resolved) if f.type in (bool, "bool"))
 YEAR_KEYS = ("year", "earlier")  # the state's years, integers
 QUOTE_LIMIT = 300  # characters of a quote the conversation state keeps (and any other state text)
 CITATION_KEYS = tuple(f.name for f in fields(Citation))
@@ -67,4 +68,5 @@ def resolved_from_json(data: object) -> Resolved | None:
         except (TypeError, ValueError):
             values[key] = None
     values = {k: (v if k in YEAR_KEYS or v is None else str(v)[:QUOTE_LIMIT]) for k, v in values.items()}
-    return Resolved(**values)
+    flags = {k: data.get(k) is True for k in FLAG_KEYS}  # (only a JSON true sets a flag)
+    return Resolved(**{k: v for k, v in values.items() if k not in FLAG_KEYS}, **flags)  # type: ignore[arg-type]

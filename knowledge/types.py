@@ -138,6 +138,7 @@ class Resolved:
     earlier: int | None = None  # the year of the turn before, for 'hoeveel verschil is dat?'
     quote: str | None = None  # the start of what the answer quoted, for 'met wie?' and 'is daar een reserve voor?'
     listing: str | None = None  # the list an ordinal just picked from ('de eerste'), for the next ('en de tweede?')
+    explained: bool = False  # the last answer explained the number of this state ('en de reserve X?' asks the same)
 
 
 @dataclass(frozen=True)

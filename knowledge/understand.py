@@ -30,6 +30,7 @@ from knowledge.cues import (
     FOLLOW_CUES,
     GOES_OUT,
     INTENT_CUES,
+    INTO,
     LEVEL_ASKED,
     MEMBERS,
     MIN_COMPOUND_PART,
@@ -39,11 +40,13 @@ from knowledge.cues import (
     OTHER,
     OWN_CASE,
     PART_OF,
+    PARTICIPLE_FORM,
     PERCENT,
     PERIOD_ASKED,
     PERSONAL,
     POSSESSIVE,
     PRONOUN,
+    PUT_AFTER,
     PUT_IN,
     RATE,
     SHORT,
@@ -180,6 +183,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         spans += [(s, e) for _, s, e in vocab.measures(folded_raw)]
         spans += [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", folded_raw)
                   if m.group(0) in CUE_WORDS or len(m.group(0)) < wording.MIN_TYPO_WORD
+                  or PARTICIPLE_FORM.fullmatch(m.group(0))
                   or ((root := stem(m.group(0))) in vocab.stems and len(root) >= len(m.group(0)) - 2)]
         search_text = correct_typos(wording.correct_names(text, vocab), corpus_words, spans)
         if search_text != text:
@@ -257,8 +261,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         measure = "onttrekking"  # 'hoeveel gaat er uit de reserve raad?': what is taken out of it
     if measure is None and intent in ("amount", "compare", "explain") \
             and "toevoeging" in vocab.measure_words.values() \
-            and any(vocab.subjects[m.subject_id].kind == "reserve" and PUT_IN.search(folded[: m.start])
-                    for m in mentions):
+            and any(vocab.subjects[m.subject_id].kind == "reserve" and (PUT_IN.search(folded[: m.start]) or (
+                INTO.search(folded[: m.start]) and PUT_AFTER.search(folded[m.end:]))) for m in mentions):
         measure = "toevoeging"  # 'hoeveel gaat er naar de egalisatiereserve?': what is put into it
     set_aside: list[str] = []
     if intent in THING_INTENTS or measure is not None:

@@ -35,7 +35,7 @@ from knowledge.service.passages import EXPLAINING_TITLES, TABLE_INTENTS
 from knowledge.service.subjects import Subjects
 from knowledge.settings import Settings
 from knowledge.table_answer import find_facts, narrower_words
-from knowledge.types import Answer, NoAmount, Query, Resolved, SearchResult, Section, Subject
+from knowledge.types import Answer, NoAmount, Query, Resolved, SearchResult, Section, Subject, TableFacts
 from knowledge.understand import understand
 from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary, build_vocabulary
 from nlu.entities import fold
@@ -134,7 +134,7 @@ class Service(Subjects):
         if result.answered and context is not None and result.method in ("explanation", "definition", "text") \
                 and resolved.subject and resolved.subject == context.subject and context.intent in TABLE_INTENTS:
             # an explanation of a number keeps the number's state for the next follow-up
-            resolved = replace(context, topic=resolved.topic or context.topic)
+            resolved = replace(context, topic=resolved.topic or context.topic, explained=result.method == "explanation")
         if query.earlier is not None and (result.answered or result.method == "explanation"):
             resolved = replace(resolved, earlier=query.earlier)  # 'hoeveel is dat meer?' may follow
         if result.answered and citations:
@@ -264,7 +264,15 @@ class Service(Subjects):
             if part is not None:  # 'how much of it goes to what we just talked about': that sentence
                 return part
             label = self._document_label(facts.subject.document_id)
-            return replace(table_answer(s, query.text, facts, describe(facts, label)), frame=query)
+            amount = replace(table_answer(s, query.text, facts, describe(facts, label)), frame=query)
+            reason = explanation_answer(s, self.index.corpus, self.vocab, replace(query, intent="explain"),
+                                        facts.subject) if "explanation" in query.inherited else None
+            if reason is not None and reason.answered and _only_amounts_of(reason.text, facts):
+                # the number, then what the budget says it is for (when that names no other amount)
+                cited = (*amount.citations, *reason.citations)
+                amount = replace(amount, text=f"{amount.text} {reason.text}",
+                                 citations=tuple(replace(c, n=i) for i, c in enumerate(cited, start=1)))
+            return amount
         if query.intent in ("define", "meaning", "info") and query.measure is None and not query.inherited:
             spelled = abbreviation_answer(s, self.index.corpus, query, subject is not None)  # 'waar staat BRP voor?'
             if spelled is not None:
@@ -313,3 +321,10 @@ class Service(Subjects):
     def section(self, section_id: str) -> Section | None:
         """A section by id."""
         return self.index.corpus.section(section_id)
+
+
+def _only_amounts_of(text: str, facts: TableFacts) -> bool:
+    """Every amount the text names is one of the answered cells' amounts (in euros)."""
+    factor = 1000 if any(c.unit == "× €1.000" for c in facts.cells) else 1
+    own = {f"{round(abs(c.value) * factor):,}".replace(",", ".") for c in facts.cells if c.value is not None}
+    return set(re.findall(r"\d{1,3}(?:\.\d{3})+", text)) <= own

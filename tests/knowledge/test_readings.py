@@ -216,3 +216,13 @@ def test_there_points_back_at_what_was_just_talked_about(svc: Any) -> None:
     follow = svc.answer("met hoeveel gemeenten werkt Veenhoven daar samen?", first.resolved)
     assert follow.answered and "zes gemeenten" in follow.text
     assert not svc.understand("Daar staat niets over in de krant").refers  # (no pointer: a fixed phrase)
+
+
+def test_after_an_explained_number_another_subject_gets_its_number_and_its_explanation(real_service: Any) -> None:
+    state = None
+    for question in ("Hoeveel wordt er in 2026 uit de egalisatiereserve verkiezingen gehaald?", "waar is dat voor?"):
+        state = real_service.answer(question, state).resolved
+    assert state.explained
+    other = real_service.answer("en de reserve rekenkamer?", state)
+    assert other.answered and "€ 15.000" in other.text and "overschrijding" in other.text
+    assert [c.n for c in other.citations] == list(range(1, len(other.citations) + 1))
