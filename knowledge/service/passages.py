@@ -235,7 +235,8 @@ class Passages:
         """The passage covers the question and says what its kind asks: when, or who takes part."""
         return self.coverage.covered(query, result) and (query.intent != "when" or names_a_time(result.text)) \
             and (not query.asks_members or names_members(result.text, query.topic_words, own=self._own_names(query))) \
-            and (query.intent != "define" or query.language != "nl" or explains_term(result.text, query.topic_words))
+            and (query.intent != "define" or query.language != "nl" or query.phrase is not None
+                 or explains_term(result.text, query.topic_words))  # (a quoted phrase: the passage that uses it)
 
     def _own_names(self, query: Query) -> tuple[str, ...]:
         """The names that are no members of what is asked about: its own name, the budget's municipalities."""
