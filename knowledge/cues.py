@@ -88,6 +88,12 @@ WHOLE_BUDGET = re.compile(r"(?<![\w])(?:(?:hele|gehele|totale|complete|volledige
 PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that|it|this|which|those))(?![\w])")
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
 OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
+# the asker's own matter, which no budget describes: a value of their own thing ('de WOZ-waarde van mijn huis') or a
+# procedure to follow ('hoe vraag ik … aan?', 'kan ik online een afspraak maken?')
+OWN_MATTER = re.compile(r"\b(?:van|voor|op|bij|of|for|on)\s+(?:mijn|my)\b|"
+                        r"\b(?:vraag|vragen)\s+(?:ik|we|wij)\b.*\baan\b|"
+                        r"\b(?:ik|i)\b.*\b(?:aanvragen|aanmelden|inschrijven|afspraak\s+maken|bezwaar\s+maken|"
+                        r"apply|make\s+an\s+appointment|sign\s+up)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give
 BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|staat er|staan er|nog in|over in|left in|"
                      r"is in the|are in the|is there in|zit in|zitten in|"

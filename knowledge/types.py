@@ -220,6 +220,7 @@ class Query:
     from_list: str | None = None  # the list an ordinal picked from ('en de tweede?'), kept for the next ordinal
     words: tuple[str, ...] = ()  # the question's folded words of four letters or more (names are checked on these)
     own_case: bool = False  # about what the asker pays ('wat kost mijn paspoort?', 'betaal ik')
+    own_matter: bool = False  # the asker's own matter: a procedure, or a value of their own thing
     balance: bool = False  # how much something holds ('hoeveel zit er nog in', 'stand eind <jaar>')
     personal: bool = False  # the text carried personal data, masked before it got here
     percent: bool = False  # a share or score is asked ('welk percentage', 'hoeveel procent'), not euros

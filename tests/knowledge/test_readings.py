@@ -226,3 +226,18 @@ def test_after_an_explained_number_another_subject_gets_its_number_and_its_expla
     other = real_service.answer("en de reserve rekenkamer?", state)
     assert other.answered and "€ 15.000" in other.text and "overschrijding" in other.text
     assert [c.n for c in other.citations] == list(range(1, len(other.citations) + 1))
+
+
+@pytest.mark.parametrize("question", [
+    "Hoe vraag ik een kwijtschelding van de afvalstoffenheffing aan?",
+    "Wat is de WOZ-waarde van mijn woning in Rijnwaarde?",
+    "Kan ik bij de gemeente Veenhoven online een afspraak maken voor jeugdhulp?",
+])
+def test_the_askers_own_matter_is_no_budget_question(svc: Any, question: str) -> None:
+    answer = svc.answer(question)
+    assert svc.understand(question).own_matter and not answer.answered and "eigen situatie" in answer.text
+
+
+def test_a_question_that_only_mentions_the_asker_is_still_answered(svc: Any) -> None:
+    assert not svc.understand("Als ik bel, wordt mijn vraag dan snel beantwoord?").own_matter
+    assert not svc.understand("Kan ik de vergaderingen van de raad thuis bekijken?").own_matter
