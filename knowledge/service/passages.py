@@ -232,7 +232,12 @@ class Passages:
         return round(cov * (0.5 + 0.5 * closeness), 3)
 
     def _fits(self, query: Query, result: Answer) -> bool:
-        """The passage covers the question and says what its kind asks: when, or who takes part."""
+        """The passage covers the question and says what its kind asks: when, or who takes part; a year the
+        question names, other than the budget's own, is in the passage ('opkomst <earlier election year>')."""
+        own_years = () if {"year", "years", "relative year"} & set(query.inherited) else query.years
+        plan = self.vocab.budget_year(list(query.scope))
+        if any(y != plan and str(y) not in result.text for y in own_years):
+            return False
         return self.coverage.covered(query, result) and (query.intent != "when" or names_a_time(result.text)) \
             and (not query.asks_members or names_members(result.text, query.topic_words, own=self._own_names(query))) \
             and (query.intent != "define" or query.language != "nl" or query.phrase is not None

@@ -192,3 +192,9 @@ def test_a_rows_text_columns_follow_its_name() -> None:
     text = render_table("Investeringen", "× €1.000", [cell], {"Vervanging brug": {
         "Omschrijving prestatie": "Onderhoud openbare ruimte", "Categorie": "Econ.", "VK/NK": "-"}})
     assert "Vervanging brug (Omschrijving prestatie: Onderhoud openbare ruimte; Categorie: Econ.) — Investering" in text
+
+
+def test_a_year_the_question_names_must_be_in_the_passage(real_service) -> None:  # type: ignore[no-untyped-def]
+    assert real_service.answer("Wat doet de rekenkamer in 2026?").answered  # the budget's own year
+    past = real_service.answer("Wat deed de rekenkamer in 2019?")
+    assert not past.answered and "onafhankelijk onderzoek" not in past.text  # no passage speaks of that year
