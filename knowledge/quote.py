@@ -21,6 +21,9 @@ LIST_WORDS = 140  # a list asked for ('welke onderwerpen …?') is quoted whole 
 # a sentence opening with a word that points back at the sentence before ('Dit noemen we …', 'Ook het college …')
 BACK_REFERENCE = re.compile(r"(?i)(?:dit|deze|dat|die|daarom|daarnaast|daarbij|daarvoor|daarmee|daardoor|daarin|"
                             r"hierbij|hiervoor|hiermee|hierdoor|hierin|zo|ook|ze|zij)(?![\w])")
+# a sentence that names what the sentences before it describe ('Dit noemen we …', 'Dat heet …')
+NAMES_WHAT_CAME = re.compile(r"(?i)(?:dit|dat|deze|die)\s+(?:noemen|noemt|heet|heten)(?![\w])")
+NAMED_SENTENCES = 3  # at most this many sentences before it
 RANK_PENALTY = 0.02
 SAME_NUMBER = 0.5  # a sentence with a number the question quotes comes first
 NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{2,}")
@@ -52,6 +55,20 @@ def sentences_by_chunk(index: Index) -> dict[int, list[int]]:
             cached.setdefault(sentence.chunk, []).append(i)
         index._sentences_by_chunk = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _described(index: Index, best: int, chosen: list[int]) -> list[int]:
+    """The sentences before a naming sentence, in its passage, up to FILL_WORDS words, then the naming sentence."""
+    sentences = index.sentences
+    before: list[int] = []
+    words = len(sentences[best].text.split())
+    i = best - 1
+    while i >= 0 and sentences[i].chunk == sentences[best].chunk and len(before) < NAMED_SENTENCES \
+            and words + len(sentences[i].text.split()) <= FILL_WORDS:
+        before.insert(0, i)
+        words += len(sentences[i].text.split())
+        i -= 1
+    return sorted({*before, best, *(c for c in chosen if c > best and words < FILL_WORDS)})
 
 
 def answer_window(index: Index, best: int, limit: int = MAX_WORDS) -> list[int]:
@@ -166,6 +183,9 @@ def text_answer(
     best_sentence = candidates[0][1]
     limit = LIST_WORDS if listing else MAX_WORDS
     chosen = answer_window(index, best_sentence, limit)
+    if prose_only and NAMES_WHAT_CAME.match(index.sentences[best_sentence].text):
+        # 'Dit noemen we X.' names what the sentences before it describe: those come first
+        chosen = _described(index, best_sentence, chosen)
     quoted = bool(numbers & set(NUMBER.findall(index.sentences[best_sentence].text)))  # 'vanaf wanneer geldt die
     # 170.000?': about that amount
     if (one_amount or quoted) and MONEY_IN_SENTENCE.search(index.sentences[best_sentence].text):

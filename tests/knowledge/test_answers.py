@@ -198,3 +198,15 @@ def test_a_year_the_question_names_must_be_in_the_passage(real_service) -> None:
     assert real_service.answer("Wat doet de rekenkamer in 2026?").answered  # the budget's own year
     past = real_service.answer("Wat deed de rekenkamer in 2019?")
     assert not past.answered and "onafhankelijk onderzoek" not in past.text  # no passage speaks of that year
+
+
+def test_a_naming_sentence_brings_what_it_names() -> None:
+    from types import SimpleNamespace
+
+    from knowledge.quote import NAMES_WHAT_CAME, _described
+
+    texts = ["Dit staat ergens anders.", "We bundelen de loketten tot een plek.", "Inwoners hoeven nog maar een keer "
+             "hun verhaal te doen.", "Dit noemen we het 'eenloketmodel'.", "Daarna volgt iets anders."]
+    index = SimpleNamespace(sentences=[SimpleNamespace(text=t, chunk=0) for t in texts])
+    assert NAMES_WHAT_CAME.match(texts[3])
+    assert _described(index, 3, [2, 3]) == [0, 1, 2, 3]  # type: ignore[arg-type]
