@@ -221,6 +221,7 @@ class Query:
     words: tuple[str, ...] = ()  # the question's folded words of four letters or more (names are checked on these)
     own_case: bool = False  # about what the asker pays ('wat kost mijn paspoort?', 'betaal ik')
     own_matter: bool = False  # the asker's own matter: a procedure, or a value of their own thing
+    asks_source: bool = False  # where figures come from ('uit welke bron?', 'hoe wordt dat gemeten?')
     balance: bool = False  # how much something holds ('hoeveel zit er nog in', 'stand eind <jaar>')
     personal: bool = False  # the text carried personal data, masked before it got here
     percent: bool = False  # a share or score is asked ('welk percentage', 'hoeveel procent'), not euros

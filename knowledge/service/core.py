@@ -26,7 +26,7 @@ from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import tokens
 from knowledge.numbers import EURO_IN_TEXT, FIGURE_IN_TEXT
-from knowledge.outline import child_map, group_rows, members_answer, source_answer
+from knowledge.outline import child_map, group_rows, members_answer
 from knowledge.purpose import purpose_answer
 from knowledge.quote import sentence_stems
 from knowledge.retrieve import rank_sections
@@ -191,8 +191,9 @@ class Service(Subjects):
                 query = replace(query, subject=found.id, inherited=(*query.inherited, "retrieval"),
                                 notes=(*query.notes, f"indicator via zoeken: {found.label}"))
                 subject = found
-        if subject is not None and subject.kind == "indicator" and query.intent == "how" and query.measure is None:
-            measured = source_answer(s, self.index.corpus, query, subject)  # 'hoe meten ze dat?'
+        if (query.asks_source or (subject is not None and subject.kind == "indicator" and query.intent == "how")) \
+                and query.measure is None:
+            measured = self._sources(query, subject)  # 'hoe meten ze dat?', 'waar komen die cijfers vandaan?'
             if measured is not None:
                 return measured
         own_name = fold(subject.label) if subject is not None else ""

@@ -8,7 +8,7 @@ from dataclasses import replace
 from knowledge.answer import clarify_answer, goal_answer
 from knowledge.checks import PREFIX as WORD_PREFIX
 from knowledge.checks import foreign_name, names_word
-from knowledge.outline import asks_for_items, find_parts, outline_answer, parts_answer
+from knowledge.outline import asks_for_items, find_parts, outline_answer, parts_answer, source_answer
 from knowledge.retrieve import rank_sections
 from knowledge.service.passages import TABLE_INTENTS, Passages
 from knowledge.subject_index import names_kind, subject_index
@@ -17,6 +17,7 @@ from knowledge.types import Answer, Clarify, ClarifyOption, Query, Resolved, Sec
 from knowledge.vocabulary import is_under
 from nlu.entities import fold
 
+SOURCES = 4  # at most this many indicators' sources in one answer
 GOAL_WORDS = ("doel",)  # the general word under which budgets put goals ('Motieven en doelen', 'doelstellingen')
 
 
@@ -109,6 +110,24 @@ class Subjects(Passages):
             if covered >= needed * len(words):
                 return subj
         return None
+
+    def _sources(self, query: Query, subject: Subject | None) -> Answer | None:
+        """Where the figures asked about come from: the source each indicator names (an indicator named or found,
+        or every indicator under the subject named)."""
+        if subject is not None and subject.kind != "indicator":
+            roots = set(subject.sections)
+            indicators = [s for s in self.vocab.subjects.values() if s.kind == "indicator" and s.section_id
+                          and is_under(self.vocab.parents, s.section_id, roots)]
+        else:
+            found = subject or self._subject_by_retrieval(replace(query, intent="how"))
+            indicators = [found] if found is not None and found.kind == "indicator" else []
+        answers = [a for a in (source_answer(self.settings, self.index.corpus, query, i) for i in indicators[:SOURCES])
+                   if a is not None]
+        if not answers:
+            return None
+        cited = [c for a in answers for c in a.citations]
+        return replace(answers[0], text=" ".join(a.text for a in answers),
+                       citations=tuple(replace(c, n=n) for n, c in enumerate(cited, start=1)))
 
     def _foreign_name(self, query: Query, row: Subject) -> str | None:
         """A name in the question the answering row does not carry ('wat betaalt <other town> …')."""

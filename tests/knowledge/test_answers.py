@@ -210,3 +210,11 @@ def test_a_naming_sentence_brings_what_it_names() -> None:
     index = SimpleNamespace(sentences=[SimpleNamespace(text=t, chunk=0) for t in texts])
     assert NAMES_WHAT_CAME.match(texts[3])
     assert _described(index, 3, [2, 3]) == [0, 1, 2, 3]  # type: ignore[arg-type]
+
+
+def test_where_figures_come_from_is_each_indicators_source(real_service) -> None:  # type: ignore[no-untyped-def]
+    question = "Welke bron gebruiken ze voor de effectindicatoren bij Bestuur?"
+    assert real_service.understand(question).asks_source
+    answer = real_service.answer(question)
+    assert answer.answered and "Stadsenquete" in answer.text
+    assert len(answer.citations) >= 2 and all("-effectindicatoren" not in c.section_id for c in answer.citations)
