@@ -211,6 +211,10 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         measures = [m for m in measures if m[0] in whole] + [m for m in measures if m[0] not in whole]
     if len({f for f, _, _ in measures}) > 1 and folded[measures[0][1]:measures[0][2]] in ASKING_VERBS:
         measures = measures[1:] + measures[:1]  # 'wat kost X netto?': the measure named, not the verb asking
+    families = [f for f, _, _ in measures]
+    if set(INDICATOR_FAMILIES) <= set(families):  # 'which score is targeted': a target score is the target
+        measures = [m for m in measures if m[0] == INDICATOR_FAMILIES[0]] + [
+            m for m in measures if m[0] != INDICATOR_FAMILIES[0]]
     amount_cue = wording.amount_cue(folded)
     clause = wording.condition(folded)
     if clause is not None and (amount_cue or measures):
@@ -341,7 +345,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         asks_members=intent == "who" and MEMBERS.search(folded) is not None,
         total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=has_cue(folded, INTENT_CUES["list"]),
-        counted=wording.counted_noun(folded, names), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
+        counted=_counted(folded, names, english), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
         ambiguous=ambiguous, words=tuple(re.findall(r"[^\W\d_]{4,}", fold(text))),
         own_case=OWN_CASE.search(fold(text)) is not None, own_matter=OWN_MATTER.search(fold(text)) is not None,
         balance=BALANCE.search(fold(text)) is not None, asks_source=SOURCE_ASKED.search(fold(text)) is not None,
@@ -368,3 +372,9 @@ def _reserve_measure(vocab: Vocabulary, subject_id: str, measure: str | None) ->
     return measure is not None and measure in families_of(vocab, vocab.subjects[subject_id])
 
 
+def _counted(folded: str, names: tuple[str, ...], english: bool) -> str | None:
+    """The thing a 'hoeveel …?' counts, in Dutch ('how many questions' counts 'vragen')."""
+    noun = wording.counted_noun(folded, names)
+    if noun is not None and english and noun in GLOSSARY:
+        return GLOSSARY[noun].split()[0]
+    return noun

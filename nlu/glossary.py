@@ -77,11 +77,21 @@ def looks_english(text: str) -> bool:
     return sum(1 for w in _WORD.findall(text.lower()) if w in ENGLISH_MARKERS) >= 2
 
 
+def _base(word: str) -> str:
+    """An English verb form as the glossary has it ('targeted' -> 'target'), else the word itself."""
+    if word in GLOSSARY:
+        return word
+    for ending, put in (("ied", "y"), ("ed", ""), ("ing", "")):  # (verb forms; plurals are listed as such)
+        if word.endswith(ending) and len(word) > len(ending) + 2 and (base := word[: -len(ending)] + put) in GLOSSARY:
+            return base
+    return word
+
+
 def glossary_terms(text: str, force: bool = False) -> list[str]:
     """The English glossary terms found in an English text (or any text with ``force``), longest first."""
     if not force and not looks_english(text):
         return []
-    lowered = f" {' '.join(_WORD.findall(text.lower()))} "
+    lowered = f" {' '.join(_base(w) for w in _WORD.findall(text.lower()))} "
     found: list[str] = []
     for en in sorted(GLOSSARY, key=len, reverse=True):
         if f" {en} " in lowered:
@@ -103,7 +113,7 @@ def expansion(text: str) -> str:
     """The Dutch terms of the English glossary words in an English text ('' for Dutch text)."""
     if not looks_english(text):
         return ""
-    lowered = f" {' '.join(_WORD.findall(text.lower()))} "
+    lowered = f" {' '.join(_base(w) for w in _WORD.findall(text.lower()))} "
     found: list[str] = []
     for en, nl in sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0])):
         if f" {en} " in lowered:

@@ -241,3 +241,9 @@ def test_the_askers_own_matter_is_no_budget_question(svc: Any, question: str) ->
 def test_a_question_that_only_mentions_the_asker_is_still_answered(svc: Any) -> None:
     assert not svc.understand("Als ik bel, wordt mijn vraag dan snel beantwoord?").own_matter
     assert not svc.understand("Kan ik de vergaderingen van de raad thuis bekijken?").own_matter
+
+
+def test_english_counts_and_targets_are_read_in_dutch(real_service: Any) -> None:
+    assert real_service.understand("How many questions does the call centre handle?").counted == "vragen"
+    target = real_service.understand("What satisfaction score is targeted for new driving licences in 2027?")
+    assert target.measure == "streefwaarde"  # a target score is the target, not the score measured
