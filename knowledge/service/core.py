@@ -161,7 +161,8 @@ class Service(Subjects):
             # a fee or tax, or how it changes for one person, never a budget line
             return abstain(s, query.text, 0.0, "Wat u zelf betaalt, zoals een tarief of belasting, staat niet in de "
                            "begroting.")
-        if query.own_matter:  # 'hoe vraag ik … aan?', 'de WOZ-waarde van mijn huis': never in a budget
+        if query.own_matter and query.intent != "who":  # 'hoe vraag ik … aan?', 'de WOZ-waarde van mijn huis':
+            # never in a budget (who does it may be: 'wie bepaalt de WOZ-waarde van mijn huis?')
             return abstain(s, query.text, 0.0, "Hoe u zelf iets regelt, of wat voor uw eigen situatie geldt, staat "
                            "niet in de begroting.")
         if query.ambiguous and "subject" not in query.inherited:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from knowledge.answer import clarify_answer, goal_answer
+from knowledge.answer import cite, clarify_answer, goal_answer
 from knowledge.checks import PREFIX as WORD_PREFIX
 from knowledge.checks import foreign_name, names_word
 from knowledge.outline import asks_for_items, find_parts, outline_answer, parts_answer, source_answer
@@ -126,6 +126,10 @@ class Subjects(Passages):
         if not answers:
             return None
         cited = [c for a in answers for c in a.citations]
+        groups = {self.vocab.parents.get(i.section_id or "") for i in indicators}
+        group = self.index.corpus.section(groups.pop() or "") if len(indicators) > 1 and len(groups) == 1 else None
+        if group is not None:  # (several indicators of one table: that table's section first)
+            cited = [cite(self.settings, 1, group, group.label), *cited]
         return replace(answers[0], text=" ".join(a.text for a in answers),
                        citations=tuple(replace(c, n=n) for n, c in enumerate(cited, start=1)))
 

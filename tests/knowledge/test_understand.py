@@ -230,7 +230,7 @@ def test_english_compounds_possessives_and_taking_out_are_understood(fake_servic
     assert subject_label(fake_service, q) == "Reserve raad" and q.takes_out and q.counted is None
     q = frame(fake_service, "how much is added to the council's reserve in 2027?")
     assert subject_label(fake_service, q) == "Reserve raad"
-    assert frame(fake_service, "how many councillors are there?").counted == "councillors"
+    assert frame(fake_service, "how many councillors are there?").counted == "raadsleden"  # counted in Dutch
 
 
 def test_keyword_english_with_a_word_dutch_shares_is_still_english(fake_service: Any) -> None:
