@@ -24,22 +24,22 @@ def misses(metrics: Metrics, targets: dict[str, float]) -> list[str]:
 
 
 # Floors on the later writers' tuning halves, where the targets above are not met yet (README): a ratchet at the
-# level reached in the fourth to sixth rounds (one question of slack), with the wrong amounts that remain there; the
+# level reached in the fourth to seventh rounds (one question of slack), with the wrong amounts that remain there; the
 # fourth set's floors hold both its halves (PROMOTED).
 # Raise them as the sets improve; never lower them to let a change through.
 RATCHET: dict[str, tuple[dict[str, float], int]] = {
-    "singles_v2": ({"hit3": 0.95, "cited_hit": 0.87, "fact_recall": 0.87, "abstain_accuracy": 0.93}, 0),
-    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.92, "fact_recall": 0.90, "abstain_accuracy": 0.94}, 0),
-    "singles_v4": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.84, "abstain_accuracy": 0.93}, 0),
-    "conversations_v2": ({"turn_success": 0.81, "conversation_pass": 0.54}, 1),
-    "conversations_v3": ({"turn_success": 0.88, "conversation_pass": 0.74}, 0),
-    "conversations_v4": ({"turn_success": 0.76, "conversation_pass": 0.55}, 0),
-    "singles_v5": ({"hit3": 0.95, "cited_hit": 0.83, "fact_recall": 0.82, "abstain_accuracy": 0.88}, 0),
-    "conversations_v5": ({"turn_success": 0.75, "conversation_pass": 0.56}, 0),
+    "singles_v2": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.90, "abstain_accuracy": 0.95}, 0),
+    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.94, "fact_recall": 0.91, "abstain_accuracy": 0.96}, 0),
+    "singles_v4": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.87, "abstain_accuracy": 0.94}, 0),
+    "conversations_v2": ({"turn_success": 0.84, "conversation_pass": 0.59}, 1),
+    "conversations_v3": ({"turn_success": 0.92, "conversation_pass": 0.81}, 0),
+    "conversations_v4": ({"turn_success": 0.79, "conversation_pass": 0.59}, 0),
+    "singles_v5": ({"hit3": 0.95, "cited_hit": 0.86, "fact_recall": 0.85, "abstain_accuracy": 0.90}, 0),
+    "conversations_v5": ({"turn_success": 0.80, "conversation_pass": 0.66}, 0),
     "singles_v6": ({"hit3": 0.95, "cited_hit": 0.93, "fact_recall": 0.90, "abstain_accuracy": 0.95}, 0),
-    "conversations_v6": ({"turn_success": 0.95, "conversation_pass": 0.92}, 0),
-    "singles_v7": ({"hit3": 0.95, "cited_hit": 0.84, "fact_recall": 0.86, "abstain_accuracy": 0.91}, 0),
-    "conversations_v7": ({"turn_success": 0.66, "conversation_pass": 0.40}, 1),
+    "conversations_v6": ({"turn_success": 0.97, "conversation_pass": 0.96}, 0),
+    "singles_v7": ({"hit3": 0.95, "cited_hit": 0.84, "fact_recall": 0.88, "abstain_accuracy": 0.92}, 0),
+    "conversations_v7": ({"turn_success": 0.72, "conversation_pass": 0.50}, 0),
 }
 
 
