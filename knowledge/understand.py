@@ -21,7 +21,6 @@ from knowledge.cues import (
     CHANGE_CUES,
     CHANGE_VERB,
     COMPARED,
-    CONTRIBUTES,
     COUNT_CUES,
     CUE_WORDS,
     DEMONSTRATIVE,
@@ -30,7 +29,6 @@ from knowledge.cues import (
     FOLLOW_CUES,
     GOES_OUT,
     INTENT_CUES,
-    INTO,
     LEVEL_ASKED,
     MEMBERS,
     MIN_COMPOUND_PART,
@@ -47,13 +45,9 @@ from knowledge.cues import (
     PERSONAL,
     POSSESSIVE,
     PRONOUN,
-    PUT_AFTER,
-    PUT_IN,
     RATE,
     SHORT,
     SOURCE_ASKED,
-    SPENDS,
-    TAKEN_OUT,
     THING_INTENTS,
     TIME_NOUNS,
     TOTAL_CUES,
@@ -68,6 +62,7 @@ from knowledge.cues import (
     has_cue,
 )
 from knowledge.lexical import correct_typos, stem
+from knowledge.money_verbs import measure_by_verb
 from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Mention, Query, Resolved
 from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary
@@ -250,26 +245,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         scope = ()  # 'de begroting van de gemeente X', X not in the index: that budget is not here
     mentions = [m for m in named if not any(
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
-    if measure is None and "baten" in vocab.measure_words.values() and YIELDS.search(folded) \
-            and wording.counted_noun(folded) is None:  # ('hoeveel klachten kwamen er binnen?' counts things)
-        measure = "baten"  # the separable verb: 'wat levert het op?'
-        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
-    if measure is None and "bijdrage" in vocab.measure_words.values() and CONTRIBUTES.search(folded):
-        measure = "bijdrage"  # the separable verb: 'hoeveel draagt de gemeente daaraan bij?'
-        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
-    if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
-        measure = "lasten"  # the separable verb: 'geeft de gemeente meer uit aan …'
-        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
-    if measure is None and intent in ("amount", "compare", "explain") \
-            and "onttrekking" in vocab.measure_words.values() \
-            and any(vocab.subjects[m.subject_id].kind == "reserve" and (
-                TAKEN_OUT.search(folded[: m.start]) or GOES_OUT.search(folded)) for m in mentions):
-        measure = "onttrekking"  # 'hoeveel gaat er uit de reserve raad?': what is taken out of it
-    if measure is None and intent in ("amount", "compare", "explain") \
-            and "toevoeging" in vocab.measure_words.values() \
-            and any(vocab.subjects[m.subject_id].kind == "reserve" and (PUT_IN.search(folded[: m.start]) or (
-                INTO.search(folded[: m.start]) and PUT_AFTER.search(folded[m.end:]))) for m in mentions):
-        measure = "toevoeging"  # 'hoeveel gaat er naar de egalisatiereserve?': what is put into it
+    measure, intent = measure_by_verb(folded, vocab, mentions, measure, intent)
     set_aside: list[str] = []
     if intent in THING_INTENTS or measure is not None:
         # 'wat doet de rekenkamer?', 'wat kost de rekenkamer?' are about the rekenkamer, not its reserve (whose
@@ -345,7 +321,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         asks_members=intent == "who" and MEMBERS.search(folded) is not None,
         total=total, codes=codes, notes=tuple(notes),
         names=names, weak_words=tuple(weak), listing=has_cue(folded, INTENT_CUES["list"]),
-        counted=_counted(folded, names, english), measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
+        counted=wording.counted_in_dutch(folded, names, english),
+        measures=tuple(dict.fromkeys(f for f, _, _ in measures)),
         ambiguous=ambiguous, words=tuple(re.findall(r"[^\W\d_]{4,}", fold(text))),
         own_case=OWN_CASE.search(fold(text)) is not None, own_matter=OWN_MATTER.search(fold(text)) is not None,
         balance=BALANCE.search(fold(text)) is not None, asks_source=SOURCE_ASKED.search(fold(text)) is not None,
@@ -370,11 +347,3 @@ def _reserve_measure(vocab: Vocabulary, subject_id: str, measure: str | None) ->
     from knowledge.table_answer import families_of
 
     return measure is not None and measure in families_of(vocab, vocab.subjects[subject_id])
-
-
-def _counted(folded: str, names: tuple[str, ...], english: bool) -> str | None:
-    """The thing a 'hoeveel …?' counts, in Dutch ('how many questions' counts 'vragen')."""
-    noun = wording.counted_noun(folded, names)
-    if noun is not None and english and noun in GLOSSARY:
-        return GLOSSARY[noun].split()[0]
-    return noun

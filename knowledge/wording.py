@@ -28,7 +28,7 @@ from knowledge.cues import (
 from knowledge.lexical import STOPWORDS, split_compound, stem, words
 from knowledge.vocabulary import INDICATOR_FAMILIES, Vocabulary
 from nlu.entities import fold
-from nlu.glossary import glossary_terms
+from nlu.glossary import GLOSSARY, glossary_terms
 
 
 def amount_cue(folded: str) -> bool:
@@ -221,3 +221,11 @@ def counted_noun(folded: str, names: tuple[str, ...] = ()) -> str | None:
             word in STOPWORDS and word not in GENERIC):
         return None  # money, a verb or a function word: no count of things ('hoeveel gaat er …', 'hoeveel geld')
     return word
+
+
+def counted_in_dutch(folded: str, names: tuple[str, ...], english: bool) -> str | None:
+    """The thing a 'hoeveel …?' counts, in Dutch ('how many questions' counts 'vragen')."""
+    noun = counted_noun(folded, names)
+    if noun is not None and english and noun in GLOSSARY:
+        return GLOSSARY[noun].split()[0]
+    return noun
