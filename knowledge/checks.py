@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from knowledge.chunk import split_sentences
+from knowledge.cues import BACK_REFERENCE
 from knowledge.lexical import STOPWORDS
 from knowledge.types import Corpus, Query, Subject, Table
 from nlu.entities import fold
@@ -64,8 +65,7 @@ def asks_balance(query: Query, subject: Subject, tables: dict[str, Table]) -> bo
 def names_members(text: str, topic_words: tuple[str, ...], minimum: int = 2, own: tuple[str, ...] = ()) -> bool:
     """The passage has a sentence on the topic that names at least two others (who takes part in it); the names
     in ``own`` (the thing asked about, the budget's own municipality) are no others."""
-    sentences = [x for x in split_sentences(text) if x.strip()]
-    for n, sentence in enumerate(sentences):
+    for sentence in split_sentences(text):
         folded = fold(sentence)
         if topic_words and not any(w[:5] in folded for w in topic_words):
             continue
@@ -93,7 +93,6 @@ def names_a_time(text: str) -> bool:
 NAMING = re.compile(r"(?<![\w])(?:noemen|noemt|heet|heten|genoemd|betekent|betekenen|staat voor|staan voor|houdt in|"
                     r"is een|is de|is het|zijn|bestaat uit|bestaan uit|wil zeggen|namelijk|zogenoemde?|zogenaamde?|"
                     r"b\.v\.|bijv\.|bijvoorbeeld|zoals)(?![\w])")  # (an example of what the sentence is about)
-POINTS_BACK = re.compile(r"(?i)(?:dit|dat|deze|die|daarmee|hiermee|zo)(?![\w])")  # the next sentence goes on about it
 AFTER_MENTION = 3  # words after the last mention of a term that say something of it
 
 
@@ -112,6 +111,6 @@ def explains_term(text: str, words: tuple[str, ...]) -> bool:
         mentioned = True
         before = " ".join(fold(sentences[n - 1]).split()[-2:]) if n else ""  # (split after 'b.v.')
         if NAMING.search(folded) or NAMING.search(before) or len(tokens_) - 1 - at[-1] >= AFTER_MENTION or (
-                n + 1 < len(sentences) and POINTS_BACK.match(sentences[n + 1].strip())):
+                n + 1 < len(sentences) and BACK_REFERENCE.match(sentences[n + 1].strip())):
             return True
     return not mentioned

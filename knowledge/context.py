@@ -85,7 +85,6 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
                 and (query.years or relative is not None):  # 'en hoe was het in <year>?': the same figure then
             intent = "info"
         if intent == "info" and previous.intent in CARRY_INTENTS and (measure or not query.topic_words):
-            # (after an explanation of a number, 'en de reserve X?' asks X's explanation; 'en in <jaar>?' the number)
             intent = previous.intent if previous.intent != "compare" else "amount"
             inherited.append("intent")
             if previous.explained and query.subject is not None and query.subject != previous.subject:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.begrippen import answering_words, lookup
-from knowledge.checks import NUMBER_WORD
+from knowledge.checks import NUMBER_WORD, names_word
 from knowledge.index import Index
 from knowledge.lexical import split_compound, stem, tokens
 from knowledge.types import Answer, Query
@@ -27,12 +27,6 @@ def _part_of(stem: str, word: str) -> bool:
         return False
     at = word.find(stem)
     return at == 0 or at >= COMPOUND_PART - 1
-
-
-def _same_word(word: str, written: str) -> bool:
-    """The written word is the word itself, inflected ('verkiezing' ~ 'verkiezingen')."""
-    short, long_ = sorted((word, written), key=len)
-    return long_.startswith(short) and len(long_) - len(short) <= 2
 
 
 @dataclass(frozen=True)
@@ -100,7 +94,7 @@ class Coverage:
                     if tail is None:
                         return False
                     if len(stem(tail)) < COMPOUND_PART:  # a short stem is shared by other words ('heffen'): the
-                        return any(_same_word(tail, w) or _part_of(tail, w) for w in surface)  # head as written
+                        return any(names_word(tail, w) for w in surface)  # head as written
                     return stem(tail) in cited or any(_part_of(stem(tail), t) for t in cited)
             if stems & cited or (len(word) > PREFIX and word[:PREFIX] in prefixes):
                 return True

@@ -50,6 +50,9 @@ ANAPHORA = re.compile(r"\b(daar|hier|er|waar)(aan|voor|van|in|mee|op|over|uit|na
                       r"(?<!^)\bdaar\b(?!\s*(?:staat|stond|zijn|is)\s+(?:niets|geen))|"
                       r"\b(dat|dit|die|deze|het|it|that|this|those|them|they|daarvan|ervan)\s*\??\s*$|"
                       r"\b(?:for|of|from|about|with|to)\s+(?:it|that|this|them)\b", re.IGNORECASE)
+# a budget sentence opening with a word that points back at the one before ('Dit noemen we …', 'Ook het college …')
+BACK_REFERENCE = re.compile(r"(?i)(?:dit|deze|dat|die|daarom|daarnaast|daarbij|daarvoor|daarmee|daardoor|daarin|"
+                            r"hierbij|hiervoor|hiermee|hierdoor|hierin|zo|ook|ze|zij)(?![\w])")
 # where money goes ('waar gaat het geld naartoe?') asks what it is for, unless more or less is asked of two things
 DESTINATION = ("naartoe", "waaraan", "waar gaat dat geld naartoe")
 MORE_OR_LESS = re.compile(r"(?<![\w])(?:meer|minder|het meest|het minst|more|less|most|least)(?![\w])")

@@ -57,9 +57,9 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
     if facts.listing:
         rows = "; ".join(f"{c.line}: {positive_amount(c)}" for c in cells)
         what = FAMILY_WORDS.get(facts.family, first.measure.lower())
-        year = f"U noemde geen jaar; dit is het begrotingsjaar {facts.default_year}. " if facts.default_year else ""
-        return (f"{kind_phrase(first)} staan deze regels voor {what} in de tabel '{facts.table.title}': {rows}. "
-                f"{year}{explain_cell(first, facts.family)}").strip()
+        return " ".join(p for p in (
+            f"{kind_phrase(first)} staan deze regels voor {what} in de tabel '{facts.table.title}': {rows}.",
+            _default_year(facts), explain_cell(first, facts.family)) if p)
     for cell in cells:
         what = FAMILY_WORDS.get(facts.family, cell.measure.lower())
         if facts.family == "saldo" and fold(cell.measure) != "saldo":
@@ -75,12 +75,16 @@ def describe(facts: TableFacts, document_label: str = "") -> str:
         direction = "hoger" if diff > 0 else "lager" if diff < 0 else "gelijk"
         change = f"Dat is {format_euro(abs(diff) * unit_factor)} {direction}" if diff else "Dat is gelijk"
         sentences.append(f"{change} in {cells[-1].year} dan in {cells[0].year}.")
-    if facts.default_year:
-        sentences.append(f"U noemde geen jaar; dit is het begrotingsjaar {facts.default_year}.")
+    sentences.append(_default_year(facts))
     sentences.append(explain_cell(first, facts.family))
     if document_label:
         sentences.append(f"(Bron: {document_label}.)")
     return " ".join(s for s in sentences if s)
+
+
+def _default_year(facts: TableFacts) -> str:
+    """The note that the budget year was taken because the question named no year ('' when it named one)."""
+    return f"U noemde geen jaar; dit is het begrotingsjaar {facts.default_year}." if facts.default_year else ""
 
 
 def _describe_extreme(facts: TableFacts, subject: str) -> str:

@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from knowledge.answer import MAX_WORDS, abstain, cite, trim
+from knowledge.cues import BACK_REFERENCE
 from knowledge.index import Index
 from knowledge.lexical import MIN_HOSTED, tokens
 from knowledge.numbers import MONEY_IN_SENTENCE
@@ -18,9 +19,6 @@ SECOND_SECTION_RATIO = 0.97
 FILL_WORDS = 50
 TITLE_LEAD_WORDS = 4  # a title this long says something of its own ('Kansen' does not)
 LIST_WORDS = 140  # a list asked for ('welke onderwerpen …?') is quoted whole up to this many words
-# a sentence opening with a word that points back at the sentence before ('Dit noemen we …', 'Ook het college …')
-BACK_REFERENCE = re.compile(r"(?i)(?:dit|deze|dat|die|daarom|daarnaast|daarbij|daarvoor|daarmee|daardoor|daarin|"
-                            r"hierbij|hiervoor|hiermee|hierdoor|hierin|zo|ook|ze|zij)(?![\w])")
 # a sentence that names what the sentences before it describe ('Dit noemen we …', 'Dat heet …')
 NAMES_WHAT_CAME = re.compile(r"(?i)(?:dit|dat|deze|die)\s+(?:noemen|noemt|heet|heten)(?![\w])")
 NAMED_SENTENCES = 3  # at most this many sentences before it
@@ -68,7 +66,8 @@ def _described(index: Index, best: int, chosen: list[int]) -> list[int]:
         before.insert(0, i)
         words += len(sentences[i].text.split())
         i -= 1
-    return sorted({*before, best, *(c for c in chosen if c > best and words < FILL_WORDS)})
+    after = [c for c in chosen if c > best] if words < FILL_WORDS else []  # (what follows, while room is left)
+    return sorted({*before, best, *after})
 
 
 def answer_window(index: Index, best: int, limit: int = MAX_WORDS) -> list[int]:
