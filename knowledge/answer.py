@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from knowledge.cues import change_direction
+from knowledge.cues import change_direction, names_change
 from knowledge.settings import Settings
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject, TableFacts
 from knowledge.vocabulary import Vocabulary, is_under
@@ -97,6 +97,7 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     """'Waarom?' / 'waarvoor?' / 'wat betekent dat?' after a number: the prose linked to its row at parse time."""
     parts: list[str] = []
     citations: list[Citation] = []
+    general_reason = False
     if query.intent == "meaning":
         meaning = _measure_meaning(vocab, query, subject)
         if meaning:
@@ -128,10 +129,17 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     elif subject.rows and subject.general_explanation and (
             query.measure or "subject" in query.inherited or query.years):
         general = corpus.section(subject.general_explanation or "")
-        parts.append(f"De begroting geeft geen specifieke reden voor {subject.label}.")
+        text = opening(general) if general is not None else ""
+        direction = query.direction or trend
+        general_reason = bool(text and query.measure and direction and (trend is None or trend == direction)
+                              and _into_budget_year(vocab, query, subject)
+                              and names_change(fold(text), query.measure, direction))
+        # (a general explanation that names this measure going this way is the budget's reason for its new year,
+        # if not its own)
+        parts.append(f"Bij {subject.label} staat geen eigen reden, wel deze algemene toelichting:" if general_reason
+                     else f"De begroting geeft geen specifieke reden voor {subject.label}.")
         if general is not None:
-            text = opening(general)
-            parts.append(f"Algemene toelichting: {text}")
+            parts.append(text if general_reason else f"Algemene toelichting: {text}")
             citations.append(cite(settings, 1, general, text))
     elif subject.rows and not subject.sections and query.intent == "explain" and "subject" in query.inherited:
         # 'waarvoor was dat?' after a row that nothing explains: say so, never quote the table as a reason
@@ -151,7 +159,7 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
     resolved = _resolved(query, subject, cited)
     # no specific reason: said plainly, with the general explanation quoted — an honest 'the budget does not say'
     answered = (bool(found) and (not subject.total or _explains_change(vocab, query, subject, found))) \
-        or query.intent == "meaning" or bool(composed)
+        or query.intent == "meaning" or bool(composed) or general_reason
     return Answer(query.text, answered, " ".join(parts), 0.85, tuple(citations), resolved, "explanation")
 
 
@@ -159,6 +167,13 @@ def _recent(vocab: Vocabulary, query: Query, subject: Subject) -> bool:
     """The years asked include the budget's own year or later (or none is asked)."""
     year = vocab.budget_year([subject.document_id])
     return not query.years or year is None or max((*query.years, query.earlier or 0)) >= year
+
+
+def _into_budget_year(vocab: Vocabulary, query: Query, subject: Subject) -> bool:
+    """The change asked is the one into the budget's own year from the year before (what its budgettaire
+    ontwikkelingen explain), not one between later or earlier years."""
+    year = vocab.budget_year([subject.document_id])
+    return year is not None and query.years in ((), (year,)) and query.earlier in (None, year - 1)
 
 
 def _trend(vocab: Vocabulary, query: Query, subject: Subject) -> str | None:

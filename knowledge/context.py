@@ -120,6 +120,9 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     if previous is not None and leans and previous.topic and (subject is None or "subject" in inherited):
         topic = previous.topic  # a follow-up on a passage is answered within that passage's section first
         inherited.append("topic")
+    if intent == "goal" and topic is not None and query.refers and query.subject is None and measure is None:
+        intent = "explain"  # 'wat willen ze daarmee bereiken?' after a passage: what its plan is for, not the goals
+        inherited.append("intent")
     quoted = previous.quote if previous is not None and (topic is not None or query.refers) else None
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
                    inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted, paired=paired)
@@ -200,3 +203,9 @@ def normalise_state(previous: Resolved | None, vocab: Vocabulary) -> Resolved | 
             subject = next((f.id for f in found if not f.total), found[0].id)
     return replace(previous, measure=measure, subject=subject,
                    intent=previous.intent or ("amount" if previous.line and measure else None))
+
+
+def on_passage(query: Query) -> bool:
+    """A follow-up on the passage just quoted, not on a number: its subject and topic carried over, no measure
+    ('waar wordt die module voor gebruikt?' is asked of that passage, not of the subject's budget explanation)."""
+    return "topic" in query.inherited and "subject" in query.inherited and query.measure is None

@@ -62,9 +62,10 @@ class Coverage:
     def _said_otherwise(self, rarest: str, words: tuple[str, ...], has: Callable[[str], bool]) -> bool:
         """A word the budget never uses may be the asker's own word for what the passage says ('chatbot' for
         'virtuele assistent'): the other words cover the question, at least two of them and two thirds of all, and
-        one of them is specific (not common in the corpus)."""
-        if self.frequency(rarest) > 0 or rarest in self.vocabulary:
-            return False
+        one of them is specific (not common in the corpus); never a compound of budget words."""
+        if self.frequency(rarest) > 0 or rarest in self.vocabulary or split_compound(rarest, self.vocabulary) \
+                or any(len(stem(w)) >= COMPOUND_PART and stem(w) in rarest for w in words if w != rarest):
+            return False  # (a compound of budget words is a more specific thing: 'accountantskantoor')
         common = max(COMMON_MIN, self.chunks // COMMON_SHARE)
         found = [w for w in words if w != rarest and has(w)]
         return len(found) >= max(2, int(np.ceil(len(words) * 2 / 3))) and any(

@@ -12,8 +12,8 @@ from nlu.privacy import MASK_TOKENS
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "meaning": ("wat betekent dat", "wat betekent dit", "wat houdt dat in", "wat bedoel je", "wat bedoelt u",
                 "what does that mean", "what does this mean", "what do you mean", "betekenis daarvan"),
-    "explain": ("waarom", "waardoor", "hoe komt", "hoe komen", "hoezo", "oorzaak", "oorzaken", "reden", "redenen",
-                "verklaring",
+    "explain": ("waarom", "waardoor", "hoe komt", "hoe komen", "hoe kan dat", "hoe kan het", "hoezo", "oorzaak",
+                "oorzaken", "reden", "redenen", "verklaring",
                 "verklaart", "why", "how come", "reason", "reasons", "waarvoor", "what for", "what is it for",
                 "wat gebeurt er mee", "wat doen ze ermee", "waar gaat dat geld naartoe", "naartoe", "waaraan",
                 "vandaan", "welke bron", "source", "sources"),
@@ -25,7 +25,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "goal": ("doelen", "doel", "doelstelling", "doelstellingen", "ambitie", "ambities", "goals", "goal",
              "objectives", "objective", "achieve", "aims"),
     "who": ("wie", "who", "leden", "deelnemers", "deelnemende", "doen mee", "meedoen", "doet mee", "members",
-            "participants", "partners", "welke gemeenten", "which municipalities"),
+            "participants", "partners", "welke gemeenten", "which municipalities", "welke organisatie",
+            "which organisation", "which organization"),
     "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming", "valt onder", "vallen onder",
              "bestaat uit", "onderdelen", "wat valt er", "what falls under", "consists of"),
     "when": ("wanneer", "when", "welk jaar", "which year", "datum", "mijlpaal", "mijlpalen"),
@@ -58,6 +59,9 @@ DESTINATION = ("naartoe", "waaraan", "waar gaat dat geld naartoe")
 MORE_OR_LESS = re.compile(r"(?<![\w])(?:meer|minder|het meest|het minst|more|less|most|least)(?![\w])")
 COMPARED = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedkoper|higher|lower|more|less|bigger|"
                       r"smaller)\s+(?:dan|than)\s+(?:het\s+|de\s+|the\s+)?$")
+# a year right after a comparative is the base of the comparison, not the year asked ('dat is meer dan in <jaar>?')
+THAN_YEAR = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedkoper|higher|lower|more|less|bigger|"
+                       r"smaller)\s+(?:dan|than)\s+(?:in\s+|het\s+jaar\s+|the\s+year\s+)?((?:19|20)\d\d)(?![\w])")
 MORE_BY = re.compile(r"(?<![\w])(?:hoeveel(?:\s+[\w-]+){0,3}?\s+(?:meer|minder|hoger|lager)|"
                      r"how much (?:more|less|higher|lower))(?![\w])")
 # 'is dat eenmalig?', 'geldt dit ook voor dat jaar?', 'is it recurring?': a yes/no question about what was just said
@@ -65,12 +69,13 @@ ABOUT_THAT = re.compile(r"^\s*(?:(?:waarom|hoe|wanneer|waar|why|how|when|where)\
                         r"komt|gaat|geldt|blijft|worden|are|were|does|do|will)\s+(?:dat|dit|het|die|deze|that|this|"
                         r"it|they|those)(?![\w])")
 CHANGE_ASKED = re.compile(r"(?<![\w])(?:hoger|lager|(?:meer|minder|more|less)\s+(?:dan|than)|zoveel|zo veel|zo hoog|"
-                          r"zo laag|stijg\w*|daal\w*|gestegen|gedaald|toename|afname|higher|lower|increase\w*|"
-                          r"decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
+                          r"zo laag|stijg\w*|daal\w*|dalen\w*|daling\w*|gestegen|gedaald|toename|afname|higher|lower|"
+                          r"increase\w*|decrease\w*|drop\w*|rise\w*|rising)(?![\w])")  # ('niet meer' is no comparison)
 # the direction of a change, asked or explained ('de hogere baten', 'waarom is dat lager?')
 CHANGE_UP = re.compile(r"(?<![\w])(?:hogere?|stijg\w*|gestegen|toename|toenemen\w*|groei\w*|higher|increase\w*|"
                        r"rise\w*|rising)(?![\w])")
-CHANGE_DOWN = re.compile(r"(?<![\w])(?:lagere?|daal\w*|gedaald|afname|afnemen\w*|lower|decrease\w*|drop\w*)(?![\w])")
+CHANGE_DOWN = re.compile(r"(?<![\w])(?:lagere?|daal\w*|dalen\w*|daling\w*|gedaald|"
+                         r"afname|afnemen\w*|lower|decrease\w*|drop\w*)(?![\w])")
 # how big a number is, not how it changed ('waarom zo veel?', 'why so much?'): answered by what it is made of
 LEVEL_ASKED = re.compile(r"(?<![\w])(?:zoveel|zo veel|zo hoog|zo groot|zo duur|so much|so high|so big)(?![\w])")
 CONDITION = re.compile(r"(?<=\w )(?:als|indien|mits|tenzij|if|unless)(?![\w])")  # a condition after the main clause
@@ -98,8 +103,12 @@ SOURCE_ASKED = re.compile(r"(?<![\w])(?:bron|bronnen|source|sources|vandaan|(?:h
 # procedure to follow ('hoe vraag ik … aan?', 'kan ik online een afspraak maken?')
 OWN_MATTER = re.compile(r"\b(?:van|voor|op|bij|of|for|on)\s+(?:mijn|my)\b|"
                         r"\b(?:vraag|vragen)\s+(?:ik|we|wij)\b.*\baan\b|"
+                        r"\b(?:wat|hoe)\s+moet\s+ik\b|\bwhat\s+(?:should|must|do)\s+i\b|\bdo\s+i\s+(?:need|have)\b|"
                         r"\b(?:ik|i)\b.*\b(?:aanvragen|aanmelden|inschrijven|afspraak\s+maken|bezwaar\s+maken|"
-                        r"apply|make\s+an\s+appointment|sign\s+up)\b")
+                        r"apply|make\s+an\s+appointment|sign\s+up|register)\b")
+# a time of day is asked ('hoe laat begint …?'), which a budget gives only as a clock time
+CLOCK_ASKED = re.compile(r"\b(?:hoe\s+laat|om\s+hoeveel\s+uur|openingstijden|what\s+time|opening\s+hours)\b")
+CLOCK_TIME = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(?:uur)?\b|\b\d{1,2}\s+uur\b|\b\d{1,2}\s*(?:am|pm)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give
 BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|staat er|staan er|nog in|over in|left in|"
                      r"is in the|are in the|is there in|zit in|zitten in|"
@@ -147,6 +156,9 @@ LOWEST = re.compile(r"(?<![\w])(?:laagst|laagste|kleinst|kleinste|minst|minste|l
 # X voor?' asks what an abbreviation stands for)
 WHAT_FOR = re.compile(r"^(?:en\s+|and\s+)?waar\s+(?!sta\w*\s)(?:[\w'-]+\s+){1,12}(?:voor|aan|naartoe|heen|mee)"
                       r"(?:\s+[a-z]+)?\s*\??$")
+# 'wat doet de gemeente om … te …/aan …/met …?': what is done for or with something, not what a thing is
+DOES_FOR = re.compile(r"^(?:en\s+|and\s+)?wat\s+(?:doet|doen|deed|deden)\s+(?:[\w'-]+\s+){1,6}(?:om|aan|met|tegen)"
+                      r"(?![\w])")
 # verb forms of 'kosten' that ask for an amount without naming which one ('wat kost X netto?': the netto is asked)
 ASKING_VERBS = frozenset("kost kostte kostten gekost cost costs".split())
 # a period asked: its end ('tot wanneer …?', 'until when') or its start ('vanaf / sinds wanneer …?')
@@ -221,6 +233,13 @@ def cue_pattern(cues: tuple[str, ...], short_words_prefix: bool = False) -> re.P
 def has_cue(folded: str, cues: tuple[str, ...]) -> bool:
     """A cue word or phrase occurs in the folded text."""
     return bool(cues) and cue_pattern(cues).search(folded) is not None
+
+
+def names_change(folded: str, measure: str, direction: str) -> bool:
+    """The text names the measure going in the direction ('de daling van de lasten' for lasten going down)."""
+    pattern = CHANGE_UP if direction == "up" else CHANGE_DOWN
+    return any(re.match(r"(?:\s+[\w/-]+){0,3}?\s+" + re.escape(measure.lower()) + r"(?![\w])", folded[m.end():])
+               for m in pattern.finditer(folded))
 
 
 def change_direction(folded: str) -> str | None:

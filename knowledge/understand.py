@@ -20,11 +20,13 @@ from knowledge.cues import (
     CHANGE_ASKED,
     CHANGE_CUES,
     CHANGE_VERB,
+    CLOCK_ASKED,
     COMPARED,
     COUNT_CUES,
     CUE_WORDS,
     DEMONSTRATIVE,
     DESTINATION,
+    DOES_FOR,
     EURO_CUES,
     FOLLOW_CUES,
     GOES_OUT,
@@ -48,6 +50,7 @@ from knowledge.cues import (
     RATE,
     SHORT,
     SOURCE_ASKED,
+    THAN_YEAR,
     THING_INTENTS,
     TIME_NOUNS,
     TOTAL_CUES,
@@ -90,6 +93,8 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
         return "amount"
     if WANTS_TO_ACHIEVE.search(folded):
         return "goal"  # 'wat wil(len) … bereiken?', the budget's own question for goals
+    if DOES_FOR.search(folded):
+        return "how"
     for intent in ("goal", "who", "when", "list", "define", "how"):
         if has(INTENT_CUES[intent]):
             return intent
@@ -327,7 +332,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         own_case=OWN_CASE.search(fold(text)) is not None, own_matter=OWN_MATTER.search(fold(text)) is not None,
         balance=BALANCE.search(fold(text)) is not None, asks_source=SOURCE_ASKED.search(fold(text)) is not None,
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
-        part_of=PART_OF.search(folded) is not None, money=money,
+        part_of=PART_OF.search(folded) is not None, money=money, clock=CLOCK_ASKED.search(folded) is not None,
         others=other.group(1) if (other := OTHER.search(fold(text))) is not None else None,
         phrase=wording.quoted_phrase(text), whole_budget=WHOLE_BUDGET.search(folded) is not None,
         rate=rate.group(1) if (rate := RATE.search(folded)) is not None else None,
@@ -339,6 +344,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
     if relative is not None and wording.against_relative(folded):
         return merge(query, previous, vocab, against=relative)  # 'hoger dan vorig jaar': the base of a comparison
+    than = THAN_YEAR.search(folded)
+    base = previous.year if previous is not None and previous.year else vocab.budget_year(list(scope))
+    if than is not None and query.years == (int(than.group(1)),) and base is not None and base != query.years[0]:
+        # 'dat is meer dan in <jaar>?' after an amount: the year just answered, compared against the one named
+        query = replace(query, years=(), notes=(*query.notes, f"vergeleken met {than.group(1)}"))
+        return merge(query, previous, vocab, against=int(than.group(1)) - base)
     return merge(query, previous, vocab, relative)
 
 

@@ -20,6 +20,7 @@ from knowledge.answer import (
 from knowledge.begrippen import SOURCE, define
 from knowledge.checks import NUMBER_WORD, asks_balance, proper_words
 from knowledge.comparison import compare_pair, table_pair_answer
+from knowledge.context import on_passage
 from knowledge.coverage import Coverage, build_coverage
 from knowledge.description import describe
 from knowledge.embedding import Embedder
@@ -171,6 +172,10 @@ class Service(Subjects):
                 return chosen
             query = chosen
         subject = self.vocab.subjects.get(query.subject or "")
+        if subject is not None and subject.rows and not subject.sections and query.intent == "info" \
+                and not query.topic_words and query.measure is None and not query.inherited:
+            # a table row named on its own ('tachymeters'): its cells are all the budget says of it
+            query = replace(query, intent="amount", notes=(*query.notes, "alleen een tabelregel genoemd: bedrag"))
         if s.table_answers and (subject is None or not subject.rows) and query.intent in (
                 *TABLE_INTENTS, "how", "info", "when", "explain", "list"):
             found = self._subject_by_retrieval(query)
@@ -282,7 +287,7 @@ class Service(Subjects):
             spelled = abbreviation_answer(s, self.index.corpus, query, subject is not None)  # 'waar staat BRP voor?'
             if spelled is not None:
                 return spelled
-        if query.intent in ("explain", "meaning") and subject is not None:
+        if query.intent in ("explain", "meaning") and subject is not None and not on_passage(query):
             explained = explanation_answer(s, self.index.corpus, self.vocab, query, subject)
             if explained is not None:
                 return explained

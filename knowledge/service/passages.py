@@ -11,7 +11,9 @@ from knowledge.answer import abstain, cite, opening
 from knowledge.begrippen import answering_words
 from knowledge.checks import NUMBER_WORD, explains_term, names_a_time, names_members
 from knowledge.chunk import split_sentences
+from knowledge.context import on_passage
 from knowledge.coverage import Coverage
+from knowledge.cues import CLOCK_TIME
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import hosted, tokens
@@ -71,8 +73,8 @@ class Passages:
 
     def _passage_answer(self, query: Query) -> Answer:
         subject = self.vocab.subjects.get(query.subject or "")
-        pinned_why = query.intent not in ("explain", "meaning") or subject is None  # (a subject's why: its
-        # explanations, searched below)
+        pinned_why = query.intent not in ("explain", "meaning") or subject is None or on_passage(query)  # (a
+        # subject's why: its explanations, searched below)
         if query.topic and "topic" in query.inherited and not query.topic_words and (query.refers or query.follow_up) \
                 and pinned_why:
             if query.intent == "who":  # 'met wie?': the sentence just quoted if it names someone, else the
@@ -238,6 +240,8 @@ class Passages:
         plan = self.vocab.budget_year(list(query.scope))
         if any(y != plan and str(y) not in result.text for y in own_years):
             return False
+        if query.clock and not CLOCK_TIME.search(result.text):
+            return False  # 'hoe laat begint …?': a passage without a time of day does not say
         return self.coverage.covered(query, result) and (query.intent != "when" or names_a_time(result.text)) \
             and (not query.asks_members or names_members(result.text, query.topic_words, own=self._own_names(query))) \
             and (query.intent != "define" or query.language != "nl" or query.phrase is not None

@@ -99,3 +99,19 @@ def test_the_part_of_a_withdrawal_for_what_was_just_discussed(real_service: Any,
     assert answer.citations and part in answer.citations[0].quote
     alone = real_service.answer("how much is taken from the council reserve in 2026?")  # nothing to point back to
     assert total in alone.text
+
+
+def test_why_after_a_passage_is_asked_of_that_passage_not_of_the_subjects_budget(svc: Any) -> None:
+    from knowledge.context import on_passage
+    from knowledge.types import Resolved
+
+    doc = "rijnwaarde-2025-programma-2-wonen-en-leefomgeving"
+    state = Resolved(topic=f"{doc}:2a2-1", subject=f"{doc}#wonen", intent="how", document=doc)
+    frame = svc.understand("waar is dat loket dan voor?", state)
+    assert on_passage(frame) and frame.intent == "explain"
+    answer = svc.answer("waar is dat loket dan voor?", state)
+    assert answer.answered and answer.citations[0].section_id == f"{doc}:2a2-1"  # not the budget's explanation
+    assert svc.understand("wat willen ze daarmee bereiken?", state).intent == "explain"  # of the plan, no goals
+    amount = Resolved(topic=f"{doc}:programmakosten", subject=f"{doc}#wonen", measure="lasten", year=2025,
+                      intent="amount", document=doc)
+    assert not on_passage(svc.understand("waarom?", amount))  # after a number: its explanation

@@ -9,7 +9,7 @@ from knowledge.coverage import Coverage
 
 def _coverage() -> Coverage:
     """Word statistics of a small corpus: 'assistent' and 'virtuel' are rare, 'gemeent' is common."""
-    return Coverage(frozenset({"assistent", "virtuel", "websit", "gemeent"}), {},
+    return Coverage(frozenset({"assistent", "virtuel", "websit", "gemeent", "accountant"}), {},
                     {"assistent": 1, "virtuel": 1, "websit": 5, "gemeent": 80}, 100)
 
 
@@ -32,3 +32,8 @@ def test_a_synonym_of_a_budget_passage_is_answered_on_the_real_budget(real_servi
     assert answer.answered and "virtuele assistent" in answer.text
     refused = real_service.answer("Wordt het stemmen toegankelijk gehouden met rolstoelvriendelijke stemlocaties?")
     assert not refused.answered  # the passage never says what the unknown word adds
+
+
+def test_a_compound_of_a_covered_word_is_no_other_word_for_it() -> None:
+    words = ("accountantskantoor", "externe", "assistent")
+    assert not _coverage()._said_otherwise("accountantskantoor", words, lambda w: True)  # (holds 'accountant')

@@ -232,6 +232,8 @@ def test_after_an_explained_number_another_subject_gets_its_number_and_its_expla
     "Hoe vraag ik een kwijtschelding van de afvalstoffenheffing aan?",
     "Wat is de WOZ-waarde van mijn woning in Rijnwaarde?",
     "Kan ik bij de gemeente Veenhoven online een afspraak maken voor jeugdhulp?",
+    "Mijn parkeervergunning in Rijnwaarde is verlopen, wat moet ik nu doen?",
+    "Can I register for the energieloket in Rijnwaarde, and what do I need to bring?",
 ])
 def test_the_askers_own_matter_is_no_budget_question(svc: Any, question: str) -> None:
     answer = svc.answer(question)
@@ -247,3 +249,35 @@ def test_english_counts_and_targets_are_read_in_dutch(real_service: Any) -> None
     assert real_service.understand("How many questions does the call centre handle?").counted == "vragen"
     target = real_service.understand("What satisfaction score is targeted for new driving licences in 2027?")
     assert target.measure == "streefwaarde"  # a target score is the target, not the score measured
+
+
+def test_a_year_after_a_comparative_is_the_base_not_the_year_asked(svc: Any) -> None:
+    first = svc.answer("Wat zijn de baten van Openbare ruimte in Rijnwaarde in 2025?")
+    frame = svc.understand("dat is toch meer dan in 2024? hoe kan dat?", first.resolved)
+    assert frame.intent == "explain" and frame.years == (2025,) and frame.earlier == 2024
+
+
+def test_a_general_explanation_answers_only_the_change_it_names_into_the_budget_year(svc: Any) -> None:
+    first = svc.answer("Wat zijn de lasten van Wonen in Rijnwaarde in 2025?")
+    up = svc.answer("waarom stijgen de lasten?", first.resolved)
+    assert up.answered and "indexering" in up.text and "algemene toelichting" in up.text
+    down = svc.answer("waarom dalen de lasten?", first.resolved)
+    assert not down.answered  # the general explanation names rising lasten, not falling ones
+    later = svc.answer("Wat zijn de lasten van Wonen in Rijnwaarde in 2027?")
+    assert not svc.answer("waarom stijgen de lasten?", later.resolved).answered  # (a later year's change)
+
+
+def test_what_is_done_for_or_with_something_asks_how_not_what_it_is(svc: Any) -> None:
+    assert svc.understand("Wat doet de gemeente om de wegen veilig te houden?").intent == "how"
+    assert svc.understand("Wat doet Rijnwaarde aan de afvalinzameling?").intent == "how"
+    assert svc.understand("Wat doet het energieloket?").intent == "define"
+
+
+def test_a_table_row_named_on_its_own_gives_its_cells(svc: Any) -> None:
+    answer = svc.answer("vervanging brug molenkade")
+    assert answer.answered and "1.250" in answer.text and answer.method == "table"
+
+
+def test_a_time_of_day_is_only_answered_by_a_clock_time(svc: Any) -> None:
+    frame = svc.understand("Hoe laat gaat het energieloket in Rijnwaarde open?")
+    assert frame.clock and not svc.answer("Hoe laat gaat het energieloket in Rijnwaarde open?").answered
