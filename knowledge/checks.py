@@ -96,6 +96,18 @@ NAMING = re.compile(r"(?<![\w])(?:noemen|noemt|heet|heten|genoemd|betekent|betek
 AFTER_MENTION = 3  # words after the last mention of a term that say something of it
 
 
+CLAUSE_JOINS = frozenset("en maar of want".split())
+SUBJECT_PRONOUNS = frozenset("we wij ze zij ik u hij je".split())
+
+
+def _said_of(after: list[str]) -> int:
+    """How many words after a term still speak of it: none when a new clause follows ('… aan right to challenge en
+    willen we …' says nothing of right to challenge)."""
+    if after and after[0] in CLAUSE_JOINS and SUBJECT_PRONOUNS & set(after[1:4]):
+        return 0
+    return len(after)
+
+
 def explains_term(text: str, words: tuple[str, ...]) -> bool:
     """The passage says something of the term, not only names it at the end of a sentence ('… ten behoeve van de
     versterking van het kabinet.' does not say what the kabinet is); True when no sentence names it."""
@@ -110,7 +122,7 @@ def explains_term(text: str, words: tuple[str, ...]) -> bool:
             continue
         mentioned = True
         before = " ".join(fold(sentences[n - 1]).split()[-2:]) if n else ""  # (split after 'b.v.')
-        if NAMING.search(folded) or NAMING.search(before) or len(tokens_) - 1 - at[-1] >= AFTER_MENTION or (
+        if NAMING.search(folded) or NAMING.search(before) or _said_of(tokens_[at[-1] + 1:]) >= AFTER_MENTION or (
                 n + 1 < len(sentences) and BACK_REFERENCE.match(sentences[n + 1].strip())):
             return True
     return not mentioned

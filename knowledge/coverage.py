@@ -111,6 +111,8 @@ class Coverage:
                     return stem(tail) in cited or any(_part_of(stem(tail), t) for t in cited)
             if stems & cited or (len(word) > PREFIX and word[:PREFIX] in prefixes):
                 return True
+            if NOMINAL_TE.match(word) and stem(word[:-2]) in cited:
+                return True  # a noun made of an adjective ('drukte' ~ 'druk', 'hoogte' ~ 'hoog')
             if any(r.startswith(s) for s in stems if len(s) >= PREFIX for r in roots):
                 return True  # 'handelen ze … af?' ~ 'afgehandeld'
             if any(set(tokens(w, self.vocabulary)) & cited for w in answering_words(word)):
@@ -148,6 +150,7 @@ class Coverage:
 # how a passage bounds a period: its end ('tot en met 2027') or its start ('met ingang van 2026', 'vanaf 2025')
 PERIOD_IN_TEXT = {"end": re.compile(r"(?<![\w])(?:tot en met|t/m|tot|until|through)\s+(?:\w+\s+)?(?:19|20)\d\d"),
                   "start": re.compile(r"(?<![\w])(?:met ingang van|vanaf|sinds|from|since)\s+(?:\w+\s+)?(?:19|20)\d\d")}
+NOMINAL_TE = re.compile(r"^[a-z]{4,}te$")  # a noun of an adjective with '-te' ('drukte', 'hoogte', 'warmte')
 # a separable verb's particle and a participle's 'ge' ('afgehandeld', stemmed 'afhandel', holds 'handel')
 PARTICIPLE = re.compile(r"^(?:(?:af|aan|op|uit|toe|mee|door|terug)(?:ge)?|ge)(?=\w{5})")
 

@@ -156,6 +156,9 @@ LOWEST = re.compile(r"(?<![\w])(?:laagst|laagste|kleinst|kleinste|minst|minste|l
 # X voor?' asks what an abbreviation stands for)
 WHAT_FOR = re.compile(r"^(?:en\s+|and\s+)?waar\s+(?!sta\w*\s)(?:[\w'-]+\s+){1,12}(?:voor|aan|naartoe|heen|mee)"
                       r"(?:\s+[a-z]+)?\s*\??$")
+# 'wat verstaat de gemeente onder X?', 'wat wordt bedoeld met X?': what X means
+MEANT_BY = re.compile(r"^(?:en\s+|and\s+)?wat\s+(?:verstaat|verstaan|bedoelt|bedoelen|wordt\s+(?:er\s+)?bedoeld)\s+"
+                      r"(?:[\w'-]+\s+){0,4}?(?:onder|met)\s+\S")
 # 'wat doet de gemeente om … te …/aan …/met …?': what is done for or with something, not what a thing is
 DOES_FOR = re.compile(r"^(?:en\s+|and\s+)?wat\s+(?:doet|doen|deed|deden)\s+(?:[\w'-]+\s+){1,6}(?:om|aan|met|tegen)"
                       r"(?![\w])")

@@ -25,6 +25,7 @@ NAMED_SENTENCES = 3  # at most this many sentences before it
 RANK_PENALTY = 0.02
 SAME_NUMBER = 0.5  # a sentence with a number the question quotes comes first
 NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{2,}")
+YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _overlap(query_stems: set[str], sentence_stems: frozenset[str]) -> float:
@@ -121,6 +122,14 @@ def answer_window(index: Index, best: int, limit: int = MAX_WORDS) -> list[int]:
     return chosen
 
 
+def _whole_section(index: Index, best: int) -> list[int]:
+    """Every sentence of the best sentence's section when it holds no more than LIST_WORDS words; else empty."""
+    section = index.chunks[index.sentences[best].chunk].section_id
+    whole = [i for i in range(max(0, best - 40), min(len(index.sentences), best + 40))
+             if index.chunks[index.sentences[i].chunk].section_id == section]
+    return whole if sum(len(index.sentences[i].text.split()) for i in whole) <= LIST_WORDS else []
+
+
 def _title_lead(section: Section, query_stems: set[str], chosen: list[frozenset[str]],
                 vocabulary: frozenset[str]) -> str:
     """The section's title, when it holds a word of the question that the quoted sentences lack ('1B1.1 Leveren van
@@ -158,7 +167,8 @@ def text_answer(
     order = top_indices(fused, 12)
     chunk_rank = {int(i): r for r, i in enumerate(order) if index.chunks[int(i)].section_id in top_ids}
     query_stems = set(tokens(question, index.vocabulary))
-    numbers = set(NUMBER.findall(question))  # 'die 170.000': the sentence that has the number
+    numbers = set(NUMBER.findall(question))  # 'die 170.000', 'vanaf <jaar>': the sentence that has the number
+    amounts = {n for n in numbers if not YEAR.fullmatch(n)}  # (a year is no amount quoted)
     candidates: list[tuple[float, int]] = []
     by_chunk = sentences_by_chunk(index)
     for s_i in sorted(i for c in chunk_rank for i in by_chunk.get(c, ())):
@@ -182,10 +192,12 @@ def text_answer(
     best_sentence = candidates[0][1]
     limit = LIST_WORDS if listing else MAX_WORDS
     chosen = answer_window(index, best_sentence, limit)
+    if listing:  # 'welke …?' of a short section: all of it (its paragraphs may be chunks of their own)
+        chosen = _whole_section(index, best_sentence) or chosen
     if prose_only and NAMES_WHAT_CAME.match(index.sentences[best_sentence].text):
         # 'Dit noemen we X.' names what the sentences before it describe: those come first
         chosen = _described(index, best_sentence, chosen)
-    quoted = bool(numbers & set(NUMBER.findall(index.sentences[best_sentence].text)))  # 'vanaf wanneer geldt die
+    quoted = bool(amounts & set(NUMBER.findall(index.sentences[best_sentence].text)))  # 'vanaf wanneer geldt die
     # 170.000?': about that amount
     if (one_amount or quoted) and MONEY_IN_SENTENCE.search(index.sentences[best_sentence].text):
         # the amount's own sentence and what follows it, up to the next sentence with an amount (what precedes

@@ -32,6 +32,7 @@ from knowledge.cues import (
     GOES_OUT,
     INTENT_CUES,
     LEVEL_ASKED,
+    MEANT_BY,
     MEMBERS,
     MIN_COMPOUND_PART,
     MORE_BY,
@@ -95,6 +96,8 @@ def detect_intent(folded: str, measure: str | None, amount_cue: bool) -> str:
         return "goal"  # 'wat wil(len) … bereiken?', the budget's own question for goals
     if DOES_FOR.search(folded):
         return "how"
+    if MEANT_BY.search(folded):
+        return "define"
     for intent in ("goal", "who", "when", "list", "define", "how"):
         if has(INTENT_CUES[intent]):
             return intent

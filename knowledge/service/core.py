@@ -289,6 +289,9 @@ class Service(Subjects):
                 return spelled
         if query.intent in ("explain", "meaning") and subject is not None and not on_passage(query):
             explained = explanation_answer(s, self.index.corpus, self.vocab, query, subject)
+            if explained is not None and not explained.answered and len(query.years) == 2 and query.measure \
+                    and "years" not in query.inherited:
+                return self._numbers_without_reason(query) or explained
             if explained is not None:
                 return explained
         if query.intent == "define" and subject is not None and subject.section_id and not query.topic_words \
@@ -306,6 +309,17 @@ class Service(Subjects):
             text = f"{term.term}: {term.explanation} (Uitleg uit de {SOURCE}, geen tekst uit de begroting.)"
             return Answer(query.text, True, text, 0.8, (), Resolved(intent=query.intent), "begrippenlijst")
         return result if result is not None else self._passage_answer(query)
+
+    def _numbers_without_reason(self, query: Query) -> Answer | None:
+        """'Waarom zo'n verschil tussen <jaar> en <jaar>?' without a reason in the budget: the two cited numbers
+        asked about, and plainly that the budget gives no reason for the difference."""
+        facts = find_facts(replace(query, intent="compare"), self.vocab, self.index.corpus, self.index.vocabulary)
+        if isinstance(facts, NoAmount):
+            return None
+        amount = table_answer(self.settings, query.text, facts,
+                              describe(facts, self._document_label(facts.subject.document_id)))
+        return replace(amount, text=f"{amount.text} De begroting geeft geen specifieke reden voor dit verschil.",
+                       confidence=0.8, frame=query)
 
     # -- search --------------------------------------------------------------------------------------------
     def search(self, query_text: str, k: int = 5, documents: tuple[str, ...] | None = None) -> list[SearchResult]:

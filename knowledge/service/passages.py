@@ -92,7 +92,10 @@ class Passages:
             pinned = self._passage_within(query, {query.topic})  # in the passage just quoted
             if pinned.answered:
                 return pinned
-        roots = (set(subject.sections) if subject is not None else set()) | ({query.topic} if query.topic else set())
+        money = query.money or query.measure is not None
+        roots = (set(subject.sections) | (set(subject.explanations) if money else set()) if subject is not None
+                 else set()) | ({query.topic} if query.topic else set())  # (the prose that explains a subject's
+        # money is part of it when money is asked)
         roots |= self._phrase_sections(query.phrase) if query.phrase else set()  # the passage that uses the phrase
         result = self._passage_within(query, roots)
         if not result.answered and roots and query.topic and subject is None:
@@ -145,9 +148,7 @@ class Passages:
         confidence = self.confidence(query, dense if vector is not None else None, bool(roots or query.codes))
         if confidence < self.settings.min_confidence:
             return abstain(self.settings, query.text, confidence)
-        result = text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems,
-                             one_amount=query.money or query.intent in TABLE_INTENTS,
-                             prose_only=query.intent in ("define", "meaning"), listing=query.intent == "list")
+        result = self._quote(query, vector, fused, confidence)
         if not result.answered:
             return result
         if not self._fits(query, result):
@@ -252,6 +253,12 @@ class Passages:
         subject = self.vocab.subjects.get(query.subject or "")
         return (fold(subject.label) if subject is not None else "", *self.coverage.municipalities)
 
+    def _quote(self, query: Query, vector: np.ndarray | None, fused: np.ndarray, confidence: float) -> Answer:
+        """The best sentences of the ranked passages, quoted as the question's kind asks (one amount, prose, a list)."""
+        return text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems,
+                           one_amount=(query.money or query.intent in TABLE_INTENTS) and query.intent != "list",
+                           prose_only=query.intent in ("define", "meaning"), listing=query.intent == "list")
+
     def _next_covered(self, query: Query, vector: np.ndarray | None, fused: np.ndarray,
                       confidence: float) -> Answer | None:
         """The first of the next-best sections whose passage covers the question (the best one did not)."""
@@ -259,8 +266,7 @@ class Passages:
             only = np.zeros_like(fused)
             chunks = self.section_chunks.get(hit.section.id, np.zeros(0, np.int64))
             only[chunks] = fused[chunks]
-            result = text_answer(self.settings, self.index, query.search_text, vector, only, confidence, self.stems,
-                                 listing=query.intent == "list")
+            result = self._quote(query, vector, only, confidence)
             if result.answered and self._fits(query, result):
                 return result
         return None

@@ -536,3 +536,12 @@ def test_a_term_only_named_at_the_end_of_a_sentence_is_not_explained() -> None:
                          ("wijkbudget",))
     assert explains_term("Inwoners kunnen meepraten (b.v. Wijkpanel). Zo horen we wat er speelt.", ("wijkpanel",))
     assert explains_term("Hier staat niets over.", ("wijkraad",))  # (no mention: coverage decides)
+
+
+def test_a_term_followed_by_a_new_clause_is_only_named() -> None:
+    from knowledge.checks import explains_term
+
+    named = "Dit jaar geven we vorm aan het buurtrecht en willen we bewoners helpen bij hun plannen."
+    assert not explains_term(named, ("buurtrecht",))  # the words after it are another clause
+    said = "Het buurtrecht geeft bewoners de kans om een taak van de gemeente over te nemen."
+    assert explains_term(said, ("buurtrecht",))

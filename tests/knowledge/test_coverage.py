@@ -37,3 +37,25 @@ def test_a_synonym_of_a_budget_passage_is_answered_on_the_real_budget(real_servi
 def test_a_compound_of_a_covered_word_is_no_other_word_for_it() -> None:
     words = ("accountantskantoor", "externe", "assistent")
     assert not _coverage()._said_otherwise("accountantskantoor", words, lambda w: True)  # (holds 'accountant')
+
+
+def _frame(words: tuple[str, ...]) -> Any:
+    from knowledge.types import Query
+
+    return Query(text=" ".join(words), search_text=" ".join(words), language="nl", intent="info", mentions=(),
+                 subject=None, measure=None, years=(), scope=(), topic_words=words)
+
+
+def _quoting(text: str) -> Any:
+    from knowledge.types import Answer, Citation
+
+    return Answer(text, True, text, 1.0, (Citation(1, "d", "d:s", None, "S", ("S",), "", text),), None, "text")
+
+
+def test_a_noun_made_of_an_adjective_is_covered_by_the_adjective() -> None:
+    from knowledge.lexical import tokens
+
+    text = "De kosten van het warm houden van het zwembad stijgen."
+    coverage = Coverage(frozenset(tokens(text)), {}, {t: 1 for t in tokens(text)}, 100)
+    assert coverage.covered(_frame(("warmte", "zwembad")), _quoting(text), strict=True)  # 'warmte' ~ 'warm'
+    assert not coverage.covered(_frame(("sporthal", "zwembad")), _quoting(text), strict=True)

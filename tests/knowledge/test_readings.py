@@ -281,3 +281,29 @@ def test_a_table_row_named_on_its_own_gives_its_cells(svc: Any) -> None:
 def test_a_time_of_day_is_only_answered_by_a_clock_time(svc: Any) -> None:
     frame = svc.understand("Hoe laat gaat het energieloket in Rijnwaarde open?")
     assert frame.clock and not svc.answer("Hoe laat gaat het energieloket in Rijnwaarde open?").answered
+
+
+def test_which_things_of_a_short_section_are_quoted_whole(svc: Any) -> None:
+    answer = svc.answer("Welke maatregelen neemt Rijnwaarde om middenhuur en betaalbare koopwoningen te stimuleren?")
+    assert answer.answered and "doelgroepenverordening" in answer.text and "starterslening" in answer.text
+
+
+def test_a_year_in_the_question_is_no_amount_it_quotes(real_service: Any) -> None:
+    answer = real_service.answer("Welke extra uitgaven voor Bestuur staan in de Kaderbrief 2025-2029?")
+    assert answer.answered and "Rhijnhof" in answer.text and "kabinet" in answer.text  # not cut at one amount
+
+
+def test_what_is_understood_by_a_term_asks_what_it_means(svc: Any) -> None:
+    assert svc.understand("Wat verstaat Rijnwaarde onder het energieloket?").intent == "define"
+    assert svc.understand("wat wordt er bedoeld met slecht verhuurderschap?").intent == "define"
+
+
+def test_why_two_years_differ_without_a_reason_gives_the_two_numbers_and_says_so(svc: Any) -> None:
+    answer = svc.answer("Waarom verschillen de lasten van Wonen in Rijnwaarde tussen 2023 en 2024 zo veel?")
+    assert answer.answered and "€ 8.412.000" in answer.text and "€ 9.105.000" in answer.text
+    assert "geen specifieke reden" in answer.text and answer.method == "table"
+
+
+def test_forms_of_doen_are_no_topic_words(svc: Any) -> None:
+    frame = svc.understand("Wat hebben ze in Rijnwaarde gedaan aan slecht verhuurderschap?")
+    assert "gedaan" not in frame.topic_words and "verhuurderschap" in frame.topic_words
