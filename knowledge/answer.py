@@ -12,6 +12,7 @@ from knowledge.vocabulary import Vocabulary, is_under
 from nlu.entities import fold
 
 MAX_WORDS = 80
+GOAL_PREFIX = 5  # letters that identify a word in the goals' titles
 
 
 def trim(text: str, limit: int = MAX_WORDS) -> str:
@@ -243,6 +244,16 @@ def _measure_meaning(vocab: Vocabulary, query: Query, subject: Subject) -> str:
     unit_text = (" De bedragen in de tabel zijn × €1.000: 1.250 in de tabel betekent € 1.250.000."
                  if unit == "× €1.000" else "")
     return f"Het ging over {words} van {subject.label}.{unit_text}"
+
+
+def goals_name(corpus: Corpus, query: Query, subject: Subject) -> bool:
+    """The goals under the subject (and its name) hold every topic word of the question; a word beyond them asks
+    the goal of something narrower ('pro-actieve dienstverlening')."""
+    roots = set(subject.sections)
+    parents = {s.id: s.parent_id for s in corpus.sections if s.parent_id}
+    named = fold(" ".join([subject.label, *(s.label for s in corpus.sections
+                                            if s.kind in ("doel", "prestatie") and is_under(parents, s.id, roots))]))
+    return "subject" in query.inherited or all(w[:GOAL_PREFIX] in named for w in query.topic_words)
 
 
 def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:

@@ -26,7 +26,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
              "objectives", "objective", "achieve", "aims"),
     "who": ("wie", "who", "leden", "deelnemers", "deelnemende", "doen mee", "meedoen", "doet mee", "members",
             "participants", "partners", "welke gemeenten", "which municipalities", "welke organisatie",
-            "which organisation", "which organization"),
+            "which organisation", "which organization", "nemen deel", "neemt deel", "deelnemen"),
     "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming", "valt onder", "vallen onder",
              "bestaat uit", "onderdelen", "wat valt er", "what falls under", "consists of"),
     "when": ("wanneer", "when", "welk jaar", "which year", "datum", "mijlpaal", "mijlpalen"),
@@ -115,8 +115,14 @@ BALANCE = re.compile(r"\b(stand|eindstand|beginstand|zit er|zitten er|staat er|s
                      r"is left|balance|eind(?:e)?(?: van)? (?:19|20)\d\d|end of (?:19|20)\d\d)\b")
 POSSESSIVE = re.compile(r"(?<=\w)['’]s(?![\w])")  # English: "the council's reserve"
 MEMBERS = re.compile(r"(?<![\w])(?:(?:zit|zitten|zat|zaten)\s+(?:er\s+)?(?:\w+\s+){0,4}?in|zitting|leden|lid|"
-                     r"deelnemers|deelnemende|doen\s+mee|doet\s+mee|meedoen|members|member|participants|"
+                     r"deelnemers|deelnemende|doen\s+mee|doet\s+mee|meedoen|(?:neemt|nemen)\s+deel|deelnemen|members|member|participants|"
                      r"take\s+part|takes\s+part|sits?\s+(?:on|in))(?![\w])")  # who belongs to something
+# a phrase that only says what something is about ('op het gebied van X', 'with regard to X')
+REGARDING = re.compile(r"(?<![\w])(?:op het gebied van|op het terrein van|in het kader van|met betrekking tot|"
+                       r"ten aanzien van|wat betreft|when it comes to|in terms of|with regard to)(?![\w])")
+# nouns that name kinds of members ('welke gemeenten en organisaties doen mee?'): what is asked, not a topic
+MEMBER_KINDS = frozenset("gemeenten gemeentes organisaties partijen instellingen partners deelnemers leden "
+                         "municipalities organisations organizations parties members".split())
 PRONOUN = re.compile(r"(?<![\w])(?:ze|zij|hij|hun|they|them|their|he|she)(?![\w])")  # who was just talked about
 WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])bereiken(?![\w])")
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")

@@ -18,9 +18,9 @@ STOPWORDS = frozenset(
     kunnen maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over
     reeds te tegen toch toen tot u uit uw van veel voor want waren was wat we wel werd wezen wie wil worden
     wordt zal ze zei zelf zich zij zijn zo zonder zou welke waar wanneer waarom hoeveel gaat gaan staat
-    wij jullie hen ze zit zitten krijg krijgt kun kunt mag mogen wil willen doet doe deed deden gedaan graag eigenlijk even
-    the a an of to in is are what who when where why how which does do for on and or with about my i you
-    daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin ervoor eraan ervan
+    wij jullie hen ze zit zitten krijg krijgt kun kunt mag mogen wil willen doet doe deed deden gedaan ding dingen
+    graag eigenlijk even the a an of to in is are what who when where why how which does do for on and or with about
+    my i you daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin ervoor eraan ervan
     erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt werden geworden
     zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten
     """.split()

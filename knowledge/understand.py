@@ -33,6 +33,7 @@ from knowledge.cues import (
     INTENT_CUES,
     LEVEL_ASKED,
     MEANT_BY,
+    MEMBER_KINDS,
     MEMBERS,
     MIN_COMPOUND_PART,
     MORE_BY,
@@ -49,6 +50,7 @@ from knowledge.cues import (
     POSSESSIVE,
     PRONOUN,
     RATE,
+    REGARDING,
     SHORT,
     SOURCE_ASKED,
     THAN_YEAR,
@@ -294,6 +296,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     relative = wording.relative_year(folded)
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + wording.relative_spans(folded)
     taken += [(m.start(), m.end()) for m in YIELDS.finditer(folded)] if measure == "baten" else []
+    taken += [(m.start(), m.end()) for m in REGARDING.finditer(folded)]  # 'op het gebied van' says no topic
     if english:  # English words the glossary translated are represented by their Dutch terms
         translated = {w for term in glossary_terms(text, force=True) for w in term.split()}
         content = [w for w in wording.content_words(folded, taken) if w not in vocab.generic and w not in translated]
@@ -304,6 +307,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
         else set()
     topic, weak = wording.split_known(content, corpus_words, vocab.stems, english, dutch_terms)
+    if intent == "who":  # 'welke gemeenten en organisaties doen mee?': kinds of members, not a topic
+        topic = [w for w in topic if w not in MEMBER_KINDS]
     topic += [m.text for m in outside if not any(m.start < e and s < m.end for s, e in
                                                   [(k.start, k.end) for k in mentions])]  # names of other documents
     total = total_cue

@@ -15,6 +15,7 @@ from knowledge.answer import (
     definition_answer,
     explanation_answer,
     goal_answer,
+    goals_name,
     table_answer,
 )
 from knowledge.begrippen import SOURCE, define
@@ -208,6 +209,10 @@ class Service(Subjects):
             members = members_answer(s, self.index.corpus, query, subject)
             if members is not None:
                 return members
+        if query.intent == "goal" and subject is not None and not goals_name(self.index.corpus, query, subject):
+            passage = self._passage_answer(replace(query, intent="info"))  # 'wat wil de gemeente bereiken met
+            if passage.answered:  # pro-actieve dienstverlening?': the goal of that, in its passage
+                return passage
         if subject is not None and query.measure is None:
             named = self._parts(query, subject)
             if named is not None:

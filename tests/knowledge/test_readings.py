@@ -307,3 +307,16 @@ def test_why_two_years_differ_without_a_reason_gives_the_two_numbers_and_says_so
 def test_forms_of_doen_are_no_topic_words(svc: Any) -> None:
     frame = svc.understand("Wat hebben ze in Rijnwaarde gedaan aan slecht verhuurderschap?")
     assert "gedaan" not in frame.topic_words and "verhuurderschap" in frame.topic_words
+
+
+def test_kinds_of_members_and_what_a_question_is_about_are_no_topic_words(svc: Any) -> None:
+    members = svc.understand("Welke gemeenten en organisaties nemen deel aan het Afvalschap Midden-Rijn?")
+    assert members.intent == "who" and members.topic_words == ()
+    regarding = svc.understand("Wat wil Rijnwaarde bereiken op het gebied van wonen?")
+    assert regarding.topic_words == ()
+    assert svc.answer("Wat wil Rijnwaarde bereiken op het gebied van wonen?").method == "goals"
+
+
+def test_the_goal_of_something_narrower_than_the_goals_is_read_in_its_passage(real_service: Any) -> None:
+    answer = real_service.answer("Wat wil de gemeente bereiken met het raadsinformatiesysteem?")
+    assert answer.answered and answer.method != "goals" and "raadsinformatiesysteem" in answer.text
