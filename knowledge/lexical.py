@@ -14,15 +14,15 @@ from nlu.entities import fold
 STOPWORDS = frozenset(
     """
     aan al alle alles als altijd andere ben bij daar daarom dan dat de der deze die dit doch doen door dus een
-    eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun ik in is ja je kan kon
-    kunnen maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over
-    reeds te tegen toch toen tot u uit uw van veel voor want waren was wat we wel werd wezen wie wil worden
-    wordt zal ze zei zelf zich zij zijn zo zonder zou welke waar wanneer waarom hoeveel gaat gaan staat
-    wij jullie hen ze zit zitten krijg krijgt kun kunt mag mogen wil willen doet doe deed deden gedaan ding dingen
-    graag eigenlijk even the a an of to in is are what who when where why how which does do for on and or with about
-    my i you daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin ervoor eraan ervan
-    erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt werden geworden
-    zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten
+    eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun ik in is ja je kan kon kunnen
+    maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook op over reeds te tegen
+    toch toen tot u uit uw van veel voor want waren was wat we wel werd wezen wie wil worden wordt zal ze zei zelf
+    zich zij zijn zo zonder zou welke waar wanneer waarom hoeveel gaat gaan staat wij jullie hen ze zit zitten
+    krijg krijgt krijgen kreeg kregen gekregen kun kunt mag mogen wil willen doet doe deed deden gedaan iets ding
+    dingen graag eigenlijk even the a an of to in is are what who when where why how which does do for on and or
+    with about my i you daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin
+    ervoor eraan ervan erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt
+    werden geworden zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten
     """.split()
 ) | {head + tail for head in ("daar", "hier", "er", "waar") for tail in (  # pronominal adverbs: 'daarachter'
     "aan achter bij binnen boven buiten door in mee na naar naast om onder op over tegen toe tussen uit van voor "

@@ -105,7 +105,8 @@ class Service(Subjects):
                                     for c in self.index.chunks], bool)
         by_title: dict[str, list[int]] = {}
         for s in corpus.sections:
-            for t in set(tokens(s.title, self.index.vocabulary)):
+            labels = " ".join(LABELLED_LINE.findall(s.text))  # 'Commissie: …', 'Portefeuille(s): …' title their line
+            for t in set(tokens(f"{s.title} {labels}", self.index.vocabulary)):
                 by_title.setdefault(t, []).extend(by_section.get(s.id, []))
         self.title_chunks = {t: np.array(ids, dtype=np.int64) for t, ids in by_title.items()}
         self.coverage = build_coverage(self.index)
@@ -292,7 +293,11 @@ class Service(Subjects):
             spelled = abbreviation_answer(s, self.index.corpus, query, subject is not None)  # 'waar staat BRP voor?'
             if spelled is not None:
                 return spelled
-        if query.intent in ("explain", "meaning") and subject is not None and not on_passage(query):
+        about_money = subject is None or set(subject.explanations) <= set(subject.sections) \
+            or query.measure is not None or query.money or query.asks_change or query.asks_level \
+            or not query.topic_words or "subject" in query.inherited  # (else 'waarom staat dit jaar voor het bestuur
+        # in het teken van …?' asks what its own text says, not the explanation of its numbers elsewhere)
+        if query.intent in ("explain", "meaning") and subject is not None and not on_passage(query) and about_money:
             explained = explanation_answer(s, self.index.corpus, self.vocab, query, subject)
             if explained is not None and not explained.answered and len(query.years) == 2 and query.measure \
                     and "years" not in query.inherited:
@@ -350,6 +355,9 @@ class Service(Subjects):
     def section(self, section_id: str) -> Section | None:
         """A section by id."""
         return self.index.corpus.section(section_id)
+
+
+LABELLED_LINE = re.compile(r"(?m)^([^\W\d][\w()' -]{1,30}):[ \t]*\S")  # a header line 'Label: value'
 
 
 def _only_amounts_of(text: str, facts: TableFacts) -> bool:

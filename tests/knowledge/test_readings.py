@@ -320,3 +320,13 @@ def test_kinds_of_members_and_what_a_question_is_about_are_no_topic_words(svc: A
 def test_the_goal_of_something_narrower_than_the_goals_is_read_in_its_passage(real_service: Any) -> None:
     answer = real_service.answer("Wat wil de gemeente bereiken met het raadsinformatiesysteem?")
     assert answer.answered and answer.method != "goals" and "raadsinformatiesysteem" in answer.text
+
+
+def test_a_header_line_label_titles_its_line(svc: Any) -> None:
+    answer = svc.answer("Which council committee is responsible for this programme in Rijnwaarde?")
+    assert answer.answered and "Ruimte en Wonen" in answer.text  # 'Commissie: Ruimte en Wonen' in the header
+
+
+def test_why_about_a_subjects_own_text_is_not_its_budget_explanation(real_service: Any) -> None:
+    answer = real_service.answer("Waarom is er bij het bestuur in 2026 extra aandacht voor het inwerken van raadsleden?")
+    assert answer.answered and "budgettaire-ontwikkelingen" not in answer.citations[0].section_id
