@@ -201,6 +201,7 @@ COUNTED_YEARS = re.compile(r"(?<![\w])(\d|" + "|".join(NUMBERS) + r")\s+(?:jaar|
 # Words that carry no topic in a budget question (general budget and question words).
 GENERIC = frozenset(
     """gemeente gemeentes gemeenten stad jaar jaren geld euro bedrag bedragen budget begroting begroot totaal
+    rekening jaarrekening meerjarenbegroting meerjarenraming mjb anders
     totale hoeveel kost kosten uitgeven precies ongeveer eigenlijk informatie info vraag vragen weten graag staat
     staan groot grote hoog hoge laag lage veel weinig nieuw nieuwe huidige vorig vorige volgend volgende
     programma tabel bedraagt waarde cijfer cijfers percentage procent much many money amount city council

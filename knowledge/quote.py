@@ -18,6 +18,7 @@ from knowledge.types import Answer, Citation, Resolved, Section
 SECOND_SECTION_RATIO = 0.97
 FILL_WORDS = 50
 TITLE_LEAD_WORDS = 4  # a title this long says something of its own ('Kansen' does not)
+TOPIC_REACH = 5  # sentences back to a paragraph's first sentence that names the topic
 LIST_WORDS = 140  # a list asked for ('welke onderwerpen …?') is quoted whole up to this many words
 # a sentence that names what the sentences before it describe ('Dit noemen we …', 'Dat heet …')
 NAMES_WHAT_CAME = re.compile(r"(?i)(?:dit|dat|deze|die)\s+(?:noemen|noemt|heet|heten)(?![\w])")
@@ -130,6 +131,28 @@ def _whole_section(index: Index, best: int) -> list[int]:
     return whole if sum(len(index.sentences[i].text.split()) for i in whole) <= LIST_WORDS else []
 
 
+def _from_topic_sentence(index: Index, best: int, chosen: list[int], query_stems: set[str],
+                         stems: list[frozenset[str]]) -> list[int]:
+    """The quote starts at its paragraph's first sentence when that sentence names the question's topic and
+    stands a few sentences before the best one ('De gemeente werkt steeds meer met data.'); sentences after the
+    best one make room."""
+    first = best
+    while first > 0 and index.sentences[first - 1].chunk == index.sentences[best].chunk:
+        first -= 1
+    if first >= chosen[0] or best - first > TOPIC_REACH or not (stems[first] & query_stems):
+        return chosen
+    kept = list(range(first, best + 1))
+    words = sum(len(index.sentences[i].text.split()) for i in kept)
+    if words > MAX_WORDS:
+        return chosen
+    for i in (c for c in chosen if c > best):
+        if words + len(index.sentences[i].text.split()) > MAX_WORDS:
+            break
+        kept.append(i)
+        words += len(index.sentences[i].text.split())
+    return kept
+
+
 def _title_lead(section: Section, query_stems: set[str], chosen: list[frozenset[str]],
                 vocabulary: frozenset[str]) -> str:
     """The section's title, when it holds a word of the question that the quoted sentences lack ('1B1.1 Leveren van
@@ -194,6 +217,8 @@ def text_answer(
     chosen = answer_window(index, best_sentence, limit)
     if listing:  # 'welke …?' of a short section: all of it (its paragraphs may be chunks of their own)
         chosen = _whole_section(index, best_sentence) or chosen
+    else:
+        chosen = _from_topic_sentence(index, best_sentence, chosen, query_stems, stems)
     if prose_only and NAMES_WHAT_CAME.match(index.sentences[best_sentence].text):
         # 'Dit noemen we X.' names what the sentences before it describe: those come first
         chosen = _described(index, best_sentence, chosen)

@@ -257,8 +257,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         ms <= m.start and m.end <= me and (me - ms) > (m.end - m.start) for _, ms, me in measures)]
     measure, intent = measure_by_verb(folded, vocab, mentions, measure, intent)
     set_aside: list[str] = []
-    if intent in THING_INTENTS or measure is not None:
-        # 'wat doet de rekenkamer?', 'wat kost de rekenkamer?' are about the rekenkamer, not its reserve (whose
+    if intent in (*THING_INTENTS, "explain") or measure is not None:
+        # 'wat doet de rekenkamer?', 'waarom vergadert de raad anders?', 'wat kost de rekenkamer?' are about the
+        # rekenkamer, not its reserve (whose
         # rows hold no such measure): a reserve is meant by a bare name only for what goes in or out of it
         kept = [m for m in mentions if vocab.subjects[m.subject_id].kind != "reserve" or "reserve" in m.text
                 or (intent not in THING_INTENTS and _reserve_measure(vocab, m.subject_id, measure))]
@@ -287,12 +288,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if subject and intent in ("amount", "compare") and not vocab.subjects[subject].rows and measure is None \
             and not amount_cue:
         intent = "info"
-    if not ranked and "reserve" not in folded and (intent in THING_INTENTS or measure is not None):
+    if not ranked and "reserve" not in folded and (intent in (*THING_INTENTS, "explain") or measure is not None):
         # 'wat doet / wat kost de rekenkamer?' without a subject: a reserve named after it is not what is asked
         # about (unless the measure is one of the reserve's own: what goes in or out)
         set_aside += [s.id for w in wording.content_words(folded, []) if len(w) >= MIN_COMPOUND_PART + 1
                       for s in subject_index(vocab).labelled_with(w) if s.kind == "reserve" and s.document_id in scope
-                      and (intent in THING_INTENTS or not _reserve_measure(vocab, s.id, measure))]
+                      and (intent in (*THING_INTENTS, "explain") or not _reserve_measure(vocab, s.id, measure))]
     relative = wording.relative_year(folded)
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + wording.relative_spans(folded)
     taken += [(m.start(), m.end()) for m in YIELDS.finditer(folded)] if measure == "baten" else []

@@ -98,7 +98,8 @@ class Subjects(Passages):
         fused, _ = self._rank(query, vector, set())
         for hit in rank_sections(self.index, fused, 3):
             subj = self.row_sections.get(hit.section.id)
-            if subj is None or subj.document_id not in query.scope or (query.money and subj.kind == "indicator") or (
+            if subj is None or subj.document_id not in query.scope or subj.id in query.set_aside or \
+                    (query.money and subj.kind == "indicator") or _unasked_reserve(query, subj) or (
                     query.measure is not None and query.measure not in self._families(subj)):
                 continue
             title = fold(" ".join((subj.label, *self.index.corpus.section(hit.section.id).alt_titles)))  # type: ignore[union-attr]
@@ -169,3 +170,10 @@ class Subjects(Passages):
             return ""
         doc = next((d for d in self.index.corpus.documents if d.id == document_id), None)
         return doc.label if doc else ""
+
+
+def _unasked_reserve(query: Query, subject: Subject) -> bool:
+    """A reserve found by a word it shares ('waarom vergadert de raad anders?' is no question about the reserve
+    raad): a why without a measure is about a reserve only when the question says reserve."""
+    return subject.kind == "reserve" and query.intent == "explain" and query.measure is None \
+        and not any(names_kind(w, "reserve") for w in query.words)

@@ -218,3 +218,9 @@ def test_where_figures_come_from_is_each_indicators_source(real_service) -> None
     answer = real_service.answer(question)
     assert answer.answered and "Stadsenquete" in answer.text
     assert len(answer.citations) >= 3 and answer.citations[0].section_id.endswith("-effectindicatoren")  # the table
+
+
+def test_a_paragraphs_first_sentence_naming_the_topic_leads_the_quote(real_service) -> None:  # type: ignore[no-untyped-def]
+    answer = real_service.answer("Hoe werkt Leiden met data?")
+    assert answer.answered and answer.text.startswith("De gemeente werkt steeds meer met data.")
+    assert "datagedreven" in answer.text

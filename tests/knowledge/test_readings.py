@@ -328,5 +328,19 @@ def test_a_header_line_label_titles_its_line(svc: Any) -> None:
 
 
 def test_why_about_a_subjects_own_text_is_not_its_budget_explanation(real_service: Any) -> None:
-    answer = real_service.answer("Waarom is er bij het bestuur in 2026 extra aandacht voor het inwerken van raadsleden?")
+    answer = real_service.answer("Waarom is er bij het bestuur in 2026 meer aandacht voor het inwerken van raadsleden?")
     assert answer.answered and "budgettaire-ontwikkelingen" not in answer.citations[0].section_id
+
+
+def test_the_kind_of_year_is_no_topic(svc: Any) -> None:
+    first = svc.answer("Wat zijn de lasten van Wonen in Rijnwaarde in 2025?")
+    answer = svc.answer("en de rekening 2023?", first.resolved)
+    assert answer.answered and "€ 8.412.000" in answer.text
+
+
+def test_a_why_without_a_measure_is_about_a_reserve_only_when_it_says_reserve(svc: Any) -> None:
+    from knowledge.service.subjects import _unasked_reserve
+
+    reserve = next(s for s in svc.vocab.subjects.values() if s.kind == "reserve" and "volkshuisvesting" in s.id)
+    assert _unasked_reserve(svc.understand("waarom is volkshuisvesting in Rijnwaarde zo belangrijk in 2025?"), reserve)
+    assert not _unasked_reserve(svc.understand("waarom gaat de reserve volkshuisvesting omlaag in 2025?"), reserve)
