@@ -10,6 +10,7 @@ import numpy as np
 
 from knowledge.begrippen import answering_words, lookup
 from knowledge.checks import NUMBER_WORD, names_word
+from knowledge.cues import PARTICIPLE_FORM
 from knowledge.index import Index
 from knowledge.lexical import split_compound, stem, tokens
 from knowledge.types import Answer, Query
@@ -113,6 +114,9 @@ class Coverage:
                 return True
             if NOMINAL_TE.match(word) and stem(word[:-2]) in cited:
                 return True  # a noun made of an adjective ('drukte' ~ 'druk', 'hoogte' ~ 'hoog')
+            if PARTICIPLE_FORM.fullmatch(word) and (root := PARTICIPLE.sub("", word)) != word \
+                    and len(root) > PREFIX and root[:PREFIX] in prefixes:
+                return True  # a participle asked, its verb written ('geëvalueerd' ~ 'evalueren')
             if any(r.startswith(s) for s in stems if len(s) >= PREFIX for r in roots):
                 return True  # 'handelen ze … af?' ~ 'afgehandeld'
             if any(set(tokens(w, self.vocabulary)) & cited for w in answering_words(word)):

@@ -62,6 +62,8 @@ COMPARED = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedko
 # a year right after a comparative is the base of the comparison, not the year asked ('dat is meer dan in <jaar>?')
 THAN_YEAR = re.compile(r"(?:hoger|lager|meer|minder|groter|kleiner|duurder|goedkoper|higher|lower|more|less|bigger|"
                        r"smaller)\s+(?:dan|than)\s+(?:in\s+|het\s+jaar\s+|the\s+year\s+)?((?:19|20)\d\d)(?![\w])")
+# 'gaan de lasten na <jaar> omlaag?': the year after the one named is compared with it
+AFTER_YEAR = re.compile(r"(?<![\w])(?:na|after)\s+((?:19|20)\d\d)(?![\w])")
 MORE_BY = re.compile(r"(?<![\w])(?:hoeveel(?:\s+[\w-]+){0,3}?\s+(?:meer|minder|hoger|lager)|"
                      r"how much (?:more|less|higher|lower))(?![\w])")
 # 'is dat eenmalig?', 'geldt dit ook voor dat jaar?', 'is it recurring?': a yes/no question about what was just said

@@ -108,7 +108,11 @@ def answer_window(index: Index, best: int, limit: int = MAX_WORDS) -> list[int]:
             break
         chosen.append(nxt)
         words += size(nxt)
+        ends_list = sentences[nxt - 1].text.rstrip().endswith(";") and not sentences[nxt].text.rstrip().endswith(
+            (";", ":"))  # the last item of a list ('…; en er voor zorgen dat …'): the list ends there
         nxt += 1
+        if ends_list:
+            break
     while BACK_REFERENCE.match(sentences[chosen[0]].text) and chosen[0] > 0 \
             and sentences[chosen[0] - 1].chunk == chunk:
         # a quote does not start with a word pointing back ('Dit noemen we …'): what it points at comes first,
@@ -215,6 +219,10 @@ def text_answer(
     best_sentence = candidates[0][1]
     limit = LIST_WORDS if listing else MAX_WORDS
     chosen = answer_window(index, best_sentence, limit)
+    if not listing and any(index.sentences[i].text.rstrip().endswith(":") for i in chosen if i >= best_sentence - 1):
+        # the quote reaches a lead-in ('Daarbij is het volgende belangrijk:'): the list it announces comes whole
+        limit = LIST_WORDS
+        chosen = answer_window(index, best_sentence, limit)
     if listing:  # 'welke …?' of a short section: all of it (its paragraphs may be chunks of their own)
         chosen = _whole_section(index, best_sentence) or chosen
     else:

@@ -13,6 +13,7 @@ from knowledge import wording
 from knowledge.context import merge
 from knowledge.cues import (
     ABOUT_THAT,
+    AFTER_YEAR,
     ANAPHORA,
     ASKING_VERBS,
     BALANCE,
@@ -353,6 +354,10 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         query = replace(query, notes=(*query.notes, f"relatief jaar {relative:+d}"))
     if relative is not None and wording.against_relative(folded):
         return merge(query, previous, vocab, against=relative)  # 'hoger dan vorig jaar': the base of a comparison
+    after = AFTER_YEAR.search(folded)
+    if after is not None and query.intent == "compare" and query.years == (int(after.group(1)),) \
+            and query.years[0] + 1 in vocab.years:  # 'na <jaar> weer omlaag?': that year against the next
+        query = replace(query, years=(query.years[0], query.years[0] + 1))
     than = THAN_YEAR.search(folded)
     base = previous.year if previous is not None and previous.year else vocab.budget_year(list(scope))
     if than is not None and query.years == (int(than.group(1)),) and base is not None and base != query.years[0]:

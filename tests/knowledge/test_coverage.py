@@ -59,3 +59,12 @@ def test_a_noun_made_of_an_adjective_is_covered_by_the_adjective() -> None:
     coverage = Coverage(frozenset(tokens(text)), {}, {t: 1 for t in tokens(text)}, 100)
     assert coverage.covered(_frame(("warmte", "zwembad")), _quoting(text), strict=True)  # 'warmte' ~ 'warm'
     assert not coverage.covered(_frame(("sporthal", "zwembad")), _quoting(text), strict=True)
+
+
+def test_a_participle_asked_is_covered_by_its_verb() -> None:
+    from knowledge.lexical import tokens
+
+    text = "In het najaar evalueren we de nieuwe werkwijze van het loket."
+    coverage = Coverage(frozenset(tokens(text)), {}, {t: 1 for t in tokens(text)}, 100)
+    assert coverage.covered(_frame(("geevalueerd", "loket")), _quoting(text), strict=True)
+    assert not coverage.covered(_frame(("gerepareerd", "loket")), _quoting(text), strict=True)

@@ -344,3 +344,8 @@ def test_a_why_without_a_measure_is_about_a_reserve_only_when_it_says_reserve(sv
     reserve = next(s for s in svc.vocab.subjects.values() if s.kind == "reserve" and "volkshuisvesting" in s.id)
     assert _unasked_reserve(svc.understand("waarom is volkshuisvesting in Rijnwaarde zo belangrijk in 2025?"), reserve)
     assert not _unasked_reserve(svc.understand("waarom gaat de reserve volkshuisvesting omlaag in 2025?"), reserve)
+
+
+def test_after_a_year_compares_it_with_the_next(svc: Any) -> None:
+    frame = svc.understand("Stijgen de lasten van Wonen in Rijnwaarde na 2026 nog verder?")
+    assert frame.intent == "compare" and frame.years == (2026, 2027)
