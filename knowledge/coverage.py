@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,18 +58,6 @@ class Coverage:
         """In how many passages the word (its rarest stem) occurs; 0 when unknown."""
         return min((self.chunk_frequency.get(t, 0) for t in tokens(word, self.vocabulary)), default=0)
 
-
-    def _said_otherwise(self, rarest: str, words: tuple[str, ...], has: Callable[[str], bool]) -> bool:
-        """A word the budget never uses may be the asker's own word for what the passage says ('chatbot' for
-        'virtuele assistent'): the other words cover the question, at least two of them and two thirds of all, and
-        one of them is specific (not common in the corpus); never a compound of budget words."""
-        if self.frequency(rarest) > 0 or rarest in self.vocabulary or split_compound(rarest, self.vocabulary) \
-                or any(len(stem(w)) >= COMPOUND_PART and stem(w) in rarest for w in words if w != rarest):
-            return False  # (a compound of budget words is a more specific thing: 'accountantskantoor')
-        common = max(COMMON_MIN, self.chunks // COMMON_SHARE)
-        found = [w for w in words if w != rarest and has(w)]
-        return len(found) >= max(2, int(np.ceil(len(words) * 2 / 3))) and any(
-            0 < self.frequency(w) < common for w in found)
 
     def covered(self, query: Query, answer: Answer, strict: bool = False) -> bool:
         """The cited passages cover the question's topic words (one shared word is not coverage)."""
@@ -133,8 +120,7 @@ class Coverage:
         if strict:  # an amount quoted from prose: every topic word, and every weak word, in the passage
             return hits == len(words) and all(has(w) for w in query.weak_words)
         named = bool(query.mentions) and "subject" not in query.inherited
-        if rarest and not has(rarest) and (not named or self.frequency(rarest) == 0) \
-                and not self._said_otherwise(rarest, words, has):
+        if rarest and not has(rarest) and (not named or self.frequency(rarest) == 0):
             # the most specific word (the rarest in the corpus) must be in the passage; when the question names
             # its subject, only a word the budget never uses must be (the other words say what is asked of it)
             return False

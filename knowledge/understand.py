@@ -309,6 +309,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
         else set()
     topic, weak = wording.split_known(content, corpus_words, vocab.stems, english, dutch_terms)
+    nouns = [w for w in weak if not english and wording.after_article(w, folded)]  # 'krijgen raadsleden een
+    # laptop?': the thing asked about
+    topic, weak = topic + nouns, [w for w in weak if w not in nouns]
     if intent == "who":  # 'welke gemeenten en organisaties doen mee?': kinds of members, not a topic
         topic = [w for w in topic if w not in MEMBER_KINDS]
     topic += [m.text for m in outside if not any(m.start < e and s < m.end for s, e in

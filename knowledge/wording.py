@@ -157,6 +157,12 @@ def split_known(content: list[str], corpus_words: frozenset[str], stems: frozens
     return topic, weak
 
 
+def after_article(word: str, folded: str) -> bool:
+    """The word follows the indefinite article and has no adjective ending: a noun, a new thing asked about ('een
+    laptop'), not a verb form ('kunnen ze … afhandelen') nor a misspelling of a known thing ('de reserf')."""
+    return not word.endswith("e") and re.search(r"(?<![\w])een\s+" + re.escape(word) + r"(?![\w])", folded) is not None
+
+
 def proper_names(text: str, taken: list[tuple[int, int]]) -> tuple[str, ...]:
     """Capitalised words inside a sentence ('Leiderdorp', 'Tweede Kamer') that no subject explains."""
     out: list[str] = []

@@ -322,14 +322,15 @@ class Service(Subjects):
 
     def _numbers_without_reason(self, query: Query) -> Answer | None:
         """'Waarom zo'n verschil tussen <jaar> en <jaar>?' without a reason in the budget: the two cited numbers
-        asked about, and plainly that the budget gives no reason for the difference."""
+        asked about, and plainly that the budget gives no reason for the difference (not answered: the why is not)."""
         facts = find_facts(replace(query, intent="compare"), self.vocab, self.index.corpus, self.index.vocabulary)
         if isinstance(facts, NoAmount):
             return None
         amount = table_answer(self.settings, query.text, facts,
                               describe(facts, self._document_label(facts.subject.document_id)))
         return replace(amount, text=f"{amount.text} De begroting geeft geen specifieke reden voor dit verschil.",
-                       confidence=0.8, frame=query)
+                       confidence=0.8, frame=query, answered=False)  # (the why is not answered: said plainly,
+        # like an explanation that only has the general toelichting)
 
     # -- search --------------------------------------------------------------------------------------------
     def search(self, query_text: str, k: int = 5, documents: tuple[str, ...] | None = None) -> list[SearchResult]:

@@ -284,7 +284,7 @@ def test_a_time_of_day_is_only_answered_by_a_clock_time(svc: Any) -> None:
 
 
 def test_which_things_of_a_short_section_are_quoted_whole(svc: Any) -> None:
-    answer = svc.answer("Welke maatregelen neemt Rijnwaarde om middenhuur en betaalbare koopwoningen te stimuleren?")
+    answer = svc.answer("Welke regelingen stimuleren middenhuur en betaalbare koopwoningen in Rijnwaarde?")
     assert answer.answered and "doelgroepenverordening" in answer.text and "starterslening" in answer.text
 
 
@@ -300,7 +300,7 @@ def test_what_is_understood_by_a_term_asks_what_it_means(svc: Any) -> None:
 
 def test_why_two_years_differ_without_a_reason_gives_the_two_numbers_and_says_so(svc: Any) -> None:
     answer = svc.answer("Waarom verschillen de lasten van Wonen in Rijnwaarde tussen 2023 en 2024 zo veel?")
-    assert answer.answered and "€ 8.412.000" in answer.text and "€ 9.105.000" in answer.text
+    assert not answer.answered and "€ 8.412.000" in answer.text and "€ 9.105.000" in answer.text  # (no why)
     assert "geen specifieke reden" in answer.text and answer.method == "table"
 
 
