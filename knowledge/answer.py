@@ -109,7 +109,8 @@ def explanation_answer(settings: Settings, corpus: Corpus, vocab: Vocabulary, qu
         # a total row, or why a number went up or down: only explanations that name the measure asked about
         found = _naming_measure(found, query.measure)
     trend = _trend(vocab, query, subject)
-    if ((query.asks_change or query.direction) and not _recent(vocab, query, subject)) or (
+    if ((query.asks_change or query.direction or query.earlier is not None) and not _recent(vocab, query, subject)) \
+            or (
             trend and any(change_direction(fold(f.text)) not in (None, trend) for f in found)):
         found = []  # (the budget explains its new numbers, and only the way they went between the years asked)
     composed = _composition(corpus, vocab, query, subject)

@@ -122,6 +122,9 @@ MEMBERS = re.compile(r"(?<![\w])(?:(?:zit|zitten|zat|zaten)\s+(?:er\s+)?(?:\w+\s
 # a phrase that only says what something is about ('op het gebied van X', 'with regard to X')
 REGARDING = re.compile(r"(?<![\w])(?:op het gebied van|op het terrein van|in het kader van|met betrekking tot|"
                        r"ten aanzien van|wat betreft|when it comes to|in terms of|with regard to)(?![\w])")
+# the kind of a year's figure ('de rekening 2024'): no topic beside the year it qualifies; without a year it is kept
+# (a kind the year carried over does not have is no answer: 'en in de meerjarenbegroting?' after a begroting year)
+YEAR_KINDS = frozenset("rekening jaarrekening begroting meerjarenbegroting meerjarenraming raming mjb".split())
 # nouns that name kinds of members ('welke gemeenten en organisaties doen mee?'): what is asked, not a topic
 MEMBER_KINDS = frozenset("gemeenten gemeentes organisaties partijen instellingen partners deelnemers leden "
                          "municipalities organisations organizations parties members".split())
@@ -203,7 +206,7 @@ COUNTED_YEARS = re.compile(r"(?<![\w])(\d|" + "|".join(NUMBERS) + r")\s+(?:jaar|
 # Words that carry no topic in a budget question (general budget and question words).
 GENERIC = frozenset(
     """gemeente gemeentes gemeenten stad jaar jaren geld euro bedrag bedragen budget begroting begroot totaal
-    rekening jaarrekening meerjarenbegroting meerjarenraming mjb anders
+    anders
     totale hoeveel kost kosten uitgeven precies ongeveer eigenlijk informatie info vraag vragen weten graag staat
     staan groot grote hoog hoge laag lage veel weinig nieuw nieuwe huidige vorig vorige volgend volgende
     programma tabel bedraagt waarde cijfer cijfers percentage procent much many money amount city council

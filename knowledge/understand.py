@@ -63,6 +63,7 @@ from knowledge.cues import (
     WHEN_FIRST,
     WHICH_NOUN,
     WHOLE_BUDGET,
+    YEAR_KINDS,
     YIELDS,
     change_direction,
     cue_pattern,
@@ -312,6 +313,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     nouns = [w for w in weak if not english and wording.after_article(w, folded)]  # 'krijgen raadsleden een
     # laptop?': the thing asked about
     topic, weak = topic + nouns, [w for w in weak if w not in nouns]
+    if years:  # 'en de rekening 2024?': the kind of that year's figure
+        topic = [w for w in topic if w not in YEAR_KINDS]
     if intent == "who":  # 'welke gemeenten en organisaties doen mee?': kinds of members, not a topic
         topic = [w for w in topic if w not in MEMBER_KINDS]
     topic += [m.text for m in outside if not any(m.start < e and s < m.end for s, e in
@@ -366,6 +369,9 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if than is not None and query.years == (int(than.group(1)),) and base is not None and base != query.years[0]:
         # 'dat is meer dan in <jaar>?' after an amount: the year just answered, compared against the one named
         query = replace(query, years=(), notes=(*query.notes, f"vergeleken met {than.group(1)}"))
+        if query.intent != "explain":  # 'is dat meer dan in <jaar>?': both years side by side
+            return merge(replace(query, intent="compare", years=tuple(sorted((int(than.group(1)), base)))),
+                         previous, vocab)
         return merge(query, previous, vocab, against=int(than.group(1)) - base)
     return merge(query, previous, vocab, relative)
 

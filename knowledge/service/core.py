@@ -140,6 +140,9 @@ class Service(Subjects):
             resolved = replace(context, topic=resolved.topic or context.topic, explained=result.method == "explanation")
         if query.earlier is not None and (result.answered or result.method == "explanation"):
             resolved = replace(resolved, earlier=query.earlier)  # 'hoeveel is dat meer?' may follow
+        elif result.answered and result.method == "table" and len(query.years) == 2 and resolved.earlier is None:
+            resolved = replace(resolved, year=query.years[-1], earlier=query.years[0])  # two years compared: a why
+            # after them asks about the change between them
         if result.answered and citations:
             resolved = replace(resolved, quote=citations[0].quote[:QUOTE_LIMIT],  # what was just said
                                listing=query.from_list)  # (after 'de eerste' the list stays: 'en de tweede?')

@@ -349,3 +349,15 @@ def test_a_why_without_a_measure_is_about_a_reserve_only_when_it_says_reserve(sv
 def test_after_a_year_compares_it_with_the_next(svc: Any) -> None:
     frame = svc.understand("Stijgen de lasten van Wonen in Rijnwaarde na 2026 nog verder?")
     assert frame.intent == "compare" and frame.years == (2026, 2027)
+
+
+def test_a_kind_of_year_without_a_year_is_not_the_year_carried_over(svc: Any) -> None:
+    first = svc.answer("Wat zijn de lasten van Wonen in Rijnwaarde in 2025?")
+    assert not svc.answer("en in de jaarrekening?", first.resolved).answered  # 2025 is no jaarrekening year
+
+
+def test_more_than_a_year_compares_both_and_a_why_after_older_years_has_no_reason(svc: Any) -> None:
+    first = svc.answer("Wat zijn de baten van Openbare ruimte in Rijnwaarde in 2024?")
+    both = svc.answer("is dat meer dan in 2023?", first.resolved)
+    assert both.answered and len(_quoted(both)) == 2 and {2023, 2024} <= set(_quoted(both))
+    assert not svc.answer("waarom?", both.resolved).answered  # the budget explains its own year's change only
