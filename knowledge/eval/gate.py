@@ -24,22 +24,24 @@ def misses(metrics: Metrics, targets: dict[str, float]) -> list[str]:
 
 
 # Floors on the later writers' tuning halves, where the targets above are not met yet (README): a ratchet at the
-# level reached in the fourth to seventh rounds (one question of slack), with the wrong amounts that remain there; the
+# level reached in the fourth to eighth rounds (one question of slack), with the wrong amounts that remain there; the
 # fourth set's floors hold both its halves (PROMOTED).
 # Raise them as the sets improve; never lower them to let a change through.
 RATCHET: dict[str, tuple[dict[str, float], int]] = {
     "singles_v2": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.90, "abstain_accuracy": 0.95}, 0),
-    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.94, "fact_recall": 0.91, "abstain_accuracy": 0.96}, 0),
+    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.94, "fact_recall": 0.92, "abstain_accuracy": 0.96}, 0),
     "singles_v4": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.87, "abstain_accuracy": 0.94}, 0),
     "conversations_v2": ({"turn_success": 0.84, "conversation_pass": 0.59}, 1),
     "conversations_v3": ({"turn_success": 0.92, "conversation_pass": 0.81}, 0),
     "conversations_v4": ({"turn_success": 0.79, "conversation_pass": 0.59}, 0),
     "singles_v5": ({"hit3": 0.95, "cited_hit": 0.86, "fact_recall": 0.85, "abstain_accuracy": 0.90}, 0),
-    "conversations_v5": ({"turn_success": 0.80, "conversation_pass": 0.66}, 0),
+    "conversations_v5": ({"turn_success": 0.80, "conversation_pass": 0.70}, 0),
     "singles_v6": ({"hit3": 0.95, "cited_hit": 0.93, "fact_recall": 0.90, "abstain_accuracy": 0.95}, 0),
     "conversations_v6": ({"turn_success": 0.97, "conversation_pass": 0.96}, 0),
-    "singles_v7": ({"hit3": 0.95, "cited_hit": 0.84, "fact_recall": 0.88, "abstain_accuracy": 0.92}, 0),
-    "conversations_v7": ({"turn_success": 0.72, "conversation_pass": 0.50}, 0),
+    "singles_v7": ({"hit3": 0.95, "cited_hit": 0.86, "fact_recall": 0.89, "abstain_accuracy": 0.92}, 0),
+    "conversations_v7": ({"turn_success": 0.74, "conversation_pass": 0.53}, 0),
+    "singles_v8": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.89, "abstain_accuracy": 0.90}, 0),
+    "conversations_v8": ({"turn_success": 0.79, "conversation_pass": 0.56}, 0),
 }
 
 
