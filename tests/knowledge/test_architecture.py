@@ -47,7 +47,7 @@ def test_no_constant_names_a_line_year_programme_or_municipality() -> None:
     packages = sorted(f"{pkg}/{p.name}" for pkg in ("service", "vocabulary")
                       for p in (ROOT / "knowledge" / pkg).glob("*.py"))  # stages that outgrew one file
     assert len(packages) >= 6, "the service and vocabulary packages hold routing and subjects"
-    modules = ["understand.py", "wording.py", "money_verbs.py", "cues.py", "context.py", "table_answer.py",
+    modules = ["understand.py", "intent.py", "wording.py", "money_verbs.py", "cues.py", "context.py", "table_answer.py",
                "row_cells.py", "description.py", "answer.py", "quote.py", *packages, "retrieve.py", "lexical.py",
                "serialize.py", "checks.py", "coverage.py", "abbreviation.py", "purpose.py", "comparison.py",
                "outline.py"]
