@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from knowledge.coverage import PREFIX
 from knowledge.cues import change_direction, names_change
 from knowledge.settings import Settings
 from knowledge.types import Answer, Citation, Clarify, Corpus, Query, Resolved, Section, Subject, TableFacts
@@ -12,7 +13,6 @@ from knowledge.vocabulary import Vocabulary, is_under
 from nlu.entities import fold
 
 MAX_WORDS = 80
-GOAL_PREFIX = 5  # letters that identify a word in the goals' titles
 
 
 def trim(text: str, limit: int = MAX_WORDS) -> str:
@@ -254,7 +254,7 @@ def goals_name(corpus: Corpus, query: Query, subject: Subject) -> bool:
     parents = {s.id: s.parent_id for s in corpus.sections if s.parent_id}
     named = fold(" ".join([subject.label, *(s.label for s in corpus.sections
                                             if s.kind in ("doel", "prestatie") and is_under(parents, s.id, roots))]))
-    return "subject" in query.inherited or all(w[:GOAL_PREFIX] in named for w in query.topic_words)
+    return "subject" in query.inherited or all(w[:PREFIX] in named for w in query.topic_words)
 
 
 def goal_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:

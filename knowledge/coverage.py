@@ -137,7 +137,7 @@ class Coverage:
         return hits >= needed
 
 
-# how a passage bounds a period: its end ('tot en met 2027') or its start ('met ingang van 2026', 'vanaf 2025')
+# how a passage bounds a period: its end ('tot en met <jaar>') or its start ('met ingang van <jaar>', 'vanaf <jaar>')
 PERIOD_IN_TEXT = {"end": re.compile(r"(?<![\w])(?:tot en met|t/m|tot|until|through)\s+(?:\w+\s+)?(?:19|20)\d\d"),
                   "start": re.compile(r"(?<![\w])(?:met ingang van|vanaf|sinds|from|since)\s+(?:\w+\s+)?(?:19|20)\d\d")}
 NOMINAL_TE = re.compile(r"^[a-z]{4,}te$")  # a noun of an adjective with '-te' ('drukte', 'hoogte', 'warmte')

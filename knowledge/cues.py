@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from knowledge.tables import KIND_NAMES
 from nlu.privacy import MASK_TOKENS
 
 # Words that say what kind of answer is wanted (question words and general budget words, both languages).
@@ -122,9 +123,10 @@ MEMBERS = re.compile(r"(?<![\w])(?:(?:zit|zitten|zat|zaten)\s+(?:er\s+)?(?:\w+\s
 # a phrase that only says what something is about ('op het gebied van X', 'with regard to X')
 REGARDING = re.compile(r"(?<![\w])(?:op het gebied van|op het terrein van|in het kader van|met betrekking tot|"
                        r"ten aanzien van|wat betreft|when it comes to|in terms of|with regard to)(?![\w])")
-# the kind of a year's figure ('de rekening 2024'): no topic beside the year it qualifies; without a year it is kept
+# the kind of a year's figure ('de rekening <jaar>'): no topic beside the year it qualifies; without a year it is kept
 # (a kind the year carried over does not have is no answer: 'en in de meerjarenbegroting?' after a begroting year)
-YEAR_KINDS = frozenset("rekening jaarrekening begroting meerjarenbegroting meerjarenraming raming mjb".split())
+YEAR_KINDS = (frozenset(KIND_NAMES) - {"realisatie"}) | frozenset(KIND_NAMES.values()) | {
+    "jaarrekening", "meerjarenraming", "raming"}  # (the parser's column kinds; 'realisatie' is an indicator measure)
 # nouns that name kinds of members ('welke gemeenten en organisaties doen mee?'): what is asked, not a topic
 MEMBER_KINDS = frozenset("gemeenten gemeentes organisaties partijen instellingen partners deelnemers leden "
                          "municipalities organisations organizations parties members".split())

@@ -249,7 +249,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     nouns = [w for w in weak if not english and wording.after_article(w, folded)]  # 'krijgen raadsleden een
     # laptop?': the thing asked about
     topic, weak = topic + nouns, [w for w in weak if w not in nouns]
-    if years:  # 'en de rekening 2024?': the kind of that year's figure
+    if years:  # 'en de rekening <jaar>?': the kind of that year's figure
         topic = [w for w in topic if w not in YEAR_KINDS]
     if intent == "who":  # 'welke gemeenten en organisaties doen mee?': kinds of members, not a topic
         topic = [w for w in topic if w not in MEMBER_KINDS]

@@ -124,7 +124,7 @@ class Service(Amounts):
                                   else c.document) for c in result.citations)
         kept = result.method == "abstain" and result.resolved.subject is not None
         resolved = result.resolved if result.answered or kept else (context or Resolved())
-        # (a refusal for a year the row does not have is still about that row: 'en in 2025 dan?' may follow)
+        # (a refusal for a year the row does not have is still about that row: 'en in <jaar> dan?' may follow)
         if result.answered and context is not None and context.year and resolved.year \
                 and context.year != resolved.year and (resolved.subject, resolved.measure) == (
                     context.subject, context.measure):

@@ -227,6 +227,6 @@ def test_a_paragraphs_first_sentence_naming_the_topic_leads_the_quote(real_servi
 
 
 def test_a_quote_reaching_a_lead_in_brings_its_list_to_the_last_item(real_service) -> None:  # type: ignore[no-untyped-def]
-    answer = real_service.answer("Waar let de gemeente op bij participatieprocessen volgens de handreiking?")
-    assert answer.answered and "dezelfde informatie heeft." in answer.text
-    assert answer.text.endswith("dezelfde informatie heeft.")  # the list ends with its last item
+    answer = real_service.answer("Wat bereidt de griffie allemaal voor rond de verkiezingen?")
+    assert answer.answered and "de verkiezingsuitslagavond;" in answer.text
+    assert answer.text.endswith("de wisseling van raad en college.")  # the list ends with its last item
