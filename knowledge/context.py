@@ -53,7 +53,8 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     usable = previous is not None and previous.subject in vocab.subjects
     again = usable and previous is not None and subject == previous.subject and not query.topic_words \
         and not query.years and measure is None  # 'aan welke reserves?' right after a reserves amount
-    leans = query.follow_up or again or (usable and not query.mentions and not query.topic_words)
+    bare = not query.mentions and not query.topic_words  # (nothing of its own to be about)
+    leans = query.follow_up or again or (bare and (usable or (previous is not None and previous.topic is not None)))
     label = fold(vocab.subjects[previous.subject].label) if usable and previous is not None and previous.subject else ""
     elsewhere = bool(query.topic_words) and previous is not None and previous.intent in CARRY_INTENTS \
         and intent not in ("meaning", "explain") and not query.refers and not any(

@@ -30,7 +30,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
             "which organisation", "which organization", "nemen deel", "neemt deel", "deelnemen"),
     "list": ("welke", "which", "noem", "lijst", "overzicht", "list", "opsomming", "valt onder", "vallen onder",
              "bestaat uit", "onderdelen", "wat valt er", "what falls under", "consists of"),
-    "when": ("wanneer", "when", "welk jaar", "which year", "datum", "mijlpaal", "mijlpalen"),
+    "when": ("wanneer", "when", "welk jaar", "which year", "welke periode", "which period", "datum", "mijlpaal",
+             "mijlpalen"),
     "define": ("wat is", "wat zijn", "wat betekent", "wat houdt", "wat doet", "wat doen", "what is", "what's",
                "what are", "what does", "betekent", "betekenis", "mean", "means", "uitleg", "leg uit", "explain",
                "wie is", "who is", "tell me about", "vertel", "informatie over", "info over"),
@@ -100,7 +101,7 @@ PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
 OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
 # where figures come from ('uit welke bron …?', 'waar komen de cijfers vandaan?', 'what is the source')
-SOURCE_ASKED = re.compile(r"(?<![\w])(?:bron|bronnen|source|sources|vandaan|(?:hoe|how)\s+(?:\w+\s+){0,3}?"
+SOURCE_ASKED = re.compile(r"(?<![\w])(?:bron|bronnen|source|sources|vandaan|(?:hoe|how)\s+(?:\w+\s+){0,8}?"
                           r"(?:gemeten|meten|meet|measured?))(?![\w])")
 # the asker's own matter, which no budget describes: a value of their own thing ('de WOZ-waarde van mijn huis') or a
 # procedure to follow ('hoe vraag ik … aan?', 'kan ik online een afspraak maken?')
@@ -110,6 +111,10 @@ OWN_MATTER = re.compile(r"\b(?:van|voor|op|bij|of|for|on)\s+(?:mijn|my)\b|"
                         r"\b(?:ik|i)\b.*\b(?:aanvragen|aanmelden|inschrijven|afspraak\s+maken|bezwaar\s+maken|"
                         r"apply|make\s+an\s+appointment|sign\s+up|register)\b")
 # a time of day is asked ('hoe laat begint …?'), which a budget gives only as a clock time
+# how something is done: 'hoe' and a finite verb before its subject ('hoe betrekt de gemeente …?'), not a degree
+# ('hoe tevreden waren …?', 'hoe vaak …?'), which the figure of an indicator may answer
+MANNER = re.compile(r"^\s*(?:en\s+)?(?:hoe\s+\w+t\s+(?:de|het|een|je|u|we|wij|ze|zij|hij|men|jullie|dat|dit|die|deze)"
+                    r"(?![\w]))")
 CLOCK_ASKED = re.compile(r"\b(?:hoe\s+laat|om\s+hoeveel\s+uur|openingstijden|what\s+time|opening\s+hours)\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(?:uur)?\b|\b\d{1,2}\s+uur\b|\b\d{1,2}\s*(?:am|pm)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give

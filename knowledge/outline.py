@@ -175,5 +175,9 @@ def source_answer(settings: Settings, corpus: Corpus, query: Query, subject: Sub
     if section is None or found is None:
         return None
     text = f"{section.title}: gemeten met {found.group(1)} (bron zoals genoemd in de begroting)."
+    scale = next((c.unit for t in corpus.tables for row in subject.rows if t.id == row.table_id for c in t.cells
+                  if c.line == row.line and c.unit and c.unit[0].isalpha()), "")
+    if scale:  # what the figure is ('score op een schaal van 5'), as the table says
+        text += f" De uitkomst: {scale}."
     return Answer(query.text, True, text, 0.85, (cite(settings, 1, section, found.group(0)),),
                   _resolved(query, subject, section), "parts")

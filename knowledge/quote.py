@@ -212,6 +212,8 @@ def text_answer(
     by_id = index.corpus.by_id
     if not candidates:
         best = top[0]
+        if prose_only and best.section.id in {c.section_id for c in index.chunks if c.kind == "cell"}:
+            return abstain(settings, question, confidence)  # only a table's cells: they define nothing
         text = trim(best.chunk.text if best.chunk.kind != "heading" else (best.section.text or best.section.label))
         return Answer(question, True, text, round(confidence, 3), (cite(settings, 1, best.section, text),),
                       Resolved(topic=best.section.id), "passage")

@@ -30,6 +30,7 @@ from knowledge.cues import (
     GOES_OUT,
     INTENT_CUES,
     LEVEL_ASKED,
+    MANNER,
     MEMBER_KINDS,
     MEMBERS,
     MIN_COMPOUND_PART,
@@ -158,7 +159,16 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     if set(INDICATOR_FAMILIES) <= set(families):  # 'which score is targeted': a target score is the target
         measures = [m for m in measures if m[0] == INDICATOR_FAMILIES[0]] + [
             m for m in measures if m[0] != INDICATOR_FAMILIES[0]]
+    if PERCENT.search(folded) and any(f not in INDICATOR_FAMILIES for f in families):
+        # 'hoeveel procent van de aanslagen wordt betaald?': a share is asked, no euros; a money word is part of
+        # what is measured
+        measures = [m for m in measures if m[0] in INDICATOR_FAMILIES]
+        notes.append("een percentage gevraagd: geen geldbedrag")
     amount_cue = wording.amount_cue(folded)
+    manner = MANNER.search(folded) is not None
+    if manner and measures and not amount_cue:  # 'hoe zorgt de gemeente dat aanslagen worden betaald?': how it is
+        measures = []  # done, no amount
+        notes.append("gevraagd hoe iets gebeurt: geen bedrag")
     clause = wording.condition(folded)
     if clause is not None and (amount_cue or measures):
         main = folded[: clause[0]] + folded[clause[1]:]
@@ -285,6 +295,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         balance=BALANCE.search(fold(text)) is not None, asks_source=SOURCE_ASKED.search(fold(text)) is not None,
         personal=PERSONAL.search(text) is not None, percent=PERCENT.search(folded) is not None,
         part_of=PART_OF.search(folded) is not None, money=money, clock=CLOCK_ASKED.search(folded) is not None,
+        manner=manner,
         others=other.group(1) if (other := OTHER.search(fold(text))) is not None else None,
         phrase=wording.quoted_phrase(text), whole_budget=WHOLE_BUDGET.search(folded) is not None,
         rate=rate.group(1) if (rate := RATE.search(folded)) is not None else None,

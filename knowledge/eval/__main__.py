@@ -17,6 +17,7 @@ DEFAULT_QUESTIONS = (Path("tests/data/singles.jsonl"), Path("tests/data/conversa
                      Path("tests/data/singles_v7.jsonl"), Path("tests/data/conversations_v7.jsonl"),
                      Path("tests/data/singles_v8.jsonl"), Path("tests/data/conversations_v8.jsonl"),
                      Path("tests/data/singles_v9.jsonl"), Path("tests/data/conversations_v9.jsonl"),
+                     Path("tests/data/singles_v10.jsonl"), Path("tests/data/conversations_v10.jsonl"),
                      Path("tests/data/questions.jsonl"), Path("tests/data/questions_heldout.jsonl"))
 DEFAULT_CONFIGS = "bm25,dense,hybrid,hybrid-notables"
 

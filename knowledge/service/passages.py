@@ -257,7 +257,8 @@ class Passages:
         """The best sentences of the ranked passages, quoted as the question's kind asks (one amount, prose, a list)."""
         return text_answer(self.settings, self.index, query.search_text, vector, fused, confidence, self.stems,
                            one_amount=(query.money or query.intent in TABLE_INTENTS) and query.intent != "list",
-                           prose_only=query.intent in ("define", "meaning"), listing=query.intent == "list")
+                           prose_only=query.intent in ("define", "meaning") or (query.manner and not query.asks_source),
+                           listing=query.intent == "list")  # (a table's cells define nothing, nor say how)
 
     def _next_covered(self, query: Query, vector: np.ndarray | None, fused: np.ndarray,
                       confidence: float) -> Answer | None:

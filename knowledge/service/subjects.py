@@ -108,6 +108,8 @@ class Subjects(Passages):
                 names_word(w, t) for t in title_words)))  # (an indicator's long title: any part of it; a name:
             # the word itself or its head, 'belasting' is not the 'belastingsamenwerking')
             needed = 2 / 3 if query.intent == "how" else 1 / 2  # 'hoe …?' is more often about a process
+            if query.manner and subj.kind == "indicator" and not query.asks_source:
+                continue  # how something is done is not a figure ('hoe betrekt de gemeente inwoners …?')
             if covered >= needed * len(words):
                 return subj
         return None

@@ -115,3 +115,12 @@ def test_why_after_a_passage_is_asked_of_that_passage_not_of_the_subjects_budget
     amount = Resolved(topic=f"{doc}:programmakosten", subject=f"{doc}#wonen", measure="lasten", year=2025,
                       intent="amount", document=doc)
     assert not on_passage(svc.understand("waarom?", amount))  # after a number: its explanation
+
+
+def test_a_question_with_nothing_of_its_own_stays_in_the_passage_just_quoted(svc: Any) -> None:
+    first = svc.answer("Wat doet Veenhoven met bijstandsgerechtigden?")
+    assert first.answered and first.resolved.topic
+    follow = svc.answer("voor wie is die bedoeld?", first.resolved)  # no anaphor the cues know, no topic word
+    assert follow.answered and follow.citations[0].section_id == first.resolved.topic
+    assert "bijstandsuitkering" in follow.text
+    assert not svc.answer("voor wie is die bedoeld?").answered  # without a passage before it, nothing to go on

@@ -43,3 +43,16 @@ def test_a_participle_asked_is_covered_by_its_verb() -> None:
     coverage = Coverage(frozenset(tokens(text)), {}, {t: 1 for t in tokens(text)}, 100)
     assert coverage.covered(_frame(("geevalueerd", "loket")), _quoting(text), strict=True)
     assert not coverage.covered(_frame(("gerepareerd", "loket")), _quoting(text), strict=True)
+
+
+def test_a_compound_the_budget_uses_is_not_covered_by_its_head_alone() -> None:
+    from knowledge.lexical import tokens
+
+    other = "In 2022 is de nieuwe agenda van de regio vastgesteld voor de periode tot 2026."
+    own = "In 2025 is gestart met de uitvoeringsagenda waarin verschillende activiteiten staan."
+    known = tokens(other + " " + own) + ["uitvoer"]
+    coverage = Coverage(frozenset(known), {}, {t: 1 for t in known}, 100)
+    assert len(tokens("uitvoeringsagenda", coverage.vocabulary)) > 1  # (a compound of known parts)
+    assert coverage.covered(_frame(("uitvoeringsagenda",)), _quoting(own))
+    assert not coverage.covered(_frame(("uitvoeringsagenda",)), _quoting(other))  # another agenda
+    assert coverage.covered(_frame(("agenda",)), _quoting(own))  # (the head asked is found in the compound)

@@ -113,12 +113,14 @@ def test_project_question_sets_are_valid_and_balanced() -> None:
     assert len(eighth["singles_v8"]) >= 200 and len(eighth["conversations_v8"]) >= 60
     ninth = load_sets([DATA / "singles_v9.jsonl", DATA / "conversations_v9.jsonl"])  # a ninth, budget text only
     assert len(ninth["singles_v9"]) >= 200 and len(ninth["conversations_v9"]) >= 60
+    tenth = load_sets([DATA / "singles_v10.jsonl", DATA / "conversations_v10.jsonl"])  # a tenth, budget text only
+    assert len(tenth["singles_v10"]) >= 200 and len(tenth["conversations_v10"]) >= 60
     for questions in (singles, conversations, second["singles_v2"], second["conversations_v2"],
                       third["singles_v3"], third["conversations_v3"], fourth["singles_v4"],
                       fourth["conversations_v4"], fifth["singles_v5"], fifth["conversations_v5"], sixth["singles_v6"],
                       sixth["conversations_v6"], seventh["singles_v7"], seventh["conversations_v7"],
                       eighth["singles_v8"], eighth["conversations_v8"], ninth["singles_v9"],
-                      ninth["conversations_v9"]):
+                      ninth["conversations_v9"], tenth["singles_v10"], tenth["conversations_v10"]):
         halves = split_sets({"x": questions})
         tune, report = halves["x-tune"], halves["x-report"]
         assert abs(len(tune) - len(report)) <= 0.1 * len(questions)
