@@ -101,7 +101,7 @@ PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
 OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
 # where figures come from ('uit welke bron …?', 'waar komen de cijfers vandaan?', 'what is the source')
-SOURCE_ASKED = re.compile(r"(?<![\w])(?:bron|bronnen|source|sources|vandaan|(?:hoe|how)\s+(?:\w+\s+){0,8}?"
+SOURCE_ASKED = re.compile(r"(?<![\w])(?:bron|bronnen|source|sources|vandaan|(?:hoe|how)\s+(?:[\w-]+\s+){0,8}?"
                           r"(?:gemeten|meten|meet|measured?))(?![\w])")
 # the asker's own matter, which no budget describes: a value of their own thing ('de WOZ-waarde van mijn huis') or a
 # procedure to follow ('hoe vraag ik … aan?', 'kan ik online een afspraak maken?')

@@ -361,3 +361,23 @@ def test_more_than_a_year_compares_both_and_a_why_after_older_years_has_no_reaso
     both = svc.answer("is dat meer dan in 2023?", first.resolved)
     assert both.answered and len(_quoted(both)) == 2 and {2023, 2024} <= set(_quoted(both))
     assert not svc.answer("waarom?", both.resolved).answered  # the budget explains its own year's change only
+
+
+def test_a_share_asked_reads_a_money_verb_as_part_of_what_is_measured(svc: Any) -> None:
+    question = "hoeveel procent van de aanslagen wordt binnen de termijn betaald?"
+    assert svc.understand(question).measure is None  # 'betaald' is no contribution here
+    answer = svc.answer(question)
+    assert answer.answered and "96,5%" in answer.text and answer.citations[0].section_id.endswith("7b1-c")
+
+
+def test_how_something_is_done_is_no_figure(svc: Any) -> None:
+    manner = svc.understand("hoe zorgt de gemeente dat aanslagen binnen de termijn worden betaald?")
+    assert manner.manner and manner.intent == "how" and manner.measure is None
+    assert not svc.answer("hoe zorgt de gemeente dat aanslagen binnen de termijn worden betaald?").answered
+    assert not svc.understand("hoe tevreden zijn cliënten over de Wmo-ondersteuning?").manner  # a degree
+    source = svc.answer("hoe wordt het rapportcijfer voor de Wmo-ondersteuning gemeten?")  # where figures come from
+    assert source.answered and source.method == "parts"
+
+
+def test_which_period_asks_when(svc: Any) -> None:
+    assert svc.understand("voor welke periode geldt de woonagenda?").intent == "when"
