@@ -131,8 +131,9 @@ class Coverage:
             return False
         within = query.topic is not None and "topic" in query.inherited  # the passage was pinned by the turn before
         bounded = query.period is not None and PERIOD_IN_TEXT[query.period].search(fold(answer.text)) is not None
+        counted = query.counted is not None and self.counts(query, answer.text)  # what is asked: how many, said
         if len(words) <= 1 and query.language == "nl" and query.weak_words and not within and not bounded \
-                and not any(has(w) for w in query.weak_words):
+                and not counted and not any(has(w) for w in query.weak_words):
             # (the verb of 'tot wanneer loopt X?' is answered by a passage that says 'tot en met <year>')
             return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
         others = [w for w in words if w not in query.names]

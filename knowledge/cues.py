@@ -115,6 +115,15 @@ OWN_MATTER = re.compile(r"\b(?:van|voor|op|bij|of|for|on)\s+(?:mijn|my)\b|"
 # ('hoe tevreden waren …?', 'hoe vaak …?'), which the figure of an indicator may answer
 MANNER = re.compile(r"^\s*(?:en\s+)?(?:hoe\s+\w+t\s+(?:de|het|een|je|u|we|wij|ze|zij|hij|men|jullie|dat|dit|die|deze)"
                     r"(?![\w]))")
+# a question relayed by KCC staff: who asks, and what the employee asks of the answer, frame the question itself
+# ('Inwoner vraagt hoeveel …, wat kan ik zeggen?', 'Een beller wil weten …. Wat is het antwoord?')
+RELAY_OPEN = re.compile(r"^\s*(?:een\s+)?(?:inwoner|bewoner|beller|klant|burger|iemand|meneer|mevrouw|resident|caller|"
+                        r"citizen)\s+(?:vraagt|wil\s+weten|belt\s+(?:en\s+vraagt|over)|asks|wants\s+to\s+know)"
+                        r"(?:\s+(?:aan|bij)\s+(?:de|het|een)\s+[\w-]+)?\s*[:,]?\s*", re.IGNORECASE)
+RELAY_CLOSE = re.compile(r"[,.;:]?\s*(?:wat\s+kan\s+ik\s+(?:(?:hem|haar|die|deze)\s+)?"
+                         r"(?:zeggen|antwoorden|vertellen|melden)|"
+                         r"wat\s+(?:is\s+het\s+antwoord|zeg\s+ik)|what\s+(?:can|do|should)\s+i\s+(?:say|tell|answer)"
+                         r"(?:\s+(?:him|her|them))?)\s*\??\s*$", re.IGNORECASE)
 CLOCK_ASKED = re.compile(r"\b(?:hoe\s+laat|om\s+hoeveel\s+uur|openingstijden|what\s+time|opening\s+hours)\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(?:uur)?\b|\b\d{1,2}\s+uur\b|\b\d{1,2}\s*(?:am|pm)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give

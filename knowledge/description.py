@@ -155,7 +155,9 @@ def _describe_indicator(facts: TableFacts) -> str:
     target = [c for c in facts.cells if c.measure == "Streefwaarde"]
     parts = [f"Indicator {code}: {facts.section.title}."]
     if real:
-        parts.append("Gemeten (realisatie): " + ", ".join(f"{_value(c)} in {c.year}" for c in real) + f"{unit_text}.")
+        scale = f", {unit}" if unit_text else ""
+        parts.append(f"Gemeten (realisatie{scale}): " + ", ".join(f"{_value(c)} ({c.year})" for c in real)  # as
+                     + ".")  # printed
     if target:
         parts.append("Streefwaarde: " + ", ".join(f"{_value(c)} voor {c.year}" for c in target) + f"{unit_text}.")
     source = SOURCE.search(facts.section.text)

@@ -117,8 +117,12 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                only: tuple[str, ...] | None = None) -> Query:
     """Parse a question once into a Query frame, then merge it with the previous turn's state."""
     text = re.sub(r"\s+", " ", question).strip()
-    english = looks_english(text) or wording.english_keywords(text, corpus_words)
     notes: list[str] = []
+    asked = wording.unwrap_relay(text)  # a question relayed by KCC staff: the question itself
+    if asked != text:
+        notes.append(f"doorgegeven vraag: '{asked}'")
+        text = asked
+    english = looks_english(text) or wording.english_keywords(text, corpus_words)
     if english:
         dutch = " ".join(GLOSSARY[t] for t in glossary_terms(text, force=True))
         plain = POSSESSIVE.sub("", text)  # "the council's reserve": the council
@@ -259,6 +263,10 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     nouns = [w for w in weak if not english and wording.after_article(w, folded)]  # 'krijgen raadsleden een
     # laptop?': the thing asked about
     topic, weak = topic + nouns, [w for w in weak if w not in nouns]
+    glossed = set(re.findall(r"[\w-]+", " ".join(re.findall(r"\(([^)]*)\)", folded)))) - set(
+        re.findall(r"[\w-]+", re.sub(r"\([^)]*\)", " ", folded)))  # 'bestuur (raad, college e.d.)': the asker's
+    if glossed and len(re.sub(r"\([^)]*\)", " ", folded).split()) >= 3:  # gloss of a word, not what must be covered
+        topic, weak = [w for w in topic if w not in glossed], weak + [w for w in topic if w in glossed]
     if years:  # 'en de rekening <jaar>?': the kind of that year's figure
         topic = [w for w in topic if w not in YEAR_KINDS]
     if intent == "who":  # 'welke gemeenten en organisaties doen mee?': kinds of members, not a topic

@@ -22,6 +22,8 @@ from knowledge.cues import (
     PLURAL,
     QUOTED_PHRASE,
     RELATIVE_YEARS,
+    RELAY_CLOSE,
+    RELAY_OPEN,
     STRUCTURE_WORDS,
     WHICH_YEAR,
 )
@@ -235,3 +237,12 @@ def counted_in_dutch(folded: str, names: tuple[str, ...], english: bool) -> str 
     if noun is not None and english and noun in GLOSSARY:
         return GLOSSARY[noun].split()[0]
     return noun
+
+
+def unwrap_relay(text: str) -> str:
+    """The question itself when KCC staff relay it ('Inwoner vraagt hoeveel …, wat kan ik zeggen?' → 'hoeveel …');
+    the text unchanged otherwise."""
+    inner = RELAY_CLOSE.sub("", RELAY_OPEN.sub("", text, count=1)).strip(" ,;:")
+    if not inner or inner == text.strip() or len(inner.split()) < 2:
+        return text
+    return inner if inner[-1] in "?.!" else inner + "?"
