@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from knowledge.cues import SHORT
 from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Query, Resolved
 from knowledge.vocabulary import Vocabulary
@@ -50,6 +51,11 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         query = replace(query, subject=named, topic_words=tuple(
             w for w in query.topic_words if not names_kind(w, vocab.subjects[named].kind)), follow_up=True)
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
+    before = vocab.subjects.get(previous.subject or "") if previous is not None else None
+    if before is not None and before.kind == "reserve" and query.takes_out and not query.mentions and measure is None \
+            and _has_measure(vocab, before.id, "onttrekking"):  # 'hoeveel wordt er uit gehaald?' after a reserve
+        subject, measure, intent = before.id, "onttrekking", "amount"
+        inherited += ["subject", "measure"]
     usable = previous is not None and previous.subject in vocab.subjects
     again = usable and previous is not None and subject == previous.subject and not query.topic_words \
         and not query.years and measure is None  # 'aan welke reserves?' right after a reserves amount
@@ -67,6 +73,13 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     if previous is not None and usable and leans and subject is None and not elsewhere:
         subject = previous.subject
         inherited.append("subject")
+    set_aside = query.set_aside
+    kept = vocab.subjects.get(subject or "")
+    if kept is not None and kept.kind == "reserve" and intent in ("define", "who", "how") and query.topic_words \
+            and measure is None and (query.subject is None or "subject" in inherited or query.refers):
+        # 'en wat doet die rekenkamer?' after the reserve rekenkamer: the thing the reserve is for, not the reserve
+        subject, set_aside = None, (*set_aside, kept.id)
+        inherited = [i for i in inherited if i != "subject"]
     if previous is not None and leans and (usable or previous.measure):
         if intent in ("define", "info") and query.compares and previous.intent in ("amount", "compare") \
                 and previous.year and previous.measure:  # 'en wat is het verschil met <year>?' after an amount
@@ -101,6 +114,10 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         if not years and previous.year and relative is None and intent in ("amount", "compare", "info", "explain"):
             years = (previous.year,)
             inherited.append("year")
+    if not years and previous is not None and previous.year and relative is None and intent in CARRY_INTENTS \
+            and previous.intent in CARRY_INTENTS and len(query.text.split()) <= SHORT and "year" not in inherited:
+        years = (previous.year,)  # 'resultaat na reserves?' after an amount of a year: a keyword follow-up, that year
+        inherited.append("year")
     if relative is not None and not query.years:
         base = previous.year if previous is not None and previous.year else vocab.budget_year(query.scope)
         if base is not None:
@@ -121,12 +138,16 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     if previous is not None and leans and previous.topic and (subject is None or "subject" in inherited):
         topic = previous.topic  # a follow-up on a passage is answered within that passage's section first
         inherited.append("topic")
+    if len(set_aside) > len(query.set_aside):
+        topic = None  # (nor the reserve's table or toelichting)
+        inherited = [i for i in inherited if i != "topic"]
     if intent == "goal" and topic is not None and query.refers and query.subject is None and measure is None:
         intent = "explain"  # 'wat willen ze daarmee bereiken?' after a passage: what its plan is for, not the goals
         inherited.append("intent")
     quoted = previous.quote if previous is not None and (topic is not None or query.refers) else None
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
-                   inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted, paired=paired)
+                   inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted, paired=paired,
+                   set_aside=set_aside)
 
 
 def _nth_in_quote(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:
@@ -202,6 +223,8 @@ def normalise_state(previous: Resolved | None, vocab: Vocabulary) -> Resolved | 
         subject = found[0].id if len(found) == 1 or (found and all(f.id == found[0].id for f in found)) else None
         if subject is None and found:
             subject = next((f.id for f in found if not f.total), found[0].id)
+    if subject is None and previous.topic:  # a passage that is a subject's own section ('1A2.a …'): that subject
+        subject = next((s.id for s in vocab.subjects.values() if s.rows and s.section_id == previous.topic), None)
     return replace(previous, measure=measure, subject=subject,
                    intent=previous.intent or ("amount" if previous.line and measure else None))
 

@@ -101,7 +101,7 @@ PART_OF = re.compile(r"(?<![\w])(?:daarvan|hiervan|waarvan|(?:of|out of) (?:that
 # 'wat kost mijn paspoort?', 'wat kost het om … te verlengen?': a fee or tax for one's own case
 OWN_CASE = re.compile(r"\b(mijn|my|betaal ik|do i pay)\b")
 # where figures come from ('uit welke bron …?', 'waar komen de cijfers vandaan?', 'what is the source')
-SOURCE_ASKED = re.compile(r"(?<![\w])(?:bron|bronnen|source|sources|vandaan|(?:hoe|how)\s+(?:[\w-]+\s+){0,8}?"
+SOURCE_ASKED = re.compile(r"(?<![\w])(?:bron|bronnen|source|sources|vandaan|(?:hoe|how|wie|who)\s+(?:[\w-]+\s+){0,8}?"
                           r"(?:gemeten|meten|meet|measured?))(?![\w])")
 # the asker's own matter, which no budget describes: a value of their own thing ('de WOZ-waarde van mijn huis') or a
 # procedure to follow ('hoe vraag ik … aan?', 'kan ik online een afspraak maken?')
@@ -149,7 +149,8 @@ WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])b
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
 # 'hoeveel gaat er per jaar uit het potje voor …': a verb of taking out with 'uit' ('bestaat uit' is no withdrawal)
 GOES_OUT = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|haalt|halen|haalde|haalden|gehaald|komt|komen)"
-                      r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])|(?<![\w])(?:comes?|coming|came|goes|going|went|taken|takes?|"
+                      r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])|(?<![\w])uit\s*(?:gehaald|genomen|gegaan)(?![\w])|"
+                      r"(?<![\w])(?:comes?|coming|came|goes|going|went|taken|takes?|"
                       r"took)\s+out\s+of(?![\w])")
 # 'hoeveel gaat er naar de reserve X?', 'what goes into the reserve': what is put into it
 PUT_IN = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|komt|komen|kwam|kwamen|gestort|stort|storten|wordt|worden|"
@@ -167,6 +168,9 @@ RATE = re.compile(r"(?<![\w])(?:per|(?:kost|kosten|kostte|costs?)\s+(?:een|a|an)
 SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit(?![\w])")
 # the separable verb of a contribution: 'hoeveel draagt de gemeente daaraan bij?'
 CONTRIBUTES = re.compile(r"(?<![\w])(?:draagt|dragen|droeg|droegen)(?:\s+[\w-]+){1,6}\s+bij(?![\w])")
+# what is left over, the net figure: 'wat blijft er (netto) over?', 'hoeveel houdt de gemeente over?'
+REMAINS = re.compile(r"(?<![\w])(?:blijft|blijven|bleef|bleven|houdt|houden|hield|hielden)(?:\s+[\w-]+){0,6}?\s+over"
+                     r"(?![\w])|(?<![\w])(?:overblijft|overblijven|overhouden|overhoudt|overgebleven)(?![\w])")
 # the separable verb of revenue: 'wat levert het op?', 'leverde dat veel op?', 'opgeleverd'
 YIELDS = re.compile(r"(?<![\w])(?:(?:levert|leveren|leverde|leverden)(?:\s+[\w-]+){0,6}\s+op|opleveren|oplevert|"
                     r"opgeleverd|(?:komt|komen|kwam|kwamen|krijgt|krijgen|kreeg|kregen|haalt|halen|haalde|haalden)"

@@ -114,11 +114,14 @@ def _by_start(vocabulary: frozenset[str]) -> dict[tuple[str, int], list[str]]:
     return out
 
 
-def correct_typos(text: str, vocabulary: frozenset[str], keep: Iterable[tuple[int, int]] = ()) -> str:
+def correct_typos(text: str, vocabulary: frozenset[str], keep: Iterable[tuple[int, int]] = (),
+                  extra: Iterable[str] = ()) -> str:
     """Replace words unknown to the corpus by a close corpus word ('verkiezngen' -> 'verkiezingen').
 
-    Spans in ``keep`` (words already recognised as entities) are left alone.
+    Spans in ``keep`` (words already recognised as entities) are left alone; ``extra`` words (the names residents
+    use for the budget's measures: 'inkomsten') are candidates too.
     """
+    others = [w for w in extra if " " not in w]
     by_start: dict[tuple[str, int], list[str]] = {}
     kept = list(keep)
     out = text
@@ -126,11 +129,13 @@ def correct_typos(text: str, vocabulary: frozenset[str], keep: Iterable[tuple[in
         if any(m.start() < end and start < m.end() for start, end in kept):
             continue
         word = fold(m.group(0))
-        if word in vocabulary or word in STOPWORDS or split_compound(word, vocabulary) or hosted(word, vocabulary):
+        if word in vocabulary or word in STOPWORDS or word in others or split_compound(word, vocabulary) \
+                or hosted(word, vocabulary):
             continue  # (a part of a compound the corpus uses is a word too: 'vergadering')
         if not by_start:
             by_start.update(_by_start(vocabulary))
-        pool = [v for n in range(len(word) - 2, len(word) + 3) for v in by_start.get((word[:1], n), [])]
+        pool = [v for n in range(len(word) - 2, len(word) + 3) for v in by_start.get((word[:1], n), [])] + [
+            w for w in others if w[:1] == word[:1] and abs(len(w) - len(word)) <= 2]
         match = difflib.get_close_matches(word, pool, n=1, cutoff=0.84)
         if match:
             out = out[: m.start()] + match[0] + out[m.end() :]

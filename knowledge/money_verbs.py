@@ -4,7 +4,7 @@ out of a reserve ('wat levert het op?', 'hoeveel draagt X bij?', 'hoeveel is er 
 from __future__ import annotations
 
 from knowledge import wording
-from knowledge.cues import CONTRIBUTES, GOES_OUT, INTO, PUT_AFTER, PUT_IN, SPENDS, TAKEN_OUT, YIELDS
+from knowledge.cues import CONTRIBUTES, GOES_OUT, INTO, PUT_AFTER, PUT_IN, REMAINS, SPENDS, TAKEN_OUT, YIELDS
 from knowledge.types import Mention
 from knowledge.vocabulary import Vocabulary
 
@@ -18,6 +18,9 @@ def measure_by_verb(folded: str, vocab: Vocabulary, mentions: list[Mention], mea
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "bijdrage" in vocab.measure_words.values() and CONTRIBUTES.search(folded):
         measure = "bijdrage"  # the separable verb: 'hoeveel draagt de gemeente daaraan bij?'
+        intent = "amount" if intent not in ("amount", "compare", "explain") else intent
+    if measure is None and "saldo" in vocab.measure_words.values() and REMAINS.search(folded):
+        measure = "saldo"  # the separable verb: 'wat blijft er over als de inkomsten eraf gaan?'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
         measure = "lasten"  # the separable verb: 'geeft de gemeente meer uit aan …'

@@ -48,6 +48,7 @@ from knowledge.cues import (
     PRONOUN,
     RATE,
     REGARDING,
+    REMAINS,
     SHORT,
     SOURCE_ASKED,
     THAN_YEAR,
@@ -135,7 +136,7 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                   if m.group(0) in CUE_WORDS or len(m.group(0)) < wording.MIN_TYPO_WORD
                   or PARTICIPLE_FORM.fullmatch(m.group(0))
                   or ((root := stem(m.group(0))) in vocab.stems and len(root) >= len(m.group(0)) - 2)]
-        search_text = correct_typos(wording.correct_names(text, vocab), corpus_words, spans)
+        search_text = correct_typos(wording.correct_names(text, vocab), corpus_words, spans, vocab.measure_words)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
     unsplit = search_text
@@ -249,6 +250,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     relative = wording.relative_year(folded)
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + wording.relative_spans(folded)
     taken += [(m.start(), m.end()) for m in YIELDS.finditer(folded)] if measure == "baten" else []
+    taken += [(m.start(), m.end()) for m in REMAINS.finditer(folded)] if measure == "saldo" else []
+    taken += [(m.start(), m.end()) for m in GOES_OUT.finditer(folded)]  # ('wordt er uit gehaald': taken out)
     taken += [(m.start(), m.end()) for m in REGARDING.finditer(folded)]  # 'op het gebied van' says no topic
     if english:  # English words the glossary translated are represented by their Dutch terms
         translated = {w for term in glossary_terms(text, force=True) for w in term.split()}

@@ -237,7 +237,7 @@ class Passages:
     def _fits(self, query: Query, result: Answer) -> bool:
         """The passage covers the question and says what its kind asks: when, or who takes part; a year the
         question names, other than the budget's own, is in the passage ('opkomst <earlier election year>')."""
-        own_years = () if {"year", "years", "relative year"} & set(query.inherited) else query.years
+        own_years = () if {"year", "years"} & set(query.inherited) else query.years  # ('vorig jaar' is asked)
         plan = self.vocab.budget_year(list(query.scope))
         if any(y != plan and str(y) not in result.text for y in own_years):
             return False
