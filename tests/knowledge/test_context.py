@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,22 @@ def test_a_question_with_nothing_of_its_own_stays_in_the_passage_just_quoted(svc
     assert follow.answered and follow.citations[0].section_id == first.resolved.topic
     assert "bijstandsuitkering" in follow.text
     assert not svc.answer("voor wie is die bedoeld?").answered  # without a passage before it, nothing to go on
+
+
+def test_keyword_follow_ups_keep_the_topic_the_year_and_the_reserve(svc: Any) -> None:
+    first = svc.answer("Wat is de reserve jeugdhulp?")
+    assert first.answered
+    taken = svc.answer("hoeveel wordt er in 2027 uit gehaald?", first.resolved)  # after the reserve: its withdrawal
+    assert taken.answered and taken.resolved.measure == "onttrekking" and "2027" in taken.text
+    lasten = svc.answer("wat kost het sociaal domein in Veenhoven in 2028?")
+    remains = svc.answer("en wat blijft er netto over?", lasten.resolved)  # what is left over: the saldo
+    assert remains.answered and remains.resolved.measure == "saldo" and remains.resolved.year == 2028
+    typed = svc.understand("totale inkomstn sociaal domein Veenhoven 2028?")  # a resident's measure word, mistyped
+    assert typed.measure == "baten"
+
+
+def test_a_passage_that_is_an_indicators_own_section_carries_the_indicator(svc: Any) -> None:
+    first = svc.answer("hoeveel procent van de aanslagen in Bremmerdijk wordt binnen de termijn betaald?")
+    assert first.answered
+    follow = svc.understand("streefwaarde 2028?", replace(first.resolved, subject=None))  # (as a passage leaves it)
+    assert follow.subject is not None and follow.subject.endswith("7B1.c")

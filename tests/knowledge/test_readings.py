@@ -381,3 +381,16 @@ def test_how_something_is_done_is_no_figure(svc: Any) -> None:
 
 def test_which_period_asks_when(svc: Any) -> None:
     assert svc.understand("voor welke periode geldt de woonagenda?").intent == "when"
+
+
+def test_a_question_relayed_by_kcc_staff_is_read_as_the_question_itself(svc: Any) -> None:
+    from knowledge.wording import unwrap_relay
+
+    assert unwrap_relay("Inwoner vraagt hoeveel de gemeente uitgeeft aan jeugdhulp, wat kan ik zeggen?") \
+        == "hoeveel de gemeente uitgeeft aan jeugdhulp?"
+    assert unwrap_relay("Een beller wil weten: wat kost de jeugdhulp?") == "wat kost de jeugdhulp?"
+    assert unwrap_relay("Wat kost de jeugdhulp?") == "Wat kost de jeugdhulp?"
+    relayed = svc.understand("Inwoner vraagt wat Veenhoven in 2028 kwijt is aan jeugd (jeugdhulp, jeugdzorg e.d.). "
+                             "Wat kan ik zeggen?")
+    assert not {"inwoner", "vraagt", "zeggen"} & set(relayed.topic_words)
+    assert "jeugdzorg" not in relayed.topic_words  # (words in parentheses gloss a word; they need no coverage)
