@@ -21,6 +21,9 @@ CARRY_INTENTS = ("amount", "compare")
 PREFIX = 5  # letters that identify a word in a subject's name
 
 
+QUESTION_WORD = re.compile(r"^\s*(?:wat|hoeveel|hoe|welke|welk|wie|waarom|wanneer|waar|what|how|which|who|why|when|"
+                           r"where|is|zijn|kost|kosten|does|do|are)(?![\w])")  # a question of its own, not a fragment
+
 ORDINALS = {"eerste": 0, "tweede": 1, "derde": 2, "vierde": 3, "laatste": -1, "first": 0, "second": 1, "third": 2,
             "fourth": 3, "last": -1}
 ORDINAL = re.compile(r"(?<![\w])(" + "|".join(ORDINALS) + r")(?!\s+(?:jaar|keer|helft|kwartaal|year|time|half))"
@@ -115,8 +118,10 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
             years = (previous.year,)
             inherited.append("year")
     if not years and previous is not None and previous.year and relative is None and intent in CARRY_INTENTS \
-            and previous.intent in CARRY_INTENTS and len(query.text.split()) <= SHORT and "year" not in inherited:
-        years = (previous.year,)  # 'resultaat na reserves?' after an amount of a year: a keyword follow-up, that year
+            and previous.intent in CARRY_INTENTS and len(query.text.split()) <= SHORT and "year" not in inherited \
+            and not QUESTION_WORD.match(fold(query.text)):
+        years = (previous.year,)  # 'resultaat na reserves?' after an amount of a year: a fragment goes on with that
+        # year ('wat kost bestuur?' is a question of its own)
         inherited.append("year")
     if relative is not None and not query.years:
         base = previous.year if previous is not None and previous.year else vocab.budget_year(query.scope)
