@@ -39,6 +39,7 @@ class Coverage:
     chunk_frequency: dict[str, int] = field(default_factory=dict)
     chunks: int = 0
     municipalities: frozenset[str] = frozenset()
+    section_titles: dict[str, frozenset[str]] = field(default_factory=dict)  # the stems of each section's title
 
     def counts(self, query: Query, text: str) -> bool:
         """For 'hoeveel X?': a number stands within a few words of X in the passage ('75% van de vragen')."""
@@ -104,6 +105,8 @@ class Coverage:
                 # ('uitvoeringsagenda' is not the 'agenda' of another passage)
             if stems & cited:
                 return True
+            if len(word) >= 4 and any(stem(word + plural) in cited for plural in PLURALS):
+                return True  # a singular asked, the plural written ('kans' ~ 'kansen', stemmed 'kan' and 'kans')
             if NOMINAL_TE.match(word) and stem(word[:-2]) in cited:
                 return True  # a noun made of an adjective ('drukte' ~ 'druk', 'hoogte' ~ 'hoog')
             if PARTICIPLE_FORM.fullmatch(word) and (root := PARTICIPLE.sub("", word)) != word \
@@ -132,8 +135,12 @@ class Coverage:
         within = query.topic is not None and "topic" in query.inherited  # the passage was pinned by the turn before
         bounded = query.period is not None and PERIOD_IN_TEXT[query.period].search(fold(answer.text)) is not None
         counted = query.counted is not None and self.counts(query, answer.text)  # what is asked: how many, said
+        titled = query.intent in TITLED_INTENTS and any(
+            set(tokens(w, self.vocabulary)) & self.section_titles.get(c.section_id, frozenset())
+            or stem(w + "en") in self.section_titles.get(c.section_id, frozenset())
+            for w in words for c in answer.citations)  # a passage under the word's own title is about it ('Kansen')
         if len(words) <= 1 and query.language == "nl" and query.weak_words and not within and not bounded \
-                and not counted and not any(has(w) for w in query.weak_words):
+                and not counted and not titled and not any(has(w) for w in query.weak_words):
             # (the verb of 'tot wanneer loopt X?' is answered by a passage that says 'tot en met <year>')
             return False  # 'wie wint de verkiezingen?': the one topic word is there, what is asked of it is not
         others = [w for w in words if w not in query.names]
@@ -146,6 +153,8 @@ class Coverage:
 # how a passage bounds a period: its end ('tot en met <jaar>') or its start ('met ingang van <jaar>', 'vanaf <jaar>')
 PERIOD_IN_TEXT = {"end": re.compile(r"(?<![\w])(?:tot en met|t/m|tot|until|through)\s+(?:\w+\s+)?(?:19|20)\d\d"),
                   "start": re.compile(r"(?<![\w])(?:met ingang van|vanaf|sinds|from|since)\s+(?:\w+\s+)?(?:19|20)\d\d")}
+TITLED_INTENTS = ("list", "info", "define", "explain", "how")  # (not who, when or an amount: 'wie wint de …?')
+PLURALS = ("en", "s")  # plural endings: a singular's plural may stem differently ('kans' → 'kan', 'kansen' → 'kans')
 NOMINAL_TE = re.compile(r"^[a-z]{4,}te$")  # a noun of an adjective with '-te' ('drukte', 'hoogte', 'warmte')
 # a separable verb's particle and a participle's 'ge' ('afgehandeld', stemmed 'afhandel', holds 'handel')
 PARTICIPLE = re.compile(r"^(?:(?:af|aan|op|uit|toe|mee|door|terug)(?:ge)?|ge)(?=\w{5})")
@@ -160,4 +169,6 @@ def build_coverage(index: Index) -> Coverage:
     stems = {s.id: frozenset(tokens(" ".join((s.text, *s.path, *s.alt_titles)), index.vocabulary))
              for s in index.corpus.sections}
     towns = frozenset(fold(d.municipality) for d in index.corpus.documents if d.municipality)
-    return Coverage(index.vocabulary, stems, frequency, len(index.chunks), towns)
+    titles = {s.id: frozenset(tokens(" ".join((s.title, *s.alt_titles)), index.vocabulary))
+              for s in index.corpus.sections}
+    return Coverage(index.vocabulary, stems, frequency, len(index.chunks), towns, titles)

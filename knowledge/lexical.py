@@ -23,7 +23,8 @@ STOPWORDS = frozenset(
     with about my i you daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin
     ervoor eraan ervan erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt
     werden geworden zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten
-    """.split()
+     vooral precies concreet allemaal echt voornamelijk hoofdzakelijk
+""".split()
 ) | {head + tail for head in ("daar", "hier", "er", "waar") for tail in (  # pronominal adverbs: 'daarachter'
     "aan achter bij binnen boven buiten door in mee na naar naast om onder op over tegen toe tussen uit van voor "
     "naartoe").split()}

@@ -16,7 +16,7 @@ from knowledge.coverage import Coverage
 from knowledge.cues import CLOCK_TIME
 from knowledge.embedding import Embedder
 from knowledge.index import Index
-from knowledge.lexical import hosted, tokens
+from knowledge.lexical import hosted, stem, tokens
 from knowledge.numbers import FIGURE_IN_TEXT
 from knowledge.outline import QUOTED, members_answer
 from knowledge.quote import text_answer
@@ -199,7 +199,7 @@ class Passages:
         if query.intent == "explain":  # motives and explanations answer 'why'
             boost[self.explaining] += FAVOURED
         for word in query.topic_words:  # a section titled with a topic word ('Kansen', 'Risico's')
-            for t in set(tokens(word, self.index.vocabulary)):
+            for t in set(tokens(word, self.index.vocabulary)) | {stem(word + "en")}:  # (its plural: 'Kansen')
                 boost[self.title_chunks.get(t, np.zeros(0, np.int64))] += FAVOURED * 1.5
         money = query.intent in TABLE_INTENTS
         fused, _, dense = rank_chunks(self.index, query.search_text, vector, self.settings.retrieval, boost, money)
