@@ -13,7 +13,10 @@ def measure_by_verb(folded: str, vocab: Vocabulary, mentions: list[Mention], mea
                     intent: str) -> tuple[str | None, str]:
     """The measure (and amount intent) a separable or directional verb asks for; the given ones otherwise."""
     if measure is None and "baten" in vocab.measure_words.values() and YIELDS.search(folded) \
-            and wording.counted_noun(folded) is None:  # ('hoeveel klachten kwamen er binnen?' counts things)
+            and wording.counted_noun(folded) is None \
+            and not (mentions and not any(_holds(vocab, m.subject_id, "baten") for m in mentions)):
+        # ('hoeveel klachten kwamen er binnen?' counts things; 'wat levert <a partner> ons op?' asks what it brings
+        # when it has no revenue in the tables)
         measure = "baten"  # the separable verb: 'wat levert het op?'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "bijdrage" in vocab.measure_words.values() and CONTRIBUTES.search(folded):
@@ -36,3 +39,13 @@ def measure_by_verb(folded: str, vocab: Vocabulary, mentions: list[Mention], mea
                 INTO.search(folded[: m.start]) and PUT_AFTER.search(folded[m.end:]))) for m in mentions):
         measure = "toevoeging"  # 'hoeveel gaat er naar de egalisatiereserve?': what is put into it
     return measure, intent
+
+
+def _holds(vocab: Vocabulary, subject_id: str, family: str) -> bool:
+    """The subject has a table row with a measure of this family."""
+    subject = vocab.subjects.get(subject_id)
+    for row in subject.rows if subject is not None else ():
+        table = vocab.tables.get(row.table_id)
+        if table and any(vocab.families.get(c.measure) == family for c in table.cells if c.line == row.line):
+            return True
+    return False

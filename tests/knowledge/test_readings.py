@@ -394,3 +394,9 @@ def test_a_question_relayed_by_kcc_staff_is_read_as_the_question_itself(svc: Any
                              "Wat kan ik zeggen?")
     assert not {"inwoner", "vraagt", "zeggen"} & set(relayed.topic_words)
     assert "jeugdzorg" not in relayed.topic_words  # (words in parentheses gloss a word; they need no coverage)
+
+
+def test_what_something_yields_is_revenue_only_where_the_tables_hold_revenue(svc: Any) -> None:
+    assert svc.understand("wat levert het sociaal domein in Veenhoven op in 2028?").measure == "baten"
+    partner = svc.understand("wat levert de Jeugdzorgregio Veen en Vaart ons op?")  # a partner: no revenue rows
+    assert partner.measure is None and partner.intent != "amount"
