@@ -63,7 +63,7 @@ from knowledge.cues import (
     has_cue,
 )
 from knowledge.intent import detect_intent, rank_mentions
-from knowledge.lexical import correct_typos, stem
+from knowledge.lexical import correct_typos, hosted, split_compound, stem
 from knowledge.money_verbs import measure_by_verb
 from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Query, Resolved
@@ -90,6 +90,47 @@ def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "",
     if years and any(d.year in years for d in docs):
         docs = [d for d in docs if d.year in years]
     return tuple(d.id for d in docs)
+
+
+SHORT_TAIL = (4, 7)  # letters of a simple word after a linking s (a longer tail is a compound of its own)
+TYPO_EDITS = 2  # a word this few letters away from a corpus word is a typo of it
+
+
+def _edits(a: str, b: str) -> int:
+    """The Levenshtein distance of two words."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def split_name_compounds(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str:
+    """Split a compound of a name's word and a word the budget never uses ('raadspotje' → 'raad potje': the raad's
+    'potje'), before typo correction would take it for another word."""
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = fold(word)
+        corrected = correct_typos(low, corpus_words)
+        if low in corpus_words or len(low) != len(word) \
+                or any(low.endswith(p) for p in split_compound(low, corpus_words)) \
+                or (corrected != low and _edits(low, corrected) <= TYPO_EDITS):  # (a known word or head, or a typo)
+            return word
+        for cut in range(len(low) - SHORT_TAIL[1], len(low) - SHORT_TAIL[0] + 1):
+            head, tail = low[:cut], low[cut:]
+            if not head.endswith("s"):  # (only at a linking s: 'raads|potje', 'verkiezings|potje')
+                continue
+            name = next((n for n in (head[:-1], head[:-1] + "en") if n in vocab.alias_words), "")
+            if len(name) >= MIN_COMPOUND_PART and not {tail, "s" + tail} & corpus_words \
+                    and not {stem(tail), stem("s" + tail)} & vocab.stems and not hosted(tail, corpus_words) \
+                    and not split_compound(tail, corpus_words, min_tail=MIN_COMPOUND_PART):  # (a word the budget
+                # never uses, also not inside its compounds: 'subsidie|staat' is not 'subsidies|taat')
+                return f"{name} {word[cut:]}"
+        return word
+
+    return re.sub(r"[^\W\d_]{9,}", split, text)
 
 
 def split_measure_compounds(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str:
@@ -136,7 +177,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
                   if m.group(0) in CUE_WORDS or len(m.group(0)) < wording.MIN_TYPO_WORD
                   or PARTICIPLE_FORM.fullmatch(m.group(0))
                   or ((root := stem(m.group(0))) in vocab.stems and len(root) >= len(m.group(0)) - 2)]
-        search_text = correct_typos(wording.correct_names(text, vocab), corpus_words, spans, vocab.measure_words)
+        search_text = correct_typos(split_name_compounds(wording.correct_names(text, vocab), vocab, corpus_words),
+                                    corpus_words, spans, vocab.measure_words)
         if search_text != text:
             notes.append(f"spelling verbeterd: '{search_text}'")
     unsplit = search_text

@@ -400,3 +400,15 @@ def test_what_something_yields_is_revenue_only_where_the_tables_hold_revenue(svc
     assert svc.understand("wat levert het sociaal domein in Veenhoven op in 2028?").measure == "baten"
     partner = svc.understand("wat levert de Jeugdzorgregio Veen en Vaart ons op?")  # a partner: no revenue rows
     assert partner.measure is None and partner.intent != "amount"
+
+
+def test_a_name_and_a_residents_word_in_one_compound_are_split(svc: Any) -> None:
+    from knowledge.understand import split_name_compounds
+
+    words = svc.index.vocabulary
+    assert split_name_compounds("uit het armoedebestrijdingspotje", svc.vocab, words) \
+        == "uit het armoedebestrijding potje"
+    assert split_name_compounds("wat kost de armoedebestrijdng", svc.vocab, words) \
+        == "wat kost de armoedebestrijdng"  # (a typo of a known word is no compound)
+    query = svc.understand("Hoeveel gaat er in 2028 uit het armoedebestrijdingspotje van Veenhoven?")
+    assert query.subject is not None and "armoedebestrijding" in query.subject
