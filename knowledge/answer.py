@@ -78,11 +78,14 @@ def opening(section: Section, limit: int = MAX_WORDS) -> str:
     return trim(re.sub(r"\s+", " ", text), limit)
 
 
-def definition_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer:
-    """'Wat is X?': the opening of the section that introduces X (a reserve: its toelichting)."""
+def definition_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:
+    """'Wat is X?': the opening of the section that introduces X (a reserve: its toelichting); None when that
+    section has no prose of its own (only its title)."""
     section = corpus.section(subject.sections[0] if subject.sections else subject.section_id or "")
     assert section is not None
     text = opening(section)
+    if text.strip().rstrip(".").lower() in (section.label.lower(), section.title.lower(), ""):
+        return None
     intro = f"{section.label}: " if not text.lower().startswith(section.title.lower()) else ""
     return Answer(query.text, True, f"{intro}{text}", 0.9, (cite(settings, 1, section, text),),
                   _resolved(query, subject, section), "definition")

@@ -122,7 +122,8 @@ RELAY_OPEN = re.compile(r"^\s*(?:een\s+)?(?:inwoner|bewoner|beller|klant|burger|
                         r"(?:\s+(?:aan|bij)\s+(?:de|het|een)\s+[\w-]+)?\s*[:,]?\s*", re.IGNORECASE)
 RELAY_CLOSE = re.compile(r"[,.;:]?\s*(?:wat\s+kan\s+ik\s+(?:(?:hem|haar|die|deze)\s+)?"
                          r"(?:zeggen|antwoorden|vertellen|melden)|"
-                         r"wat\s+(?:is\s+het\s+antwoord|zeg\s+ik)|what\s+(?:can|do|should)\s+i\s+(?:say|tell|answer)"
+                         r"wat\s+(?:is\s+het\s+antwoord|zeg\s+ik)|klopt\s+dat|is\s+dat\s+(?:zo|waar)|"
+                         r"what\s+(?:can|do|should)\s+i\s+(?:say|tell|answer)"
                          r"(?:\s+(?:him|her|them))?)\s*\??\s*$", re.IGNORECASE)
 CLOCK_ASKED = re.compile(r"\b(?:hoe\s+laat|om\s+hoeveel\s+uur|openingstijden|what\s+time|opening\s+hours)\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(?:uur)?\b|\b\d{1,2}\s+uur\b|\b\d{1,2}\s*(?:am|pm)\b")

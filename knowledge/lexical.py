@@ -23,7 +23,8 @@ STOPWORDS = frozenset(
     with about my i you daaraan daarvoor daarvan daarin daarmee daarop daarover hiervoor hieraan hiervan hierin
     ervoor eraan ervan erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt
     werden geworden zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten
-     vooral precies concreet allemaal echt voornamelijk hoofdzakelijk
+     vooral precies concreet allemaal echt voornamelijk hoofdzakelijk volgens alweer via heet heten vindt vinden
+    vond vonden
 """.split()
 ) | {head + tail for head in ("daar", "hier", "er", "waar") for tail in (  # pronominal adverbs: 'daarachter'
     "aan achter bij binnen boven buiten door in mee na naar naast om onder op over tegen toe tussen uit van voor "
@@ -130,14 +131,27 @@ def correct_typos(text: str, vocabulary: frozenset[str], keep: Iterable[tuple[in
         if any(m.start() < end and start < m.end() for start, end in kept):
             continue
         word = fold(m.group(0))
-        if word in vocabulary or word in STOPWORDS or word in others or split_compound(word, vocabulary) \
-                or hosted(word, vocabulary):
-            continue  # (a part of a compound the corpus uses is a word too: 'vergadering')
+        if word in vocabulary or word in STOPWORDS or word in others:
+            continue
         if not by_start:
             by_start.update(_by_start(vocabulary))
         pool = [v for n in range(len(word) - 2, len(word) + 3) for v in by_start.get((word[:1], n), [])] + [
             w for w in others if w[:1] == word[:1] and abs(len(w) - len(word)) <= 2]
         match = difflib.get_close_matches(word, pool, n=1, cutoff=0.84)
+        if (split_compound(word, vocabulary) or hosted(word, vocabulary)) \
+                and not (match and edits(word, match[0]) == 1):
+            continue  # (a part of a compound the corpus uses is a word too: 'vergadering'; one letter off a
+            # corpus word is a typo all the same: 'kanallen')
         if match:
             out = out[: m.start()] + match[0] + out[m.end() :]
     return out
+
+
+def edits(a: str, b: str) -> int:
+    """The Levenshtein distance of two words."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]

@@ -9,7 +9,7 @@ import numpy as np
 from knowledge.answer import MAX_WORDS, abstain, cite, trim
 from knowledge.cues import BACK_REFERENCE
 from knowledge.index import Index
-from knowledge.lexical import MIN_HOSTED, tokens
+from knowledge.lexical import MIN_HOSTED, stem, tokens
 from knowledge.numbers import MONEY_IN_SENTENCE
 from knowledge.retrieve import rank_sections, top_indices
 from knowledge.settings import Settings
@@ -22,6 +22,9 @@ TOPIC_REACH = 5  # sentences back to a paragraph's first sentence that names the
 LIST_WORDS = 140  # a list asked for ('welke onderwerpen …?') is quoted whole up to this many words
 # a sentence that names what the sentences before it describe ('Dit noemen we …', 'Dat heet …')
 NAMES_WHAT_CAME = re.compile(r"(?i)(?:dit|dat|deze|die)\s+(?:noemen|noemt|heet|heten)(?![\w])")
+MEANS_WHAT_CAME = re.compile(r"(?i)^\s*(?:(?:dit|dat|deze|die)\s+(?:is|zijn|betekent|betekenen|houdt)|"
+                             r"(?:hiermee|daarmee)\s+(?:bedoelen|wordt|worden))(?![\w])")  # 'X. Dit is …': what X is
+ASKING_MEANING = "bedoeld bedoelen bedoelt betekent betekenen verstaan verstaat houdt"  # words asking what X means
 NAMED_SENTENCES = 3  # at most this many sentences before it
 RANK_PENALTY = 0.02
 SAME_NUMBER = 0.5  # a sentence with a number the question quotes comes first
@@ -232,6 +235,12 @@ def text_answer(
     if prose_only and NAMES_WHAT_CAME.match(index.sentences[best_sentence].text):
         # 'Dit noemen we X.' names what the sentences before it describe: those come first
         chosen = _described(index, best_sentence, chosen)
+    following = best_sentence + 1
+    if prose_only and following < len(index.sentences) \
+            and index.sentences[following].chunk == index.sentences[best_sentence].chunk \
+            and MEANS_WHAT_CAME.match(index.sentences[following].text) \
+            and query_stems - {stem(w) for w in ASKING_MEANING.split()} <= set(stems[best_sentence]):
+        chosen = [best_sentence, following]  # the term's sentence and the one that says what it is
     quoted = bool(amounts & set(NUMBER.findall(index.sentences[best_sentence].text)))  # 'vanaf wanneer geldt die
     # 170.000?': about that amount
     if (one_amount or quoted) and MONEY_IN_SENTENCE.search(index.sentences[best_sentence].text):

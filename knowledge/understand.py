@@ -63,7 +63,7 @@ from knowledge.cues import (
     has_cue,
 )
 from knowledge.intent import detect_intent, rank_mentions
-from knowledge.lexical import correct_typos, hosted, split_compound, stem
+from knowledge.lexical import correct_typos, edits, hosted, split_compound, stem
 from knowledge.money_verbs import measure_by_verb
 from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Query, Resolved
@@ -96,16 +96,6 @@ SHORT_TAIL = (4, 7)  # letters of a simple word after a linking s (a longer tail
 TYPO_EDITS = 2  # a word this few letters away from a corpus word is a typo of it
 
 
-def _edits(a: str, b: str) -> int:
-    """The Levenshtein distance of two words."""
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
-
-
 def split_name_compounds(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str:
     """Split a compound of a name's word and a word the budget never uses ('raadspotje' → 'raad potje': the raad's
     'potje'), before typo correction would take it for another word."""
@@ -116,7 +106,7 @@ def split_name_compounds(text: str, vocab: Vocabulary, corpus_words: frozenset[s
         corrected = correct_typos(low, corpus_words)
         if low in corpus_words or len(low) != len(word) \
                 or any(low.endswith(p) for p in split_compound(low, corpus_words)) \
-                or (corrected != low and _edits(low, corrected) <= TYPO_EDITS):  # (a known word or head, or a typo)
+                or (corrected != low and edits(low, corrected) <= TYPO_EDITS):  # (a known word or head, or a typo)
             return word
         for cut in range(len(low) - SHORT_TAIL[1], len(low) - SHORT_TAIL[0] + 1):
             head, tail = low[:cut], low[cut:]

@@ -246,7 +246,9 @@ class Service(Amounts):
                 return explained
         if query.intent == "define" and subject is not None and subject.section_id and not query.topic_words \
                 and not (subject.rows and subject.section_id in self.table_sections):  # (a row's cells define nothing)
-            return definition_answer(s, self.index.corpus, query, subject)
+            defined = definition_answer(s, self.index.corpus, query, subject)
+            if defined is not None:
+                return defined
         if (query.intent == "goal" or (query.intent == "list" and query.codes)) and subject is not None:
             goals = goal_answer(s, self.index.corpus, query, subject)
             if goals is not None:

@@ -100,6 +100,10 @@ class Passages:
         result = self._passage_within(query, roots)
         if not result.answered and roots and query.topic and subject is None:
             result = self._passage_within(replace(query, topic=None), set())  # then the whole corpus
+        elif not result.answered and subject is not None and query.topic_words and "subject" not in query.inherited \
+                and query.intent not in ("explain", "meaning") and query.measure is None:
+            result = self._passage_within(query, set())  # ('de nota verbonden partijen': a passage elsewhere that
+            # names the subject with the asked words)
         return result
 
     def _time_in_quote(self, query: Query, section_id: str, quoted: str) -> Answer | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -230,3 +231,8 @@ def test_a_quote_reaching_a_lead_in_brings_its_list_to_the_last_item(real_servic
     answer = real_service.answer("Wat bereidt de griffie allemaal voor rond de verkiezingen?")
     assert answer.answered and "de verkiezingsuitslagavond;" in answer.text
     assert answer.text.endswith("de wisseling van raad en college.")  # the list ends with its last item
+
+
+def test_a_term_is_quoted_with_the_sentence_that_says_what_it_is(real_service: Any) -> None:
+    answer = real_service.answer("Wat wordt bedoeld met interne data?")
+    assert answer.answered and "eigen werkzaamheden" in answer.text  # ('… interne data. Dit is data die …')

@@ -40,3 +40,16 @@ def test_a_part_of_a_compound_the_corpus_uses_is_a_known_word() -> None:
     # so it is no typo of another corpus word
     assert correct_typos("kan ik een vergadering terugzien", vocabulary) == "kan ik een vergadering terugzien"
     assert correct_typos("een veranderng", vocabulary) == "een verandering"
+
+
+def test_one_letter_off_a_corpus_word_is_a_typo_even_if_it_ends_in_one() -> None:
+    from knowledge.lexical import edits
+
+    vocabulary = vocabulary_of(["Via vijf kanalen. Samen met zijn allen. De subsidiestaat en de staat."])
+    assert correct_typos("welke kanallen", vocabulary) == "welke kanalen"  # (not 'kan' + 'allen')
+    assert correct_typos("de subsidiestaat", vocabulary) == "de subsidiestaat"
+    assert edits("kanallen", "kanalen") == 1 and edits("potje", "proces") == 4
+
+
+def test_resident_words_for_measures_are_typo_targets_too() -> None:
+    assert correct_typos("totale inkomstn", VOCABULARY, extra=["inkomsten", "uitgaven"]) == "totale inkomsten"
