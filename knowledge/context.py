@@ -152,6 +152,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     quoted = previous.quote if previous is not None and (topic is not None or query.refers) else None
     return replace(query, subject=subject, measure=measure, years=tuple(years), intent=intent,
                    inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted, paired=paired,
+                   quoted_end=previous.quote_end if quoted is not None and previous is not None else None,
                    set_aside=set_aside)
 
 

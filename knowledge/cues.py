@@ -125,6 +125,10 @@ RELAY_CLOSE = re.compile(r"[,.;:]?\s*(?:wat\s+kan\s+ik\s+(?:(?:hem|haar|die|deze
                          r"wat\s+(?:is\s+het\s+antwoord|zeg\s+ik)|klopt\s+dat|is\s+dat\s+(?:zo|waar)|"
                          r"what\s+(?:can|do|should)\s+i\s+(?:say|tell|answer)"
                          r"(?:\s+(?:him|her|them))?)\s*\??\s*$", re.IGNORECASE)
+# 'en verder?', 'wat nog meer?', 'tell me more': what the passage just quoted says next
+MORE_ASKED = re.compile(r"^\s*(?:en\s+|and\s+)?(?:verder|wat\s+nog\s+meer|nog\s+meer|vertel\s+(?:eens\s+)?meer|"
+                        r"meer\s+(?:info|informatie)|tell\s+me\s+more|what\s+else|anything\s+else)\s*\??\s*$")
+HOW_IT_WORKS = re.compile(r"^\s*(?:en\s+)?hoe\s+(werkt|werken)(?![\w])")  # 'hoe werkt X?': X described, 'werkt' asks it
 CLOCK_ASKED = re.compile(r"\b(?:hoe\s+laat|om\s+hoeveel\s+uur|openingstijden|what\s+time|opening\s+hours)\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(?:uur)?\b|\b\d{1,2}\s+uur\b|\b\d{1,2}\s*(?:am|pm)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give

@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
     ervoor eraan ervan erin erover waardoor waarvoor waarmee waarin waarop waaraan waarover hoezo welk wordt
     werden geworden zullen kunnen moeten mogen willen hoeveelheid gemeente gemeentes gemeenten
      vooral precies concreet allemaal echt voornamelijk hoofdzakelijk volgens alweer via heet heten vindt vinden
-    vond vonden
+    vond vonden verder
 """.split()
 ) | {head + tail for head in ("daar", "hier", "er", "waar") for tail in (  # pronominal adverbs: 'daarachter'
     "aan achter bij binnen boven buiten door in mee na naar naast om onder op over tegen toe tussen uit van voor "

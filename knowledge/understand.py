@@ -28,6 +28,7 @@ from knowledge.cues import (
     EURO_CUES,
     FOLLOW_CUES,
     GOES_OUT,
+    HOW_IT_WORKS,
     INTENT_CUES,
     LEVEL_ASKED,
     MANNER,
@@ -304,6 +305,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         topic, weak = [w for w in topic if w not in glossed], weak + [w for w in topic if w in glossed]
     if years:  # 'en de rekening <jaar>?': the kind of that year's figure
         topic = [w for w in topic if w not in YEAR_KINDS]
+    if (works := HOW_IT_WORKS.match(folded)) is not None:
+        topic = [w for w in topic if w != works.group(1)]
     if intent == "who":  # 'welke gemeenten en organisaties doen mee?': kinds of members, not a topic
         topic = [w for w in topic if w not in MEMBER_KINDS]
     topic += [m.text for m in outside if not any(m.start < e and s < m.end for s, e in

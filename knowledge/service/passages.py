@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -13,7 +14,7 @@ from knowledge.checks import NUMBER_WORD, explains_term, names_a_time, names_mem
 from knowledge.chunk import split_sentences
 from knowledge.context import on_passage
 from knowledge.coverage import Coverage
-from knowledge.cues import CLOCK_TIME
+from knowledge.cues import CLOCK_TIME, MORE_ASKED
 from knowledge.embedding import Embedder
 from knowledge.index import Index
 from knowledge.lexical import hosted, stem, tokens
@@ -35,6 +36,8 @@ NEXT_SECTIONS = 3
 EXPLAINING_TITLES = ("motieven", "toelichting", "ontwikkeling", "reden", "verklaring", "risico")
 
 
+GOES_ON = ("info", "define", "how", "list")  # a bare follow-up of these kinds after a passage: what it says next
+CONTINUED = 60  # words of a passage's continuation quoted at most
 SHORT_WHEN = 3  # words of four letters or more in a bare 'when' follow-up ('vanaf welk jaar?')
 
 
@@ -89,6 +92,13 @@ class Passages:
                 timed = self._time_in_quote(query, query.topic, query.quoted)
                 if timed is not None:
                     return timed
+            if query.intent in GOES_ON and query.quoted_end and not query.weak_words and not query.years:
+                more = self._continuation(query, query.topic, query.quoted_end)  # 'wat doen ze concreet?', 'en
+                if more is not None:  # verder?': what the passage says next
+                    return more
+                if MORE_ASKED.match(fold(query.text)):  # the passage was quoted to its end
+                    return abstain(self.settings, query.text, 0.0, "Meer staat er in dit deel van de begroting niet "
+                                   "over.")
             pinned = self._passage_within(query, {query.topic})  # in the passage just quoted
             if pinned.answered:
                 return pinned
@@ -102,9 +112,32 @@ class Passages:
             result = self._passage_within(replace(query, topic=None), set())  # then the whole corpus
         elif not result.answered and subject is not None and query.topic_words and "subject" not in query.inherited \
                 and query.intent not in ("explain", "meaning") and query.measure is None:
-            result = self._passage_within(query, set())  # ('de nota verbonden partijen': a passage elsewhere that
-            # names the subject with the asked words)
+            elsewhere = self._passage_within(query, set())  # ('de nota verbonden partijen': a passage elsewhere
+            said = fold(" ".join(c.quote for c in elsewhere.citations))  # that names the subject with the words)
+            if elsewhere.answered and all(w in said for w in re.findall(r"[a-z]{4,}", fold(subject.label))):
+                result = elsewhere
         return result
+
+    def _continuation(self, query: Query, section_id: str, end: str) -> Answer | None:
+        """The sentences of the passage just quoted that follow its last quoted sentence (up to CONTINUED words);
+        None when the quote reached the passage's end."""
+        section = self.index.corpus.section(section_id)
+        if section is None:
+            return None
+        sentences = [x.strip() for x in split_sentences(section.text) if x.strip()]
+        key = end.rstrip("…. ")[:QUOTED // 2]  # (the quote may have been cut off within that sentence)
+        at = next((i for i, x in enumerate(sentences) if key and x.startswith(key)), None)
+        if at is None or at + 1 >= len(sentences):
+            return None
+        taken: list[str] = []
+        for sentence in sentences[at + 1:]:
+            if taken and len(" ".join(taken).split()) + len(sentence.split()) > CONTINUED:
+                break
+            taken.append(sentence)
+        text = " ".join(taken)
+        return Answer(query.text, True, text, 0.8, (cite(self.settings, 1, section, text),),
+                      Resolved(topic=section.id, subject=query.subject, intent=query.intent,
+                               document=section.document_id), "text")
 
     def _time_in_quote(self, query: Query, section_id: str, quoted: str) -> Answer | None:
         """The one sentence of the passage just quoted that names a time ('met ingang van <jaar>'); None when no

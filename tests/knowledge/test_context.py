@@ -144,3 +144,18 @@ def test_a_passage_that_is_an_indicators_own_section_carries_the_indicator(svc: 
     assert first.answered
     follow = svc.understand("streefwaarde 2028?", replace(first.resolved, subject=None))  # (as a passage leaves it)
     assert follow.subject is not None and follow.subject.endswith("7B1.c")
+
+
+def test_en_verder_goes_on_where_the_quote_stopped(real_service: Any) -> None:
+    first = real_service.answer("Wat houdt de levendige lokale democratie van de raad in?")
+    assert first.answered and first.resolved.quote_end
+    more = real_service.answer("en verder?", first.resolved)
+    assert more.answered and more.citations[0].section_id == first.citations[0].section_id
+    assert more.text[:40] not in first.text  # the next sentences, not the same ones again
+
+
+def test_en_verder_after_a_whole_passage_says_there_is_no_more(svc: Any) -> None:
+    first = svc.answer("Wie vinden moeilijk een woning in Rijnwaarde?")
+    assert first.answered
+    more = svc.answer("en verder?", first.resolved)
+    assert not more.answered and "Meer staat er in dit deel van de begroting niet over" in more.text
