@@ -63,7 +63,7 @@ def test_followup_sends_the_frame_as_context(knowledge: FakeKnowledge) -> None:
     sent = knowledge.posted("/api/answer")[0]
     assert sent["question"] == "En de baten?"
     assert sent["context"] == {**FRAME_2027, "earlier": None, "quote": None, "listing": None,
-                               "explained": None}  # all keys
+                               "explained": None, "quote_end": None}  # all keys
     assert "-4.124" in messages[0]["text"]
     assert slots_of(events)["frame"]["measure"] == "Baten"
     assert slots_of(events)["frame"]["year"] == 2027
