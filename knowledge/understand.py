@@ -93,6 +93,7 @@ def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "",
     return tuple(d.id for d in docs)
 
 
+DEMONYM = 4  # letters a resident's name adds to the municipality's ('Leiden' → 'Leidenaren')
 SHORT_TAIL = (4, 7)  # letters of a simple word after a linking s (a longer tail is a compound of its own)
 TYPO_EDITS = 2  # a word this few letters away from a corpus word is a typo of it
 
@@ -293,6 +294,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         content = wording.join_separable(
             [w for w in wording.content_words(folded, taken) if w not in vocab.generic], folded, corpus_words,
             manner=intent == "how")
+    content = [w for w in content if not any(w.startswith(p) and 0 < len(w) - len(p) <= DEMONYM for p in places)]
+    # ('Leidenaren': the municipality's residents, no topic)
     dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
         else set()
     topic, weak = wording.split_known(content, corpus_words, vocab.stems, english, dutch_terms)

@@ -211,7 +211,8 @@ def other_municipality(text: str, vocab: Vocabulary, corpus_words: frozenset[str
     for m in re.finditer(r"(?<![\w])(?:gemeente|municipality of)\s+([a-z][a-z'-]{2,})(?![\w])", fold(text)):
         word = m.group(1)
         if len(word) >= MIN_COMPOUND_PART and word not in own and word not in STOPWORDS and word not in GENERIC \
-                and word not in CUE_WORDS and not is_known(word, corpus_words, vocab.stems):
+                and word not in CUE_WORDS and word not in vocab.measure_words \
+                and not is_known(word, corpus_words, vocab.stems):  # ('de gemeente netto': a measure, no town)
             return word
     return None
 

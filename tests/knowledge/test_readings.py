@@ -412,3 +412,10 @@ def test_a_name_and_a_residents_word_in_one_compound_are_split(svc: Any) -> None
         == "wat kost de armoedebestrijdng"  # (a typo of a known word is no compound)
     query = svc.understand("Hoeveel gaat er in 2028 uit het armoedebestrijdingspotje van Veenhoven?")
     assert query.subject is not None and "armoedebestrijding" in query.subject
+
+
+def test_a_measure_word_after_gemeente_is_no_other_town_and_residents_are_no_topic(svc: Any) -> None:
+    netto = svc.understand("Wat kost het sociaal domein de gemeente netto in 2028?")
+    assert netto.scope and netto.measure == "saldo"  # ('de gemeente netto' names no municipality)
+    residents = svc.understand("Hoeveel Veenhovenaren krijgen een bijstandsuitkering?")
+    assert not any(w.startswith("veenhoven") for w in residents.topic_words)
