@@ -24,15 +24,15 @@ def misses(metrics: Metrics, targets: dict[str, float]) -> list[str]:
 
 
 # Floors on the later writers' tuning halves, where the targets above are not met yet (README): a ratchet at the
-# level reached in the fourth to eighth rounds (one question of slack), with the wrong amounts that remain there; the
+# level reached in the fourth to ninth rounds (one question of slack), with the wrong amounts that remain there; the
 # fourth set's floors hold both its halves (PROMOTED).
 # Raise them as the sets improve; never lower them to let a change through.
 RATCHET: dict[str, tuple[dict[str, float], int]] = {
-    "singles_v2": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.90, "abstain_accuracy": 0.95}, 0),
-    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.94, "fact_recall": 0.92, "abstain_accuracy": 0.96}, 0),
+    "singles_v2": ({"hit3": 0.95, "cited_hit": 0.90, "fact_recall": 0.92, "abstain_accuracy": 0.96}, 0),
+    "singles_v3": ({"hit3": 0.95, "cited_hit": 0.95, "fact_recall": 0.93, "abstain_accuracy": 0.97}, 0),
     "singles_v4": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.87, "abstain_accuracy": 0.94}, 0),
     "conversations_v2": ({"turn_success": 0.84, "conversation_pass": 0.59}, 1),
-    "conversations_v3": ({"turn_success": 0.92, "conversation_pass": 0.81}, 0),
+    "conversations_v3": ({"turn_success": 0.92, "conversation_pass": 0.85}, 0),
     "conversations_v4": ({"turn_success": 0.79, "conversation_pass": 0.59}, 0),
     "singles_v5": ({"hit3": 0.95, "cited_hit": 0.86, "fact_recall": 0.85, "abstain_accuracy": 0.90}, 0),
     "conversations_v5": ({"turn_success": 0.80, "conversation_pass": 0.70}, 0),
@@ -42,6 +42,10 @@ RATCHET: dict[str, tuple[dict[str, float], int]] = {
     "conversations_v7": ({"turn_success": 0.74, "conversation_pass": 0.53}, 0),
     "singles_v8": ({"hit3": 0.95, "cited_hit": 0.89, "fact_recall": 0.89, "abstain_accuracy": 0.90}, 0),
     "conversations_v8": ({"turn_success": 0.79, "conversation_pass": 0.56}, 0),
+    "singles_v9": ({"hit3": 0.95, "cited_hit": 0.86, "fact_recall": 0.88, "abstain_accuracy": 0.93}, 0),
+    "conversations_v9": ({"turn_success": 0.78, "conversation_pass": 0.59}, 0),
+    "singles_v10": ({"hit3": 0.95, "cited_hit": 0.78, "fact_recall": 0.74, "abstain_accuracy": 0.85}, 0),
+    "conversations_v10": ({"turn_success": 0.77, "conversation_pass": 0.53}, 0),
 }
 
 
