@@ -129,6 +129,9 @@ RELAY_CLOSE = re.compile(r"[,.;:]?\s*(?:wat\s+kan\s+ik\s+(?:(?:hem|haar|die|deze
 MORE_ASKED = re.compile(r"^\s*(?:en\s+|and\s+)?(?:verder|wat\s+nog\s+meer|nog\s+meer|vertel\s+(?:eens\s+)?meer|"
                         r"meer\s+(?:info|informatie)|tell\s+me\s+more|what\s+else|anything\s+else)\s*\??\s*$")
 HOW_IT_WORKS = re.compile(r"^\s*(?:en\s+)?hoe\s+(werkt|werken)(?![\w])")  # 'hoe werkt X?': X described, 'werkt' asks it
+SINCE_YEAR = re.compile(r"(?<![\w])(?:sinds|since)\s+((?:19|20)\d\d)(?![\w])")  # 'gedaald sinds <jaar>': from then on
+LATEST_ASKED = re.compile(r"(?<![\w])(?:laatste|meest\s+recente|recentste|latest|most\s+recent)\s+(?:meting|cijfer|"
+                          r"score|realisatie|uitkomst|measurement|figure|result|score)(?![\w])")  # the last measured
 CLOCK_ASKED = re.compile(r"\b(?:hoe\s+laat|om\s+hoeveel\s+uur|openingstijden|what\s+time|opening\s+hours)\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(?:uur)?\b|\b\d{1,2}\s+uur\b|\b\d{1,2}\s*(?:am|pm)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give

@@ -85,6 +85,12 @@ def read_cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject
             default_year = years[0] if years else None
     elif compare and len(years) == 1 and years[0] - 1 in available:
         years = [years[0] - 1, years[0]]
+    if indicator and subject.kind == "indicator":
+        measured = sorted({c.year for c in cells if c.year is not None and c.measure == "Realisatie"})
+        if query.since is not None and any(y >= query.since for y in measured):
+            years = [y for y in measured if y >= query.since]  # 'gedaald sinds <jaar>': every measurement since
+        elif query.latest and measured and len(query.years) <= 1 and "year" not in query.inherited:
+            years = measured[-1:]  # 'volgens de laatste meting'
     chosen = tuple(c for c in cells if c.year in years)
     if not chosen and "year" in query.inherited:  # a year from the previous turn that this row does not have
         return read_cells(vocab, corpus, replace(query, years=(), inherited=tuple(

@@ -236,6 +236,8 @@ class Query:
     direction: str | None = None  # a change asked about goes 'up' ('hogere baten') or 'down' ('waarom lager?')
     others: str | None = None  # 'de andere <noun>': others than the one just talked about
     money: bool = False  # euros are asked ('hoeveel geld', a money measure), never a score or a share
+    since: int | None = None  # 'sinds <jaar>': that year and every later measurement
+    latest: bool = False  # 'de laatste meting': the last measured value
     manner: bool = False  # how something is done ('hoe betrekt de gemeente …?'), not how much or how satisfied
     clock: bool = False  # a time of day is asked ('hoe laat begint …?'): only a passage with a clock time answers
 

@@ -17,6 +17,8 @@ from knowledge.types import Answer, Clarify, ClarifyOption, Query, Resolved, Sec
 from knowledge.vocabulary import is_under
 from nlu.entities import fold
 
+COUNT_WORDS = ("aantal", "gemiddeld aantal", "number of")  # an indicator that counts things
+
 SOURCES = 4  # at most this many indicators' sources in one answer
 GOAL_WORDS = ("doel",)  # the general word under which budgets put goals ('Motieven en doelen', 'doelstellingen')
 
@@ -55,6 +57,9 @@ class Subjects(Passages):
     def _counts_things(self, query: Query) -> bool:
         """'hoeveel X?' where X is a thing, not a measure or money word."""
         word = query.counted
+        found = self.vocab.subjects.get(query.subject or "")
+        if found is not None and found.kind == "indicator" and "retrieval" in query.inherited:
+            return False  # an indicator that counts the thing asked ('Aantal bezwaarschriften …')
         own_measure = query.measure is not None and "measure" not in query.inherited  # (a carried one counts nothing)
         if word is None or own_measure or word in self.vocab.measure_words \
                 or any(t in self.vocab.measure_words for t in (word.rstrip("s"), word[:-2])):
@@ -89,8 +94,8 @@ class Subjects(Passages):
         specific = [w for w in words if not any(names_kind(w, k) for k in kinds)]
         if specific and not query.refers:
             words = specific
-        if query.counted and query.measure is None:
-            return None  # 'hoeveel zetels?' counts things; table rows hold money and percentages
+        counting = query.counted is not None and query.measure is None  # 'hoeveel zetels?' counts things; table
+        # rows hold money and percentages, except an indicator that counts that very thing ('Aantal bezwaarschriften')
         if not words or not (query.years or query.measure or query.intent in (*TABLE_INTENTS, "how")
                              or (query.intent == "explain" and query.measure)):
             return None
@@ -103,6 +108,9 @@ class Subjects(Passages):
                     query.measure is not None and query.measure not in self._families(subj)):
                 continue
             title = fold(" ".join((subj.label, *self.index.corpus.section(hit.section.id).alt_titles)))  # type: ignore[union-attr]
+            if counting and (subj.kind != "indicator" or (query.counted or "")[:WORD_PREFIX] not in title
+                             or not fold(subj.label).startswith(COUNT_WORDS)):
+                continue  # (a percentage of inwoners counts no inwoners)
             title_words = re.findall(r"[a-z]+", title)
             covered = sum(1 for w in words if (w[:WORD_PREFIX] in title if subj.kind == "indicator" else any(
                 names_word(w, t) for t in title_words)))  # (an indicator's long title: any part of it; a name:
