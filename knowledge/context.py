@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from knowledge.cues import SHORT
+from knowledge.cues import MORE_ASKED, SHORT
 from knowledge.subject_index import names_kind, subject_index
 from knowledge.types import Query, Resolved
 from knowledge.vocabulary import Vocabulary
@@ -101,7 +101,8 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         if intent == "how" and previous.intent in CARRY_INTENTS and not query.topic_words \
                 and (query.years or relative is not None):  # 'en hoe was het in <year>?': the same figure then
             intent = "info"
-        if intent == "info" and previous.intent in CARRY_INTENTS and (measure or not query.topic_words):
+        if intent == "info" and previous.intent in CARRY_INTENTS and (measure or not query.topic_words) \
+                and not MORE_ASKED.match(fold(query.text)):  # ('en verder?' asks what the text says next)
             intent = previous.intent if previous.intent != "compare" else "amount"
             inherited.append("intent")
             if previous.explained and query.subject is not None and query.subject != previous.subject:
