@@ -424,5 +424,5 @@ def test_a_measure_word_after_gemeente_is_no_other_town_and_residents_are_no_top
 def test_since_a_year_and_the_latest_measurement_pick_an_indicators_years(svc: Any) -> None:
     since = svc.answer("Is het aantal bezwaarschriften WOZ in Bremmerdijk gedaald sinds 2023?")
     assert since.answered and "9,1 (2023)" in since.text and "8,4 (2024)" in since.text
-    latest = svc.answer("Hoeveel bezwaarschriften WOZ per 1.000 objecten waren er in Bremmerdijk bij de laatste meting?")
+    latest = svc.answer("Hoeveel bezwaarschriften WOZ per 1.000 objecten had Bremmerdijk bij de laatste meting?")
     assert latest.answered and "8,4 (2024)" in latest.text and "9,1" not in latest.text
