@@ -79,8 +79,7 @@ def opening(section: Section, limit: int = MAX_WORDS) -> str:
 
 
 def definition_answer(settings: Settings, corpus: Corpus, query: Query, subject: Subject) -> Answer | None:
-    """'Wat is X?': the opening of the section that introduces X (a reserve: its toelichting); None when that
-    section has no prose of its own (only its title)."""
+    """'Wat is X?': the opening of the section that introduces X (a reserve: its toelichting), if it has prose."""
     section = corpus.section(subject.sections[0] if subject.sections else subject.section_id or "")
     assert section is not None
     text = opening(section)

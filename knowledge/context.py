@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from knowledge.cues import MORE_ASKED, SHORT
 from knowledge.subject_index import names_kind, subject_index
+from knowledge.table_answer import has_family
 from knowledge.types import Query, Resolved
 from knowledge.vocabulary import Vocabulary
 from nlu.entities import fold
@@ -22,11 +23,12 @@ PREFIX = 5  # letters that identify a word in a subject's name
 
 
 QUESTION_WORD = re.compile(r"^\s*(?:wat|hoeveel|hoe|welke|welk|wie|waarom|wanneer|waar|what|how|which|who|why|when|"
-                           r"where|is|zijn|kost|kosten|does|do|are)(?![\w])")  # a question of its own, not a fragment
+                           r"where|is|zijn|kost|does|do|are)(?![\w])")  # a question of its own, not a fragment
 
 ORDINALS = {"eerste": 0, "tweede": 1, "derde": 2, "vierde": 3, "laatste": -1, "first": 0, "second": 1, "third": 2,
             "fourth": 3, "last": -1}
-ORDINAL = re.compile(r"(?<![\w])(" + "|".join(ORDINALS) + r")(?!\s+(?:jaar|keer|helft|kwartaal|year|time|half))"
+ORDINAL = re.compile(r"(?<![\w])(" + "|".join(ORDINALS) + r")(?!\s+(?:jaar|keer|helft|kwartaal|year|time|half|meting|"
+                     r"cijfer|score|realisatie|stand))"
                      r"(?![\w])")
 
 
@@ -56,14 +58,16 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
     before = vocab.subjects.get(previous.subject or "") if previous is not None else None
     if before is not None and before.kind == "reserve" and query.takes_out and not query.mentions and measure is None \
-            and _has_measure(vocab, before.id, "onttrekking"):  # 'hoeveel wordt er uit gehaald?' after a reserve
-        subject, measure, intent = before.id, "onttrekking", "amount"
+            and not query.topic_words and has_family(vocab, before.id, "onttrekking"):  # 'hoeveel wordt er uit
+        subject, measure = before.id, "onttrekking"  # gehaald?' after a reserve: its withdrawal
+        intent = intent if intent in ("explain", "compare") else "amount"
         inherited += ["subject", "measure"]
     usable = previous is not None and previous.subject in vocab.subjects
     again = usable and previous is not None and subject == previous.subject and not query.topic_words \
         and not query.years and measure is None  # 'aan welke reserves?' right after a reserves amount
     bare = not query.mentions and not query.topic_words  # (nothing of its own to be about)
-    leans = query.follow_up or again or (bare and (usable or (previous is not None and previous.topic is not None)))
+    leans = query.follow_up or again or (bare and usable) or (bare and not query.weak_words and previous is not None
+                                                              and previous.topic is not None)
     label = fold(vocab.subjects[previous.subject].label) if usable and previous is not None and previous.subject else ""
     elsewhere = bool(query.topic_words) and previous is not None and previous.intent in CARRY_INTENTS \
         and intent not in ("meaning", "explain") and not query.refers and not any(
@@ -79,7 +83,8 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
     set_aside = query.set_aside
     kept = vocab.subjects.get(subject or "")
     if kept is not None and kept.kind == "reserve" and intent in ("define", "who", "how") and query.topic_words \
-            and measure is None and (query.subject is None or "subject" in inherited or query.refers):
+            and not any(names_kind(w, kept.kind) for w in query.topic_words) and measure is None \
+            and (query.subject is None or "subject" in inherited or query.refers):  # ('hoe werkt die reserve?' is it)
         # 'en wat doet die rekenkamer?' after the reserve rekenkamer: the thing the reserve is for, not the reserve
         subject, set_aside = None, (*set_aside, kept.id)
         inherited = [i for i in inherited if i != "subject"]
@@ -92,7 +97,7 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
                                                                "explain") \
                 and not (intent == "list" and query.topic_words):  # 'en welke risico's?' asks for no amount
             same_kind = subject == previous.subject or subject is None
-            if same_kind or _has_measure(vocab, subject, previous.measure):
+            if same_kind or has_family(vocab, subject, previous.measure):
                 measure = previous.measure
                 inherited.append("measure")
         if intent == "list" and again and measure and previous.intent in CARRY_INTENTS:
@@ -204,18 +209,6 @@ def _other_one(query: Query, previous: Resolved | None, vocab: Vocabulary) -> st
     return siblings[0].id if len(siblings) == 1 else None
 
 
-def _has_measure(vocab: Vocabulary, subject_id: str | None, family: str) -> bool:
-    """The subject has a table row with a measure of this family."""
-    subject = vocab.subjects.get(subject_id or "")
-    if subject is None:
-        return False
-    for row in subject.rows:
-        table = vocab.tables.get(row.table_id)
-        if table and any(vocab.families.get(c.measure) == family for c in table.cells if c.line == row.line):
-            return True
-    return False
-
-
 def normalise_state(previous: Resolved | None, vocab: Vocabulary) -> Resolved | None:
     """A state from an older client (a row line and a measure name, no subject) in today's terms."""
     if previous is None:
@@ -231,7 +224,8 @@ def normalise_state(previous: Resolved | None, vocab: Vocabulary) -> Resolved | 
         if subject is None and found:
             subject = next((f.id for f in found if not f.total), found[0].id)
     if subject is None and previous.topic:  # a passage that is a subject's own section ('1A2.a …'): that subject
-        subject = next((s.id for s in vocab.subjects.values() if s.rows and s.section_id == previous.topic), None)
+        owners = [s.id for s in vocab.subjects.values() if s.rows and s.section_id == previous.topic]
+        subject = owners[0] if len(owners) == 1 else None  # (rows of one table share its section: none of them)
     return replace(previous, measure=measure, subject=subject,
                    intent=previous.intent or ("amount" if previous.line and measure else None))
 

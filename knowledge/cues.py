@@ -113,8 +113,8 @@ OWN_MATTER = re.compile(r"\b(?:van|voor|op|bij|of|for|on)\s+(?:mijn|my)\b|"
 # a time of day is asked ('hoe laat begint …?'), which a budget gives only as a clock time
 # how something is done: 'hoe' and a finite verb before its subject ('hoe betrekt de gemeente …?'), not a degree
 # ('hoe tevreden waren …?', 'hoe vaak …?'), which the figure of an indicator may answer
-MANNER = re.compile(r"^\s*(?:en\s+)?(?:hoe\s+\w+t\s+(?:de|het|een|je|u|we|wij|ze|zij|hij|men|jullie|dat|dit|die|deze)"
-                    r"(?![\w]))")
+MANNER = re.compile(r"^\s*(?:en\s+)?(?:hoe\s+(?!(?:komt|zit|staat|gaat)\s+het(?![\w]))(?!ontwikkelt|verhoudt)\w+t\s+"
+                    r"(?:de|het|een|je|u|we|wij|ze|zij|hij|men|jullie|dat|dit|die|deze)(?![\w]))")
 # a question relayed by KCC staff: who asks, and what the employee asks of the answer, frame the question itself
 # ('Inwoner vraagt hoeveel …, wat kan ik zeggen?', 'Een beller wil weten …. Wat is het antwoord?')
 RELAY_OPEN = re.compile(r"^\s*(?:een\s+)?(?:inwoner|bewoner|beller|klant|burger|iemand|meneer|mevrouw|resident|caller|"
@@ -131,7 +131,7 @@ MORE_ASKED = re.compile(r"^\s*(?:en\s+|and\s+)?(?:verder|wat\s+nog\s+meer|nog\s+
 HOW_IT_WORKS = re.compile(r"^\s*(?:en\s+)?hoe\s+(werkt|werken)(?![\w])")  # 'hoe werkt X?': X described, 'werkt' asks it
 SINCE_YEAR = re.compile(r"(?<![\w])(?:sinds|since)\s+((?:19|20)\d\d)(?![\w])")  # 'gedaald sinds <jaar>': from then on
 LATEST_ASKED = re.compile(r"(?<![\w])(?:laatste|meest\s+recente|recentste|latest|most\s+recent)\s+(?:meting|cijfer|"
-                          r"score|realisatie|uitkomst|measurement|figure|result|score)(?![\w])")  # the last measured
+                          r"score|realisatie|uitkomst|measurement|figure|result)(?![\w])")  # the last measured
 CLOCK_ASKED = re.compile(r"\b(?:hoe\s+laat|om\s+hoeveel\s+uur|openingstijden|what\s+time|opening\s+hours)\b")
 CLOCK_TIME = re.compile(r"\b\d{1,2}[.:]\d{2}\s*(?:uur)?\b|\b\d{1,2}\s+uur\b|\b\d{1,2}\s*(?:am|pm)\b")
 # 'hoeveel zit er nog in de reserve?': a balance, which a programme's reserve table (mutations) may not give
@@ -157,7 +157,8 @@ WANTS_TO_ACHIEVE = re.compile(r"(?<![\w])(?:wil|wilt|willen)(?![\w]).*(?<![\w])b
 TAKEN_OUT = re.compile(r"(?<![\w])(?:uit|out of|from)\s+(?:de\s+|het\s+|the\s+)?$")
 # 'hoeveel gaat er per jaar uit het potje voor …': a verb of taking out with 'uit' ('bestaat uit' is no withdrawal)
 GOES_OUT = re.compile(r"(?<![\w])(?:gaat|gaan|ging|gingen|haalt|halen|haalde|haalden|gehaald|komt|komen)"
-                      r"(?:\s+[\w-]+){0,6}\s+uit(?![\w])|(?<![\w])uit\s*(?:gehaald|genomen|gegaan)(?![\w])|"
+                      r"(?:\s+[\w-]+){0,6}\s+(?<!voort )uit(?!\s+van)(?![\w])|"  # ('gaat uit van', 'komt voort uit')
+                      r"(?<![\w])uit\s*(?:gehaald|genomen|gegaan)(?![\w])|"
                       r"(?<![\w])(?:comes?|coming|came|goes|going|went|taken|takes?|"
                       r"took)\s+out\s+of(?![\w])")
 # 'hoeveel gaat er naar de reserve X?', 'what goes into the reserve': what is put into it
@@ -177,8 +178,9 @@ SPENDS = re.compile(r"(?<![\w])(?:geeft|geven|gaf|gaven)(?:\s+[\w-]+){1,6}\s+uit
 # the separable verb of a contribution: 'hoeveel draagt de gemeente daaraan bij?'
 CONTRIBUTES = re.compile(r"(?<![\w])(?:draagt|dragen|droeg|droegen)(?:\s+[\w-]+){1,6}\s+bij(?![\w])")
 # what is left over, the net figure: 'wat blijft er (netto) over?', 'hoeveel houdt de gemeente over?'
-REMAINS = re.compile(r"(?<![\w])(?:blijft|blijven|bleef|bleven|houdt|houden|hield|hielden)(?:\s+[\w-]+){0,6}?\s+over"
-                     r"(?![\w])|(?<![\w])(?:overblijft|overblijven|overhouden|overhoudt|overgebleven)(?![\w])")
+REMAINS = re.compile(r"(?<![\w])(?:blijft|blijven|bleef|bleven|houdt|houden|hield|hielden)(?:\s+[\w-]+){0,3}?\s+over"
+                     r"(?=\s*(?:[?,.!]|$|(?:als|na|wanneer|nadat|van|voor)(?![\w])))"  # (the particle ends its clause)
+                     r"|(?<![\w])(?:overblijft|overblijven|overhouden|overhoudt|overgebleven)(?![\w])")
 # the separable verb of revenue: 'wat levert het op?', 'leverde dat veel op?', 'opgeleverd'
 YIELDS = re.compile(r"(?<![\w])(?:(?:levert|leveren|leverde|leverden)(?:\s+[\w-]+){0,6}\s+op|opleveren|oplevert|"
                     r"opgeleverd|(?:komt|komen|kwam|kwamen|krijgt|krijgen|kreeg|kregen|haalt|halen|haalde|haalden)"

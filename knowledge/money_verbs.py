@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from knowledge import wording
 from knowledge.cues import CONTRIBUTES, GOES_OUT, INTO, PUT_AFTER, PUT_IN, REMAINS, SPENDS, TAKEN_OUT, YIELDS
+from knowledge.table_answer import has_family
 from knowledge.types import Mention
 from knowledge.vocabulary import Vocabulary
 
@@ -14,7 +15,7 @@ def measure_by_verb(folded: str, vocab: Vocabulary, mentions: list[Mention], mea
     """The measure (and amount intent) a separable or directional verb asks for; the given ones otherwise."""
     if measure is None and "baten" in vocab.measure_words.values() and YIELDS.search(folded) \
             and wording.counted_noun(folded) is None \
-            and not (mentions and not any(_holds(vocab, m.subject_id, "baten") for m in mentions)):
+            and not (mentions and not any(has_family(vocab, m.subject_id, "baten") for m in mentions)):
         # ('hoeveel klachten kwamen er binnen?' counts things; 'wat levert <a partner> ons op?' asks what it brings
         # when it has no revenue in the tables)
         measure = "baten"  # the separable verb: 'wat levert het op?'
@@ -22,7 +23,8 @@ def measure_by_verb(folded: str, vocab: Vocabulary, mentions: list[Mention], mea
     if measure is None and "bijdrage" in vocab.measure_words.values() and CONTRIBUTES.search(folded):
         measure = "bijdrage"  # the separable verb: 'hoeveel draagt de gemeente daaraan bij?'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
-    if measure is None and "saldo" in vocab.measure_words.values() and REMAINS.search(folded):
+    if measure is None and "saldo" in vocab.measure_words.values() and REMAINS.search(folded) \
+            and intent not in ("who", "when", "how"):
         measure = "saldo"  # the separable verb: 'wat blijft er over als de inkomsten eraf gaan?'
         intent = "amount" if intent not in ("amount", "compare", "explain") else intent
     if measure is None and "lasten" in vocab.measure_words.values() and SPENDS.search(folded):
@@ -40,12 +42,3 @@ def measure_by_verb(folded: str, vocab: Vocabulary, mentions: list[Mention], mea
         measure = "toevoeging"  # 'hoeveel gaat er naar de egalisatiereserve?': what is put into it
     return measure, intent
 
-
-def _holds(vocab: Vocabulary, subject_id: str, family: str) -> bool:
-    """The subject has a table row with a measure of this family."""
-    subject = vocab.subjects.get(subject_id)
-    for row in subject.rows if subject is not None else ():
-        table = vocab.tables.get(row.table_id)
-        if table and any(vocab.families.get(c.measure) == family for c in table.cells if c.line == row.line):
-            return True
-    return False

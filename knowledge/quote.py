@@ -49,6 +49,15 @@ def sentence_stems(index: Index) -> list[frozenset[str]]:
 
 
 
+def cell_sections(index: Index) -> frozenset[str]:
+    """The sections that hold table cells, found once per loaded index."""
+    cached = getattr(index, "_cell_sections", None)
+    if cached is None:
+        cached = frozenset(c.section_id for c in index.chunks if c.kind == "cell")
+        index._cell_sections = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def sentences_by_chunk(index: Index) -> dict[int, list[int]]:
     """Sentence numbers per chunk, built once per loaded index (no scan over all sentences per question)."""
     cached = getattr(index, "_sentences_by_chunk", None)
@@ -215,7 +224,7 @@ def text_answer(
     by_id = index.corpus.by_id
     if not candidates:
         best = top[0]
-        if prose_only and best.section.id in {c.section_id for c in index.chunks if c.kind == "cell"}:
+        if prose_only and best.section.id in cell_sections(index):
             return abstain(settings, question, confidence)  # only a table's cells: they define nothing
         text = trim(best.chunk.text if best.chunk.kind != "heading" else (best.section.text or best.section.label))
         return Answer(question, True, text, round(confidence, 3), (cite(settings, 1, best.section, text),),

@@ -89,7 +89,7 @@ def read_cells(vocab: Vocabulary, corpus: Corpus, query: Query, subject: Subject
         measured = sorted({c.year for c in cells if c.year is not None and c.measure == "Realisatie"})
         if query.since is not None and any(y >= query.since for y in measured):
             years = [y for y in measured if y >= query.since]  # 'gedaald sinds <jaar>': every measurement since
-        elif query.latest and measured and len(query.years) <= 1 and "year" not in query.inherited:
+        elif query.latest and measured and not query.years:
             years = measured[-1:]  # 'volgens de laatste meting'
     chosen = tuple(c for c in cells if c.year in years)
     if not chosen and "year" in query.inherited:  # a year from the previous turn that this row does not have

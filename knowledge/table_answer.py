@@ -34,6 +34,12 @@ OUTFLOWS = ("bijdrage", "investering", "subsidie")
 MONEY_FAMILIES = ("lasten", "baten", "saldo", "toevoeging", "onttrekking", "mutaties", "resultaat", *OUTFLOWS)
 
 
+def has_family(vocab: Vocabulary, subject_id: str | None, family: str) -> bool:
+    """The subject has a table row with a measure of this family."""
+    subject = vocab.subjects.get(subject_id or "")
+    return subject is not None and family in families_of(vocab, subject)
+
+
 def families_of(vocab: Vocabulary, subject: Subject) -> list[str]:
     """Measure families of a subject's rows, in table order (computed once per subject)."""
     cached = vocab.subject_families.get(subject.id)

@@ -138,7 +138,7 @@ class Resolved:
     earlier: int | None = None  # the year of the turn before, for 'hoeveel verschil is dat?'
     quote: str | None = None  # the start of what the answer quoted, for 'met wie?' and 'is daar een reserve voor?'
     listing: str | None = None  # the list an ordinal just picked from ('de eerste'), for the next ('en de tweede?')
-    quote_end: str | None = None  # the start of the last sentence quoted: where 'en verder?' goes on
+    quote_end: str | None = None  # the end of what the answer quoted: where 'en verder?' goes on
     explained: bool = False  # the last answer explained the number of this state ('en de reserve X?' asks the same)
 
 
@@ -218,7 +218,7 @@ class Query:
     ambiguous: tuple[str, ...] = ()
     earlier: int | None = None  # the year a comparison is made against ('hoger dan vorig jaar')
     quoted: str | None = None  # what the turn before quoted, when this one follows up on its topic
-    quoted_end: str | None = None  # the start of the last sentence the turn before quoted
+    quoted_end: str | None = None  # the end of what the turn before quoted
     from_list: str | None = None  # the list an ordinal picked from ('en de tweede?'), kept for the next ordinal
     words: tuple[str, ...] = ()  # the question's folded words of four letters or more (names are checked on these)
     own_case: bool = False  # about what the asker pays ('wat kost mijn paspoort?', 'betaal ik')

@@ -95,14 +95,22 @@ def _scope(folded: str, vocab: Vocabulary, default_municipality: str = "",
     return tuple(d.id for d in docs)
 
 
-DEMONYM = 4  # letters a resident's name adds to the municipality's ('Leiden' → 'Leidenaren')
+RESIDENTS = ("aar", "aren", "naar", "naren", "enaar", "enaren", "er", "ers")  # a resident's name ('<gemeente>naren')
+MIN_PLACE = 5  # letters of a municipality's name that a resident's name is made from
 SHORT_TAIL = (4, 7)  # letters of a simple word after a linking s (a longer tail is a compound of its own)
 TYPO_EDITS = 2  # a word this few letters away from a corpus word is a typo of it
 
 
+def _ends(match: re.Match[str]) -> list[tuple[int, int]]:
+    """The spans of a match's first and last word (a separable verb and its particle)."""
+    text = match.group(0)
+    first = len(text.split()[0]) if text.split() else 0
+    last = len(text.split()[-1]) if text.split() else 0
+    return [(match.start(), match.start() + first), (match.end() - last, match.end())]
+
+
 def split_name_compounds(text: str, vocab: Vocabulary, corpus_words: frozenset[str]) -> str:
-    """Split a compound of a name's word and a word the budget never uses ('raadspotje' → 'raad potje': the raad's
-    'potje'), before typo correction would take it for another word."""
+    """Split a compound of a name's word and a word the budget never uses at its linking s ('raadspotje')."""
 
     def split(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -287,7 +295,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
     taken = [(m.start, m.end) for m in mentions] + [(s, e) for _, s, e in measures] + wording.relative_spans(folded)
     taken += [(m.start(), m.end()) for m in YIELDS.finditer(folded)] if measure == "baten" else []
     taken += [(m.start(), m.end()) for m in REMAINS.finditer(folded)] if measure == "saldo" else []
-    taken += [(m.start(), m.end()) for m in GOES_OUT.finditer(folded)]  # ('wordt er uit gehaald': taken out)
+    taken += [span for m in GOES_OUT.finditer(folded) for span in _ends(m)]  # ('wordt er uit gehaald': taken out;
+    # the words between stay: 'komen de kosten voor de bibliotheek uit …')
     taken += [(m.start(), m.end()) for m in REGARDING.finditer(folded)]  # 'op het gebied van' says no topic
     if english:  # English words the glossary translated are represented by their Dutch terms
         translated = {w for term in glossary_terms(text, force=True) for w in term.split()}
@@ -296,7 +305,8 @@ def understand(question: str, vocab: Vocabulary, corpus_words: frozenset[str],
         content = wording.join_separable(
             [w for w in wording.content_words(folded, taken) if w not in vocab.generic], folded, corpus_words,
             manner=intent == "how")
-    content = [w for w in content if not any(w.startswith(p) and 0 < len(w) - len(p) <= DEMONYM for p in places)]
+    content = [w for w in content if not any(len(p) >= MIN_PLACE and w.startswith(p) and w[len(p):] in RESIDENTS
+                                             for p in places)]
     # ('Leidenaren': the municipality's residents, no topic)
     dutch_terms = {w for term in glossary_terms(text, force=True) for w in GLOSSARY[term].split()} if english \
         else set()

@@ -241,8 +241,9 @@ def counted_in_dutch(folded: str, names: tuple[str, ...], english: bool) -> str 
 
 
 def unwrap_relay(text: str) -> str:
-    """The question itself when KCC staff relay it ('Inwoner vraagt hoeveel …, wat kan ik zeggen?' → 'hoeveel …');
-    the text unchanged otherwise."""
+    """The question itself when KCC staff relay it ('Inwoner vraagt hoeveel …, wat kan ik zeggen?' → 'hoeveel …')."""
+    if RELAY_OPEN.match(text) is None:
+        return text
     inner = RELAY_CLOSE.sub("", RELAY_OPEN.sub("", text, count=1)).strip(" ,;:")
     if not inner or inner == text.strip() or len(inner.split()) < 2:
         return text

@@ -18,7 +18,6 @@ from knowledge.answer import (
 )
 from knowledge.begrippen import SOURCE, define
 from knowledge.checks import asks_balance, proper_words
-from knowledge.chunk import split_sentences
 from knowledge.context import on_passage
 from knowledge.coverage import Coverage, build_coverage
 from knowledge.description import describe
@@ -140,10 +139,9 @@ class Service(Amounts):
             resolved = replace(resolved, year=query.years[-1], earlier=query.years[0])  # two years compared: a why
             # after them asks about the change between them
         if result.answered and citations:
-            last = [x.strip() for x in split_sentences(citations[0].quote) if x.strip()]
             resolved = replace(resolved, quote=citations[0].quote[:QUOTE_LIMIT],  # what was just said
                                listing=query.from_list,  # (after 'de eerste' the list stays: 'en de tweede?')
-                               quote_end=last[-1][:QUOTED] if last else None)
+                               quote_end=" ".join(result.text.split()).rstrip("… ")[-QUOTED:] or None)  # (as shown)
         return replace(result, question=query.text, citations=citations, resolved=resolved,
                        frame=result.frame or query)
 

@@ -92,11 +92,12 @@ class Passages:
                 timed = self._time_in_quote(query, query.topic, query.quoted)
                 if timed is not None:
                     return timed
-            if query.intent in GOES_ON and query.quoted_end and not query.weak_words and not query.years:
-                more = self._continuation(query, query.topic, query.quoted_end)  # 'wat doen ze concreet?', 'en
-                if more is not None:  # verder?': what the passage says next
-                    return more
-                if MORE_ASKED.match(fold(query.text)):  # the passage was quoted to its end
+            asked_years = query.years if not {"year", "years"} & set(query.inherited) else ()  # (its own years)
+            if query.intent in GOES_ON and query.quoted_end and not query.weak_words and not asked_years:
+                sentences, at = self._quoted_up_to(query.topic, query.quoted_end)  # 'wat doen ze concreet?', 'en
+                if at is not None and at + 1 < len(sentences):  # verder?': what the passage says next
+                    return self._continuation(query, query.topic, sentences[at + 1:])
+                if at is not None and MORE_ASKED.match(fold(query.text)):  # the passage was quoted to its end
                     return abstain(self.settings, query.text, 0.0, "Meer staat er in dit deel van de begroting niet "
                                    "over.")
             pinned = self._passage_within(query, {query.topic})  # in the passage just quoted
@@ -114,23 +115,34 @@ class Passages:
                 and query.intent not in ("explain", "meaning") and query.measure is None:
             elsewhere = self._passage_within(query, set())  # ('de nota verbonden partijen': a passage elsewhere
             said = fold(" ".join(c.quote for c in elsewhere.citations))  # that names the subject with the words)
-            if elsewhere.answered and all(w in said for w in re.findall(r"[a-z]{4,}", fold(subject.label))):
+            own = re.findall(r"[a-z]{4,}", fold(subject.label)) or [fold(subject.label)]  # (an acronym: itself)
+            if elsewhere.answered and all(w in said for w in own):
                 result = elsewhere
         return result
 
-    def _continuation(self, query: Query, section_id: str, end: str) -> Answer | None:
-        """The sentences of the passage just quoted that follow its last quoted sentence (up to CONTINUED words);
-        None when the quote reached the passage's end."""
+    def _quoted_up_to(self, section_id: str, end: str) -> tuple[list[str], int | None]:
+        """The passage's sentences and the number of the last one the quote reached (None when it is not found)."""
         section = self.index.corpus.section(section_id)
         if section is None:
-            return None
-        sentences = [x.strip() for x in split_sentences(section.text) if x.strip()]
-        key = end.rstrip("…. ")[:QUOTED // 2]  # (the quote may have been cut off within that sentence)
-        at = next((i for i, x in enumerate(sentences) if key and x.startswith(key)), None)
-        if at is None or at + 1 >= len(sentences):
-            return None
+            return [], None
+        sentences = [" ".join(x.split()) for x in split_sentences(section.text) if x.strip()]
+        text = " ".join(sentences)
+        at = text.rfind(end[-QUOTED // 2:]) if end else -1  # (the end of the quote, as written)
+        if at < 0:
+            return sentences, None
+        reached, start = at + len(end[-QUOTED // 2:]), 0
+        for i, sentence in enumerate(sentences):
+            start += len(sentence) + 1
+            if start > reached:
+                return sentences, i
+        return sentences, len(sentences) - 1
+
+    def _continuation(self, query: Query, section_id: str, following: list[str]) -> Answer:
+        """The sentences that follow the last one quoted, up to CONTINUED words."""
+        section = self.index.corpus.section(section_id)
+        assert section is not None
         taken: list[str] = []
-        for sentence in sentences[at + 1:]:
+        for sentence in following:
             if taken and len(" ".join(taken).split()) + len(sentence.split()) > CONTINUED:
                 break
             taken.append(sentence)

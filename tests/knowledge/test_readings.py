@@ -426,3 +426,12 @@ def test_since_a_year_and_the_latest_measurement_pick_an_indicators_years(svc: A
     assert since.answered and "9,1 (2023)" in since.text and "8,4 (2024)" in since.text
     latest = svc.answer("Hoeveel bezwaarschriften WOZ per 1.000 objecten had Bremmerdijk bij de laatste meting?")
     assert latest.answered and "8,4 (2024)" in latest.text and "9,1" not in latest.text
+
+
+def test_separable_verbs_are_read_only_where_their_particle_ends_the_clause(svc: Any) -> None:
+    from knowledge.wording import unwrap_relay
+
+    assert svc.understand("wie houdt toezicht over de jeugdhulp in Veenhoven?").measure is None  # (a preposition)
+    assert svc.understand("wat blijft er over van het sociaal domein in Veenhoven in 2028?").measure == "saldo"
+    assert not svc.understand("gaat de gemeente Veenhoven uit van minder jeugdhulp?").takes_out  # ('uitgaan van')
+    assert unwrap_relay("Dus de lasten stijgen, klopt dat?") == "Dus de lasten stijgen, klopt dat?"  # (no relay)
