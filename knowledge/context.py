@@ -16,14 +16,14 @@ from knowledge.subject_index import names_kind, subject_index
 from knowledge.table_answer import has_family
 from knowledge.types import Query, Resolved
 from knowledge.vocabulary import Vocabulary
-from nlu.entities import fold
+from nlu.entities import QUESTION_WORDS, fold
 
 CARRY_INTENTS = ("amount", "compare")
 PREFIX = 5  # letters that identify a word in a subject's name
 
 
-QUESTION_WORD = re.compile(r"^\s*(?:wat|hoeveel|hoe|welke|welk|wie|waarom|wanneer|waar|what|how|which|who|why|when|"
-                           r"where|is|zijn|kost|does|do|are)(?![\w])")  # a question of its own, not a fragment
+QUESTION_WORD = re.compile(r"^\s*(?:" + QUESTION_WORDS + r"|is|zijn|kost|does|do|are)(?![\w])")  # a question of its
+# own (a question word or a verb first), not a fragment
 
 ORDINALS = {"eerste": 0, "tweede": 1, "derde": 2, "vierde": 3, "laatste": -1, "first": 0, "second": 1, "third": 2,
             "fourth": 3, "last": -1}
@@ -56,10 +56,9 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         query = replace(query, subject=named, topic_words=tuple(
             w for w in query.topic_words if not names_kind(w, vocab.subjects[named].kind)), follow_up=True)
     subject, measure, years, intent = query.subject, query.measure, query.years, query.intent
-    before = vocab.subjects.get(previous.subject or "") if previous is not None else None
-    if before is not None and before.kind == "reserve" and query.takes_out and not query.mentions and measure is None \
-            and not query.topic_words and has_family(vocab, before.id, "onttrekking"):  # 'hoeveel wordt er uit
-        subject, measure = before.id, "onttrekking"  # gehaald?' after a reserve: its withdrawal
+    withdrawn = _reserve_taken_out(query, previous, vocab)
+    if withdrawn is not None:  # 'hoeveel wordt er uit gehaald?' after a reserve: its withdrawal
+        subject, measure = withdrawn, "onttrekking"
         intent = intent if intent in ("explain", "compare") else "amount"
         inherited += ["subject", "measure"]
     usable = previous is not None and previous.subject in vocab.subjects
@@ -81,12 +80,9 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         subject = previous.subject
         inherited.append("subject")
     set_aside = query.set_aside
-    kept = vocab.subjects.get(subject or "")
-    if kept is not None and kept.kind == "reserve" and intent in ("define", "who", "how") and query.topic_words \
-            and not any(names_kind(w, kept.kind) for w in query.topic_words) and measure is None \
-            and (query.subject is None or "subject" in inherited or query.refers):  # ('hoe werkt die reserve?' is it)
+    if _reserve_not_meant(query, subject, intent, measure, inherited, vocab):
         # 'en wat doet die rekenkamer?' after the reserve rekenkamer: the thing the reserve is for, not the reserve
-        subject, set_aside = None, (*set_aside, kept.id)
+        subject, set_aside = None, (*set_aside, subject or "")
         inherited = [i for i in inherited if i != "subject"]
     if previous is not None and leans and (usable or previous.measure):
         if intent in ("define", "info") and query.compares and previous.intent in ("amount", "compare") \
@@ -123,11 +119,9 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
         if not years and previous.year and relative is None and intent in ("amount", "compare", "info", "explain"):
             years = (previous.year,)
             inherited.append("year")
-    if not years and previous is not None and previous.year and relative is None and intent in CARRY_INTENTS \
-            and previous.intent in CARRY_INTENTS and len(query.text.split()) <= SHORT and "year" not in inherited \
-            and not QUESTION_WORD.match(fold(query.text)):
-        years = (previous.year,)  # 'resultaat na reserves?' after an amount of a year: a fragment goes on with that
-        # year ('wat kost bestuur?' is a question of its own)
+    if not years and relative is None and "year" not in inherited and previous is not None and previous.year \
+            and _fragment_after_amount(query, intent, previous):
+        years = (previous.year,)  # 'resultaat na reserves?' after an amount of a year: that year
         inherited.append("year")
     if relative is not None and not query.years:
         base = previous.year if previous is not None and previous.year else vocab.budget_year(query.scope)
@@ -160,6 +154,30 @@ def merge(query: Query, previous: Resolved | None, vocab: Vocabulary, relative: 
                    inherited=tuple(inherited), topic=topic, earlier=earlier, quoted=quoted, paired=paired,
                    quoted_end=previous.quote_end if quoted is not None and previous is not None else None,
                    set_aside=set_aside)
+
+
+def _reserve_taken_out(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:
+    """The reserve just talked about, when a bare question asks what is taken out ('hoeveel wordt er uit gehaald?')."""
+    before = vocab.subjects.get(previous.subject or "") if previous is not None else None
+    if before is None or before.kind != "reserve" or not query.takes_out or query.mentions or query.measure \
+            or query.topic_words or not has_family(vocab, before.id, "onttrekking"):
+        return None
+    return before.id
+
+
+def _reserve_not_meant(query: Query, subject: str | None, intent: str, measure: str | None, inherited: list[str],
+                       vocab: Vocabulary) -> bool:
+    """What/who/how with words of its own after a reserve asks about the thing it is for, unless it says 'reserve'."""
+    kept = vocab.subjects.get(subject or "")
+    return kept is not None and kept.kind == "reserve" and intent in ("define", "who", "how") \
+        and bool(query.topic_words) and not any(names_kind(w, kept.kind) for w in query.topic_words) \
+        and measure is None and (query.subject is None or "subject" in inherited or query.refers)
+
+
+def _fragment_after_amount(query: Query, intent: str, previous: Resolved) -> bool:
+    """A keyword fragment ('resultaat na reserves?') after an amount, not a question of its own ('wat kost X?')."""
+    return intent in CARRY_INTENTS and previous.intent in CARRY_INTENTS and len(query.text.split()) <= SHORT \
+        and not QUESTION_WORD.match(fold(query.text))
 
 
 def _nth_in_quote(query: Query, previous: Resolved | None, vocab: Vocabulary) -> str | None:

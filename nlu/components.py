@@ -14,7 +14,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin  # type: ignore[i
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT  # type: ignore[import-not-found, unused-ignore]
 from rasa.shared.nlu.training_data.message import Message  # type: ignore[import-not-found, unused-ignore]
 
-from nlu.entities import Entity, extract_entities
+from nlu.entities import QUESTION_WORDS, Entity, extract_entities
 
 # nlu.entities kind -> Rasa entity name (as listed in bot/domain.yml).
 KIND_TO_ENTITY: dict[str, str] = {
@@ -99,8 +99,7 @@ class DutchBudgetEntityExtractor(StatelessComponent, EntityExtractorMixin):  # t
 
 # A question about what was just said: a question word first and a word pointing back ('hoe wordt dat gemeten?',
 # 'wie heeft dat bedacht?'): no thanks, greeting or refusal; the knowledge service answers or says it cannot.
-QUESTION_FIRST = re.compile(r"^\W*(?:en\s+|and\s+|maar\s+|but\s+)?(?:hoeveel|hoe|wie|wat|welke|welk|waarom|waar\w*|"
-                            r"wanneer|how|who|what|which|why|where|when)(?![\w])", re.IGNORECASE)
+QUESTION_FIRST = re.compile(r"^\W*(?:en\s+|and\s+|maar\s+|but\s+)?(?:" + QUESTION_WORDS + r")(?![\w])", re.IGNORECASE)
 POINTS_BACK = re.compile(r"(?<![\w])(?:dat|die|dit|deze|ze|zij|hij|daar\w*|hier\w*|that|it|this|these|those|they|"
                          r"them)(?![\w])", re.IGNORECASE)  # (not 'het' or 'er': 'hoe laat gaat het zwembad open?')
 # words that only make sense about the numbers just given ('hoeveel is het verschil?', 'and together?')

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 KINDS = ("year", "section_code", "measure", "amount")
+# the words a Dutch or English question starts with (shared by the Rasa components and the knowledge service)
+QUESTION_WORDS = r"hoeveel|hoe|wie|wat|welke|welk|waarom|waar\w*|wanneer|how|who|what|which|why|where|when"
 
 
 @dataclass(frozen=True)
